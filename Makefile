@@ -1,0 +1,58 @@
+# Reclaim: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help run serve migrate install install-dev test test-fast lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed ## Create .venv and install Reclaim
+
+install-dev: $(VENV)/.installed-dev ## Install Reclaim with everything the tests need
+
+migrate: install ## Apply database migrations (idempotent)
+	$(BIN)/reclaim db upgrade
+
+run: migrate ## Install, migrate and serve on http://$(HOST):$(PORT) (SQLite by default)
+	$(BIN)/reclaim serve --host $(HOST) --port $(PORT)
+
+lint: install-dev ## ruff, mypy --strict on src/, import-linter contracts
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install-dev ## Format and autofix with ruff
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+test: install-dev lint ## Install test needs, lint, and run the whole suite
+	$(BIN)/python -m pytest
+
+test-fast: install-dev ## Run the suite without lint
+	$(BIN)/python -m pytest
+
+bench: install-dev ## Run the benchmarks (figures are ratios against anchors run side by side)
+	$(BIN)/python -m benchmarks
+
+clean: ## Remove the virtualenv and caches (keeps var/ with your data)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Staff accounts: organisations, users and roles, passwords, two-factor codes and sessions."""

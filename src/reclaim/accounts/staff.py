@@ -1,0 +1,95 @@
+"""Creating and changing organisations and staff users."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reclaim.accounts.models import Organisation, StaffSession, StaffUser
+from reclaim.accounts.passwords import PasswordHashing, check_password
+from reclaim.accounts.roles import OrganisationKind, Role, requires_second_factor
+from reclaim.storage.base import utcnow
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,253}$")
+
+
+class StaffError(ValueError):
+    """A request about staff that cannot be carried out; the message says why."""
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def create_organisation(session: Session, name: str, kind: str) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise StaffError("An organisation needs a name.")
+    try:
+        kind_value = OrganisationKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in OrganisationKind)
+        raise StaffError(f"Unknown organisation kind {kind!r}; choose one of: {choices}.") from None
+    if session.scalar(select(Organisation).where(Organisation.name == name)):
+        raise StaffError(f"An organisation called {name!r} already exists.")
+    organisation = Organisation(name=name, kind=kind_value.value)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def find_organisation(session: Session, name_or_id: str) -> Organisation:
+    query = select(Organisation).where(Organisation.name == name_or_id.strip())
+    if name_or_id.isdigit():
+        query = select(Organisation).where(Organisation.id == int(name_or_id))
+    organisation = session.scalar(query)
+    if organisation is None:
+        raise StaffError(f"No organisation {name_or_id!r}. Create it with `reclaim admin create-org`.")
+    return organisation
+
+
+def create_user(
+    session: Session,
+    hashing: PasswordHashing,
+    *,
+    organisation: Organisation,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    email: str | None = None,
+) -> StaffUser:
+    name = normalise_username(username)
+    if not _USERNAME.match(name):
+        raise StaffError(
+            "A username is 2 to 254 characters: letters, digits and . _ @ + - (an email works)."
+        )
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise StaffError(f"Unknown role {role!r}; choose one of: {', '.join(r.value for r in Role)}.") from None
+    if session.scalar(select(StaffUser).where(StaffUser.username == name)):
+        raise StaffError(f"The username {name!r} is taken.")
+    check_password(password, second_factor=requires_second_factor(role_value), username=name)
+    user = StaffUser(
+        organisation_id=organisation.id,
+        username=name,
+        role=role_value.value,
+        password_hash=hashing.hash(password),
+        display_name=display_name,
+        email=email,
+        totp_enabled=False,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def disable_user(session: Session, user: StaffUser) -> None:
+    """Disable an account and end every session it has, at once."""
+    user.disabled_at = utcnow()
+    for staff_session in session.scalars(select(StaffSession).where(StaffSession.user_id == user.id)):
+        session.delete(staff_session)
+    session.flush()

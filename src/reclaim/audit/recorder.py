@@ -1,0 +1,222 @@
+"""Writing and checking the audit trail.
+
+Every create, update and delete of an audited row is recorded automatically (a flush hook looks
+at each row whose class names an ``__audit_subject__``), in the same transaction as the change:
+the change and its audit event commit together or not at all. Domain events (a login, a read of
+case data) are recorded with :func:`record`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select, text, update
+from sqlalchemy.orm import Session
+
+from reclaim.audit.actions import row_action
+from reclaim.audit.chain import GENESIS, ChainLink, StoredEvent, Verdict, personal_digest, verify
+from reclaim.audit.models import AuditEvent
+from reclaim.storage.base import utcnow
+
+# Any constant works; it names the lock that serialises appends to the chain on PostgreSQL.
+_PG_CHAIN_LOCK = 0x52454341
+
+
+@dataclass(slots=True)
+class AuditContext:
+    """Who is acting, for whom, in which request.
+
+    Mutable on purpose: the web middleware installs one per request, and the code that
+    identifies the staff member (which FastAPI may run in another thread, with a copy of the
+    context) fills in ``actor`` on the same object.
+    """
+
+    actor: str = "system"
+    organisation_id: int | None = None
+    request_id: str | None = None
+    client_address: str | None = None
+
+
+_context: ContextVar[AuditContext] = ContextVar("reclaim_audit_context", default=AuditContext())
+
+
+def current_context() -> AuditContext:
+    return _context.get()
+
+
+@contextmanager
+def acting_as(**fields: Any) -> Iterator[AuditContext]:
+    """Run a block with the audit context changed (``actor``, ``organisation_id`` ...)."""
+    ctx = replace(_context.get(), **fields)
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
+def set_context(ctx: AuditContext) -> None:
+    _context.set(ctx)
+
+
+def fresh_context(**fields: Any) -> AuditContext:
+    """Install a new context for this task (a request, a CLI command) and return it."""
+    ctx = AuditContext(**fields)
+    _context.set(ctx)
+    return ctx
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    detail: Mapping[str, Any] | None = None,
+    actor: str | None = None,
+    organisation_id: int | None = None,
+) -> str:
+    """Append one event to the chain in the session's transaction; returns its hash."""
+    ctx = _context.get()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+    head = connection.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    detail_value = dict(detail) if detail is not None else None
+    client_address = ctx.client_address
+    link = ChainLink(
+        seq=seq,
+        occurred_at=utcnow(),
+        actor=actor or ctx.actor,
+        organisation_id=organisation_id if organisation_id is not None else ctx.organisation_id,
+        action=str(action),
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        request_id=ctx.request_id,
+        personal_digest=personal_digest(client_address, detail_value),
+        prev_hash=prev_hash,
+    )
+    digest = link.digest()
+    connection.execute(
+        insert(AuditEvent).values(
+            seq=link.seq,
+            occurred_at=link.occurred_at,
+            actor=link.actor,
+            organisation_id=link.organisation_id,
+            action=link.action,
+            object_type=link.object_type,
+            object_id=link.object_id,
+            request_id=link.request_id,
+            client_address=client_address,
+            detail=detail_value,
+            personal_digest=link.personal_digest,
+            redacted=False,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
+    )
+    return digest
+
+
+def _row_changes(session: Session) -> list[tuple[object, str, dict[str, Any] | None]]:
+    changes: list[tuple[object, str, dict[str, Any] | None]] = []
+    for obj in session.new:
+        if getattr(obj, "__audit_subject__", None):
+            changes.append((obj, "created", None))
+    for obj in session.dirty:
+        if not getattr(obj, "__audit_subject__", None) or not session.is_modified(obj):
+            continue
+        state = inspect(obj)
+        changed = sorted(
+            attr.key
+            for attr in state.attrs
+            if attr.history.has_changes() and attr.key != "updated_at"
+        )
+        if changed:
+            # Field names only: values may be personal or secret.
+            changes.append((obj, "updated", {"fields": changed}))
+    for obj in session.deleted:
+        if getattr(obj, "__audit_subject__", None):
+            changes.append((obj, "deleted", None))
+    return changes
+
+
+def _after_flush(session: Session, _flush_context: object) -> None:
+    for obj, change, detail in _row_changes(session):
+        subject: str = obj.__audit_subject__  # type: ignore[attr-defined]
+        key = inspect(obj).mapper.primary_key_from_instance(obj)
+        object_id = "/".join(str(part) for part in key) if all(p is not None for p in key) else None
+        org = getattr(obj, "organisation_id", None)
+        record(
+            session,
+            row_action(subject, change),
+            object_type=subject.split(":")[-1],
+            object_id=object_id,
+            detail=detail,
+            organisation_id=org if isinstance(org, int) else None,
+        )
+
+
+_installed = False
+
+
+def install_row_auditing() -> None:
+    """Audit every create/update/delete of audited rows in every session (idempotent)."""
+    global _installed
+    if not _installed:
+        event.listen(Session, "after_flush", _after_flush)
+        _installed = True
+
+
+def stored_events(session: Session, batch: int = 1000) -> Iterator[StoredEvent]:
+    result = session.execute(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    )
+    try:
+        yield from (_stored(row) for row in result.scalars())
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL: close it even when stopped early
+
+
+def _stored(row: AuditEvent) -> StoredEvent:
+    return StoredEvent(
+        link=ChainLink(
+            seq=row.seq,
+            occurred_at=row.occurred_at,
+            actor=row.actor,
+            organisation_id=row.organisation_id,
+            action=row.action,
+            object_type=row.object_type,
+            object_id=row.object_id,
+            request_id=row.request_id,
+            personal_digest=row.personal_digest,
+            prev_hash=row.prev_hash,
+        ),
+        hash=row.hash,
+        client_address=row.client_address,
+        detail=row.detail,
+        redacted=row.redacted,
+    )
+
+
+def verify_chain(session: Session) -> Verdict:
+    """Check every event in order; the verdict names the first broken link, if any."""
+    with closing(stored_events(session)) as events:
+        return verify(events)
+
+
+def redact(session: Session, *, object_type: str, object_id: str) -> int:
+    """Blank the personal fields of an object's events (erasure); the chain still verifies."""
+    result = session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .values(client_address=None, detail=None, redacted=True)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,1 @@
+"""The `reclaim` command line."""

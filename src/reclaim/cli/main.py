@@ -1,0 +1,27 @@
+"""Entry point of the `reclaim` command: each sub-command lives in a module of its own."""
+
+from __future__ import annotations
+
+import typer
+
+from reclaim.cli import admin, audit, db
+from reclaim.cli.serve import serve
+
+app = typer.Typer(
+    name="reclaim",
+    help="Reclaim: hashes, hash lists, takedowns and safeguarding cases, without the image.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(admin.app, name="admin")
+app.add_typer(audit.app, name="audit")
+app.command("serve")(serve)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

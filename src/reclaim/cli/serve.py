@@ -1,0 +1,38 @@
+"""`reclaim serve`: the web service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from reclaim.cli.common import out, settings_or_exit
+from reclaim.storage.database import Database
+from reclaim.storage.migrations_runner import is_current
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default RECLAIM_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default RECLAIM_PORT).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default RECLAIM_WORKERS).")] = None,
+) -> None:
+    """Serve Reclaim over HTTP (put TLS in front of it in production)."""
+    settings = settings_or_exit()
+    db = Database(settings)
+    if not is_current(db):
+        out.print("[yellow]The database schema is not current: run `reclaim db upgrade` first.[/]")
+        raise typer.Exit(2)
+    db.dispose()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    out.print(f"Reclaim is at http://{bind_host}:{bind_port}/  (staff: /staff/login)")
+    uvicorn.run(
+        "reclaim.web.app:create_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers or settings.workers,
+        proxy_headers=False,
+        server_header=False,
+        access_log=False,
+    )

@@ -1,0 +1,260 @@
+"""Every setting Reclaim reads, in one place.
+
+Settings come from environment variables prefixed ``RECLAIM_`` (or a ``.env`` file in the
+working directory). Each one is documented in the README's configuration table; a test fails
+when a setting is added here but not there.
+
+In production Reclaim refuses to start without real secrets. In development it creates local
+keys under the data directory the first time it runs, so `make run` works on a fresh clone
+without anyone inventing (or committing) a secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["ConfigurationError", "Environment", "Settings", "get_settings", "reset_settings"]
+
+_PLACEHOLDERS = {
+    "",
+    "changeme",
+    "change-me",
+    "change_me",
+    "secret",
+    "secret-key",
+    "secretkey",
+    "your-secret-key",
+    "placeholder",
+    "xxx",
+    "todo",
+    "dev",
+    "development",
+    "test",
+    "insecure",
+    "password",
+}
+
+
+class ConfigurationError(Exception):
+    """Raised when the configuration cannot be used; the message says what to change."""
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Reclaim's configuration. Field names map to ``RECLAIM_<NAME>`` environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RECLAIM_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: Environment = Field(
+        Environment.DEVELOPMENT,
+        description="`development` or `production`. Production refuses placeholder secrets.",
+    )
+    data_dir: Path = Field(
+        Path("var"),
+        description="Directory for the SQLite database, development keys and index snapshots.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL. Empty means SQLite at `<data_dir>/reclaim.db`; "
+        "PostgreSQL as `postgresql+psycopg://user:pass@host/db`.",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr(""),
+        description="Signs CSRF tokens and keys recovery-code digests. At least 32 random "
+        "characters. Required in production; generated under `data_dir` in development.",
+    )
+    field_encryption_key: SecretStr = Field(
+        SecretStr(""),
+        description="Key for personal data encrypted at rest: 32 bytes, urlsafe base64 "
+        "(`reclaim admin generate-key`). Required in production; generated in development.",
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address people use. An `https://` URL turns on HSTS and "
+        "`__Host-`/Secure cookies.",
+    )
+    host: str = Field("127.0.0.1", description="Address `reclaim serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `reclaim serve` listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated proxy addresses whose `X-Forwarded-For` is believed.",
+    )
+    log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
+    log_format: str = Field(
+        "json", description="`json` (one object per line) or `text` for local reading."
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token for `/metrics`. Empty: `/metrics` answers loopback clients "
+        "only.",
+    )
+    session_idle_minutes: int = Field(
+        30, ge=1, description="Staff sessions end after this long without a request."
+    )
+    session_absolute_hours: int = Field(
+        12, ge=1, description="Staff sessions end this long after login, however active."
+    )
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed logins for one account name before it is locked."
+    )
+    login_lockout_minutes: int = Field(
+        15, ge=1, description="How long an account name stays locked after too many failures."
+    )
+    login_rate_per_minute: int = Field(
+        20, ge=1, description="Login attempts allowed per client address per minute."
+    )
+    argon2_time_cost: int = Field(3, ge=1, description="Argon2id iterations for passwords.")
+    argon2_memory_kib: int = Field(
+        65536, ge=8192, description="Argon2id memory per password hash, in KiB."
+    )
+    argon2_parallelism: int = Field(4, ge=1, description="Argon2id lanes per password hash.")
+    totp_issuer: str = Field("Reclaim", description="Name shown in authenticator apps.")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _check_log_format(cls, value: str) -> str:
+        if value not in {"json", "text"}:
+            raise ValueError("log_format must be 'json' or 'text'")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("public_url must be an absolute http:// or https:// URL")
+        return value.rstrip("/")
+
+    # Derived values -------------------------------------------------------------------
+
+    @property
+    def https(self) -> bool:
+        return urlsplit(self.public_url).scheme == "https"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'reclaim.db').as_posix()}"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    def secret_key_bytes(self) -> bytes:
+        return self.secret_key.get_secret_value().encode()
+
+    def field_key_bytes(self) -> bytes:
+        return decode_field_key(self.field_encryption_key.get_secret_value())
+
+
+def decode_field_key(text: str) -> bytes:
+    """Decode a field-encryption key, explaining what a valid one looks like."""
+    try:
+        raw = base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4))
+    except ValueError as exc:
+        raise ConfigurationError(
+            "RECLAIM_FIELD_ENCRYPTION_KEY is not base64; create one with "
+            "`reclaim admin generate-key`."
+        ) from exc
+    if len(raw) != 32:
+        raise ConfigurationError(
+            "RECLAIM_FIELD_ENCRYPTION_KEY must decode to 32 bytes; create one with "
+            "`reclaim admin generate-key`."
+        )
+    return raw
+
+
+def new_field_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+def _is_placeholder(value: str) -> bool:
+    lowered = value.strip().lower()
+    return lowered in _PLACEHOLDERS or len(set(lowered)) < 8
+
+
+def _local_key(path: Path, make: str) -> str:
+    """Read a development key from ``path``, creating it (mode 0600) the first time."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(make + "\n")
+    return make
+
+
+def _checked(settings: Settings) -> Settings:
+    secret = settings.secret_key.get_secret_value()
+    field_key = settings.field_encryption_key.get_secret_value()
+    if settings.is_production:
+        problems = []
+        if _is_placeholder(secret) or len(secret) < 32:
+            problems.append(
+                "RECLAIM_SECRET_KEY is missing or a placeholder: set at least 32 random "
+                "characters (for example `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        if _is_placeholder(field_key):
+            problems.append(
+                "RECLAIM_FIELD_ENCRYPTION_KEY is missing or a placeholder: create one with "
+                "`reclaim admin generate-key` and keep it safe (losing it loses encrypted data)."
+            )
+        if problems:
+            raise ConfigurationError("Reclaim will not start in production:\n- " + "\n- ".join(problems))
+        decode_field_key(field_key)
+        return settings
+    updates: dict[str, object] = {}
+    if not secret:
+        updates["secret_key"] = SecretStr(
+            _local_key(settings.data_dir / "dev-secret-key", secrets.token_urlsafe(48))
+        )
+    if not field_key:
+        updates["field_encryption_key"] = SecretStr(
+            _local_key(settings.data_dir / "dev-field-key", new_field_key())
+        )
+    else:
+        decode_field_key(field_key)
+    return settings.model_copy(update=updates) if updates else settings
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment (and ``overrides``), checked and completed."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigurationError(f"Invalid configuration: {exc}") from exc
+    return _checked(settings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()

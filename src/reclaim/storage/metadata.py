@@ -1,0 +1,9 @@
+"""Imports every table so that the metadata is complete (for migrations and tests)."""
+
+from reclaim.accounts import models as _accounts
+from reclaim.audit import models as _audit
+from reclaim.storage.base import Base
+
+metadata = Base.metadata
+
+__all__ = ["_accounts", "_audit", "metadata"]

@@ -1,0 +1,42 @@
+"""Applying and inspecting migrations (Alembic), without an alembic.ini to keep in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from reclaim.storage.database import Database
+
+_SCRIPTS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(db: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_SCRIPTS))
+    config.attributes["engine"] = db.engine
+    return config
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory(str(_SCRIPTS)).get_heads()
+    return heads[0] if heads else ""
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema up to ``revision``; returns (before, after). Safe to run repeatedly."""
+    before = current_revision(db)
+    command.upgrade(alembic_config(db), revision)
+    return before, current_revision(db)
+
+
+def is_current(db: Database) -> bool:
+    return current_revision(db) == head_revision()

@@ -1,0 +1,1 @@
+"""The web application: public pages, staff pages and the JSON API."""

@@ -1,0 +1,86 @@
+"""The application factory: `create_app()` builds a fully wired Reclaim web app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+import reclaim
+from reclaim.accounts.login import LoginPolicy
+from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
+from reclaim.accounts.sessions import SessionPolicy
+from reclaim.audit.recorder import install_row_auditing
+from reclaim.config import Settings, get_settings
+from reclaim.logs import configure_logging
+from reclaim.storage.database import Database
+from reclaim.web.guards import Forbidden, LoginRequired
+from reclaim.web.metrics import Metrics
+from reclaim.web.middleware import (
+    OriginCheckMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from reclaim.web.problems import install_problem_handlers, problem
+from reclaim.web.ratelimit import RateLimiter
+from reclaim.web.routes import api, health, public, staff, staff_auth
+from reclaim.web.templating import render
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    db = db or Database(settings)
+    install_row_auditing()
+
+    app = FastAPI(
+        title="Reclaim API",
+        version=reclaim.__version__,
+        description="Hash lists, matching, reports and takedowns. Reclaim never receives images.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # Swagger UI loads scripts from a CDN; the spec is served as JSON.
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.metrics = Metrics()
+    app.state.hashing = PasswordHashing(
+        Argon2Parameters(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+    )
+    app.state.login_policy = LoginPolicy(
+        max_failures=settings.login_max_failures, lockout=timedelta(minutes=settings.login_lockout_minutes)
+    )
+    app.state.session_policy = SessionPolicy(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+    app.state.login_limiter = RateLimiter(settings.login_rate_per_minute, 60)
+    app.state.readiness_checks = {"database": health.database_check(db)}
+
+    install_problem_handlers(app)
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return problem(401, "Sign in first.")
+        return RedirectResponse("/staff/login?expired=true", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        if request.url.path.startswith("/api/"):
+            return problem(403, "Your role does not allow this.")
+        detail = "Your role does not include this page. Ask your organisation's administrator if you need it."
+        return render(request, "error.html", {"status": 403, "detail": detail}, status_code=403)
+
+    for module in (health, public, staff_auth, staff, api):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
+
+    # Outermost last: request context wraps everything, so even refusals are logged.
+    app.add_middleware(OriginCheckMiddleware, settings=settings)
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    app.add_middleware(RequestContextMiddleware, settings=settings, metrics=app.state.metrics)
+    return app

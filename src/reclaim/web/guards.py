@@ -1,0 +1,51 @@
+"""Who is signed in, and may they do this? Used by every staff page and staff API route."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from reclaim.accounts import sessions
+from reclaim.accounts.models import StaffSession, StaffUser
+from reclaim.accounts.roles import Permission, can
+from reclaim.audit.recorder import current_context
+from reclaim.web.cookies import SESSION_COOKIE, cookie_name, settings_of
+
+
+class LoginRequired(Exception):
+    """No live, fully signed-in session: send the person to the sign-in page."""
+
+
+class Forbidden(Exception):
+    """Signed in, but this role may not do this."""
+
+
+def session_policy(request: Request) -> sessions.SessionPolicy:
+    policy: sessions.SessionPolicy = request.app.state.session_policy
+    return policy
+
+
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(cookie_name(settings_of(request), SESSION_COOKIE))
+
+
+def resolve_staff(
+    request: Request, db: Session, *, stage: str = sessions.STAGE_ACTIVE
+) -> tuple[StaffSession, StaffUser]:
+    found = sessions.resolve(db, session_token(request), session_policy(request))
+    if found is None or found[0].stage != stage:
+        raise LoginRequired
+    staff_session, user = found
+    ctx = current_context()
+    ctx.actor = f"user:{user.id}"
+    ctx.organisation_id = user.organisation_id
+    return staff_session, user
+
+
+def require_staff(request: Request, db: Session, permission: Permission | None = None) -> StaffUser:
+    """The signed-in staff member (second factor passed), checked for ``permission``."""
+    _, user = resolve_staff(request, db)
+    request.state.staff = user
+    if permission is not None and not can(user.role, permission):
+        raise Forbidden
+    return user

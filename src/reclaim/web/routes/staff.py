@@ -1,0 +1,111 @@
+"""Staff pages behind sign-in: the dashboard and the audit viewer."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import Select, func, select
+
+from reclaim.accounts.models import StaffUser
+from reclaim.accounts.roles import Permission, can
+from reclaim.audit.actions import AuditAction
+from reclaim.audit.models import AuditEvent
+from reclaim.audit.recorder import record
+from reclaim.storage.database import Database
+from reclaim.web.guards import require_staff
+from reclaim.web.templating import render
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+
+PAGE_SIZE = 50
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+@router.get("")
+def dashboard(request: Request) -> Response:
+    with _db(request).session() as db:
+        user = require_staff(request, db, Permission.VIEW_DASHBOARD)
+        colleagues = db.scalar(
+            select(func.count()).select_from(StaffUser).where(StaffUser.organisation_id == user.organisation_id)
+        )
+        context = {
+            "organisation": user.organisation.name,
+            "organisation_kind": user.organisation.kind,
+            "colleagues": colleagues,
+            "can_view_audit": can(user.role, Permission.VIEW_AUDIT),
+        }
+    return render(request, "staff/dashboard.html", context)
+
+
+def _parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@router.get("/audit")
+def audit_viewer(
+    request: Request,
+    action: Annotated[str | None, Query(max_length=120)] = None,
+    actor: Annotated[str | None, Query(max_length=120)] = None,
+    object_type: Annotated[str | None, Query(max_length=60)] = None,
+    object_id: Annotated[str | None, Query(max_length=120)] = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
+    before: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    filters = {
+        "action": action or "", "actor": actor or "", "object_type": object_type or "",
+        "object_id": object_id or "", "since": since or "", "until": until or "",
+    }
+    with _db(request).session() as db:
+        user = require_staff(request, db, Permission.VIEW_AUDIT)
+        query: Select[tuple[AuditEvent]] = select(AuditEvent).where(
+            AuditEvent.organisation_id == user.organisation_id
+        )
+        if action:
+            query = query.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
+        if actor:
+            query = query.where(AuditEvent.actor == actor.strip())
+        if object_type:
+            query = query.where(AuditEvent.object_type == object_type.strip())
+        if object_id:
+            query = query.where(AuditEvent.object_id == object_id.strip())
+        start, end = _parse_day(since), _parse_day(until)
+        if start:
+            query = query.where(AuditEvent.occurred_at >= datetime.combine(start, time.min, UTC))
+        if end:
+            query = query.where(AuditEvent.occurred_at < datetime.combine(end + timedelta(days=1), time.min, UTC))
+        if before:
+            query = query.where(AuditEvent.seq < before)
+        events = list(db.scalars(query.order_by(AuditEvent.seq.desc()).limit(PAGE_SIZE + 1)))
+        more = len(events) > PAGE_SIZE
+        events = events[:PAGE_SIZE]
+        record(db, AuditAction.AUDIT_VIEWED, object_type="audit", detail={"filters": {k: v for k, v in filters.items() if v}})
+        rows = [
+            {
+                "seq": e.seq, "at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "actor": e.actor,
+                "action": e.action, "object": f"{e.object_type or ''} {e.object_id or ''}".strip(),
+                "request_id": e.request_id or "", "redacted": e.redacted,
+            }
+            for e in events
+        ]
+    bad_dates = (since and not start) or (until and not end)
+    return render(
+        request,
+        "staff/audit.html",
+        {
+            "rows": rows, "filters": filters, "next_before": rows[-1]["seq"] if more and rows else None,
+            "error": "Dates are written as YYYY-MM-DD." if bad_dates else None,
+        },
+    )
