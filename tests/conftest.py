@@ -69,7 +69,9 @@ def postgres_available() -> str | None:
         with psycopg.connect(_admin_url(POSTGRES_URL), connect_timeout=3):
             return None
     except psycopg.Error as exc:
-        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        return (
+            f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -136,7 +138,12 @@ class Staff:
         self.db, self.hashing = db, hashing
         self.secrets: dict[str, str] = {}
 
-    def create(self, username: str = "dsl@school.example", role: str = "admin", org: str = "Hillside Academy") -> int:
+    def create(
+        self,
+        username: str = "dsl@school.example",
+        role: str = "admin",
+        org: str = "Hillside Academy",
+    ) -> int:
         from sqlalchemy import select
 
         from reclaim.accounts.models import Organisation
@@ -146,28 +153,50 @@ class Staff:
             if organisation is None:
                 organisation = create_organisation(session, org, "school")
             user = create_user(
-                session, self.hashing, organisation=organisation, username=username,
-                password=PASSWORD, role=role,
+                session,
+                self.hashing,
+                organisation=organisation,
+                username=username,
+                password=PASSWORD,
+                role=role,
             )
             return user.id
 
-    def sign_in(self, client: TestClient, username: str = "dsl@school.example", password: str = PASSWORD) -> None:
+    def sign_in(
+        self, client: TestClient, username: str = "dsl@school.example", password: str = PASSWORD
+    ) -> None:
         """Password, then two-factor enrolment (first time) or a code, as a person would."""
         response = client.post(
-            "/staff/login", data={"username": username, "password": password, "csrf_token": csrf(client, "/staff/login")},
+            "/staff/login",
+            data={
+                "username": username,
+                "password": password,
+                "csrf_token": csrf(client, "/staff/login"),
+            },
             follow_redirects=False,
         )
         assert response.status_code == 303, response.text
         if response.headers["location"] == "/staff/enrol":
             page = client.get("/staff/enrol")
-            secret = re.search(r'data-testid="totp-secret">([^<]+)<', page.text).group(1).replace(" ", "")  # type: ignore[union-attr]
+            secret = (
+                re.search(r'data-testid="totp-secret">([^<]+)<', page.text)
+                .group(1)
+                .replace(" ", "")
+            )  # type: ignore[union-attr]
             self.secrets[username] = secret
-            done = client.post("/staff/enrol", data={"code": totp.code_at(secret, time.time()), "csrf_token": csrf_in(page.text)})
+            done = client.post(
+                "/staff/enrol",
+                data={"code": totp.code_at(secret, time.time()), "csrf_token": csrf_in(page.text)},
+            )
             assert done.status_code == 200, done.text
         else:
             page = client.get("/staff/login/code")
             code = self.next_code(username)
-            done = client.post("/staff/login/code", data={"code": code, "csrf_token": csrf_in(page.text)}, follow_redirects=False)
+            done = client.post(
+                "/staff/login/code",
+                data={"code": code, "csrf_token": csrf_in(page.text)},
+                follow_redirects=False,
+            )
             assert done.status_code == 303, done.text
 
     def next_code(self, username: str) -> str:

@@ -102,8 +102,7 @@ class Settings(BaseSettings):
     )
     metrics_token: SecretStr = Field(
         SecretStr(""),
-        description="Bearer token for `/metrics`. Empty: `/metrics` answers loopback clients "
-        "only.",
+        description="Bearer token for `/metrics`. Empty: `/metrics` answers loopback clients only.",
     )
     session_idle_minutes: int = Field(
         30, ge=1, description="Staff sessions end after this long without a request."
@@ -217,7 +216,8 @@ def _checked(settings: Settings) -> Settings:
         if _is_placeholder(secret) or len(secret) < 32:
             problems.append(
                 "RECLAIM_SECRET_KEY is missing or a placeholder: set at least 32 random "
-                "characters (for example `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+                "characters, for example from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
         if _is_placeholder(field_key):
             problems.append(
@@ -225,7 +225,9 @@ def _checked(settings: Settings) -> Settings:
                 "`reclaim admin generate-key` and keep it safe (losing it loses encrypted data)."
             )
         if problems:
-            raise ConfigurationError("Reclaim will not start in production:\n- " + "\n- ".join(problems))
+            raise ConfigurationError(
+                "Reclaim will not start in production:\n- " + "\n- ".join(problems)
+            )
         decode_field_key(field_key)
         return settings
     updates: dict[str, object] = {}

@@ -45,7 +45,9 @@ class TextFormatter(logging.Formatter):
         request_id = request_id_var.get()
         prefix = f"[{request_id}] " if request_id else ""
         fields = " ".join(f"{k}={v}" for k, v in extra.items())
-        return f"{record.levelname:<7} {record.name}: {prefix}{record.getMessage()} {fields}".rstrip()
+        return (
+            f"{record.levelname:<7} {record.name}: {prefix}{record.getMessage()} {fields}".rstrip()
+        )
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:

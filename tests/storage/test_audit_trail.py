@@ -18,7 +18,10 @@ def _events(db: Database) -> list[AuditEvent]:
 
 
 def test_create_update_delete_are_recorded_automatically(any_db: Database) -> None:
-    with acting_as(actor="user:7", request_id="req-123", client_address="127.0.0.1"), any_db.session() as session:
+    with (
+        acting_as(actor="user:7", request_id="req-123", client_address="127.0.0.1"),
+        any_db.session() as session,
+    ):
         org = Organisation(name="Hillside", kind="school")
         session.add(org)
         session.flush()
@@ -27,7 +30,9 @@ def test_create_update_delete_are_recorded_automatically(any_db: Database) -> No
         session.delete(org)
     events = _events(any_db)
     assert [e.action for e in events] == [
-        "staff:organisation:created", "staff:organisation:updated", "staff:organisation:deleted",
+        "staff:organisation:created",
+        "staff:organisation:updated",
+        "staff:organisation:deleted",
     ]
     assert events[1].detail == {"fields": ["name"]}
     assert {e.actor for e in events} == {"user:7"}
@@ -46,7 +51,13 @@ def test_a_failed_transaction_leaves_no_event(any_db: Database) -> None:
 def _fill(db: Database, n: int = 5) -> None:
     with db.session() as session:
         for i in range(n):
-            record(session, "case:url:added", object_type="url", object_id=i, detail={"url": f"https://example.org/{i}"})
+            record(
+                session,
+                "case:url:added",
+                object_type="url",
+                object_id=i,
+                detail={"url": f"https://example.org/{i}"},
+            )
 
 
 def test_intact_chain_verifies(any_db: Database) -> None:
@@ -92,13 +103,18 @@ def _tamper(db: Database, statement: str) -> None:
     ("statement", "broken"),
     [
         ("UPDATE audit_event SET action = 'case:url:viewed' WHERE seq = 3", 3),
-        ("UPDATE audit_event SET detail = '{\"url\": \"https://elsewhere.example/\"}' WHERE seq = 2", 2),
+        (
+            'UPDATE audit_event SET detail = \'{"url": "https://elsewhere.example/"}\' WHERE seq = 2',
+            2,
+        ),
         ("UPDATE audit_event SET actor = 'user:99' WHERE seq = 4", 4),
         ("DELETE FROM audit_event WHERE seq = 3", 4),
         ("DELETE FROM audit_event WHERE seq = 5", None),
     ],
 )
-def test_tampering_is_detected_at_the_first_broken_link(any_db: Database, statement: str, broken: int | None) -> None:
+def test_tampering_is_detected_at_the_first_broken_link(
+    any_db: Database, statement: str, broken: int | None
+) -> None:
     _fill(any_db, 5)
     _tamper(any_db, statement)
     with any_db.read_session() as session:

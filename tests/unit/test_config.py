@@ -22,25 +22,47 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     assert not unknown, f"README documents settings that do not exist: {unknown}"
 
 
-@pytest.mark.parametrize("secret", ["", "changeme", "secret", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "short-but-random-9xQ"])
-def test_production_refuses_a_missing_or_placeholder_secret_key(tmp_path: Path, secret: str) -> None:
+@pytest.mark.parametrize(
+    "secret",
+    ["", "changeme", "secret", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "short-but-random-9xQ"],
+)
+def test_production_refuses_a_missing_or_placeholder_secret_key(
+    tmp_path: Path, secret: str
+) -> None:
     with pytest.raises(ConfigurationError, match="RECLAIM_SECRET_KEY"):
-        load_settings(env="production", data_dir=tmp_path, secret_key=secret, field_encryption_key=GOOD_FIELD_KEY)
+        load_settings(
+            env="production",
+            data_dir=tmp_path,
+            secret_key=secret,
+            field_encryption_key=GOOD_FIELD_KEY,
+        )
 
 
 @pytest.mark.parametrize("key", ["", "changeme", "placeholder"])
 def test_production_refuses_a_missing_or_placeholder_field_key(tmp_path: Path, key: str) -> None:
     with pytest.raises(ConfigurationError, match="RECLAIM_FIELD_ENCRYPTION_KEY"):
-        load_settings(env="production", data_dir=tmp_path, secret_key=GOOD_SECRET, field_encryption_key=key)
+        load_settings(
+            env="production", data_dir=tmp_path, secret_key=GOOD_SECRET, field_encryption_key=key
+        )
 
 
 def test_production_refuses_a_field_key_of_the_wrong_size(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="32 bytes"):
-        load_settings(env="production", data_dir=tmp_path, secret_key=GOOD_SECRET, field_encryption_key="bm90LTMyLWJ5dGVzLWxvbmc")
+        load_settings(
+            env="production",
+            data_dir=tmp_path,
+            secret_key=GOOD_SECRET,
+            field_encryption_key="bm90LTMyLWJ5dGVzLWxvbmc",
+        )
 
 
 def test_production_starts_with_real_secrets_and_writes_no_key_files(tmp_path: Path) -> None:
-    settings = load_settings(env="production", data_dir=tmp_path, secret_key=GOOD_SECRET, field_encryption_key=GOOD_FIELD_KEY)
+    settings = load_settings(
+        env="production",
+        data_dir=tmp_path,
+        secret_key=GOOD_SECRET,
+        field_encryption_key=GOOD_FIELD_KEY,
+    )
     assert settings.is_production
     assert len(settings.field_key_bytes()) == 32
     assert not list(tmp_path.iterdir())
@@ -83,4 +105,6 @@ def test_https_public_url_turns_on_secure_mode(tmp_path: Path) -> None:
 
 
 def test_default_database_is_sqlite_under_the_data_dir(tmp_path: Path) -> None:
-    assert load_settings(data_dir=tmp_path).resolved_database_url == f"sqlite:///{tmp_path}/reclaim.db"
+    assert (
+        load_settings(data_dir=tmp_path).resolved_database_url == f"sqlite:///{tmp_path}/reclaim.db"
+    )

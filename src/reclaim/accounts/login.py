@@ -54,11 +54,18 @@ def check_password_login(
     now = utcnow()
     key = _throttle_key(username)
     throttle = session.get(LoginThrottle, key)
-    user = session.scalar(select(StaffUser).where(StaffUser.username == normalise_username(username)))
+    user = session.scalar(
+        select(StaffUser).where(StaffUser.username == normalise_username(username))
+    )
     # Verify first, always, so a locked or unknown account costs the same as a real attempt.
     valid = hashing.verify(user.password_hash if user else None, password)
     if throttle and throttle.locked_until and throttle.locked_until > now:
-        record(session, AuditAction.STAFF_LOGIN_LOCKED, object_type="user", object_id=user.id if user else None)
+        record(
+            session,
+            AuditAction.STAFF_LOGIN_LOCKED,
+            object_type="user",
+            object_id=user.id if user else None,
+        )
         return LoginResult(LoginOutcome.LOCKED)
     if valid and user is not None and user.is_active:
         if throttle:
@@ -99,14 +106,18 @@ def count_failure(
 def check_second_factor(session: Session, user: StaffUser, code: str, recovery_key: bytes) -> bool:
     """Accept a current TOTP code (once) or an unused recovery code."""
     if user.totp_secret:
-        step = totp.matching_step(user.totp_secret, code, last_step=user.totp_last_step, now=time.time())
+        step = totp.matching_step(
+            user.totp_secret, code, last_step=user.totp_last_step, now=time.time()
+        )
         if step is not None:
             user.totp_last_step = step
             return True
     digest = totp.recovery_digest(code, recovery_key)
     recovery = session.scalar(
         select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id, RecoveryCode.digest == digest, RecoveryCode.used_at.is_(None)
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.digest == digest,
+            RecoveryCode.used_at.is_(None),
         )
     )
     if recovery is not None:

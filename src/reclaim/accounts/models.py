@@ -54,7 +54,9 @@ class RecoveryCode(Base):
     __tablename__ = "recovery_code"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
     digest: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None]
 
@@ -65,14 +67,18 @@ class StaffSession(Base):
     __tablename__ = "staff_session"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
     # "password" (second factor still to come), "enrol" (must set up 2FA) or "active".
     stage: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     # A TOTP secret offered during enrolment, kept server-side until confirmed.
-    pending_totp_secret: Mapped[str | None] = mapped_column(EncryptedText("staff_session.pending_totp_secret"))
+    pending_totp_secret: Mapped[str | None] = mapped_column(
+        EncryptedText("staff_session.pending_totp_secret")
+    )
 
 
 class LoginThrottle(Base):

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -42,7 +43,7 @@ def normalise(password: str) -> str:
 def _is_sequential(text: str) -> bool:
     if len(text) < 3:
         return False
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    steps = {ord(b) - ord(a) for a, b in pairwise(text)}
     return steps in ({1}, {-1}, {0})
 
 
@@ -51,7 +52,9 @@ def check_password(password: str, *, second_factor: bool, username: str = "") ->
     text = normalise(password)
     minimum = MIN_LENGTH_WITH_SECOND_FACTOR if second_factor else MIN_LENGTH_SINGLE_FACTOR
     if len(text) < minimum:
-        raise PasswordRejected(f"Use at least {minimum} characters (a few words together works well).")
+        raise PasswordRejected(
+            f"Use at least {minimum} characters (a few words together works well)."
+        )
     if len(text) > MAX_LENGTH:
         raise PasswordRejected(f"Use at most {MAX_LENGTH} characters.")
     lowered = text.lower()
@@ -78,7 +81,9 @@ class PasswordHashing:
 
     def __init__(self, params: Argon2Parameters = Argon2Parameters()) -> None:
         self._hasher = PasswordHasher(
-            time_cost=params.time_cost, memory_cost=params.memory_kib, parallelism=params.parallelism
+            time_cost=params.time_cost,
+            memory_cost=params.memory_kib,
+            parallelism=params.parallelism,
         )
         # Verified when the account does not exist, so that "no such user" costs the same.
         self._dummy = self._hasher.hash("reclaim-dummy-password-for-timing-only")

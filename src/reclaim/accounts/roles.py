@@ -33,10 +33,19 @@ class Permission(StrEnum):
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.DSL: frozenset(
-        {Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.MANAGE_HASHES}
+        {
+            Permission.VIEW_DASHBOARD,
+            Permission.VIEW_CASES,
+            Permission.EDIT_CASES,
+            Permission.MANAGE_HASHES,
+        }
     ),
-    Role.CASEWORKER: frozenset({Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.EDIT_CASES}),
-    Role.ANALYST: frozenset({Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.MANAGE_HASHES}),
+    Role.CASEWORKER: frozenset(
+        {Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.EDIT_CASES}
+    ),
+    Role.ANALYST: frozenset(
+        {Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.MANAGE_HASHES}
+    ),
     Role.VIEWER: frozenset({Permission.VIEW_DASHBOARD, Permission.VIEW_CASES}),
 }
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from reclaim.accounts.models import StaffSession, StaffUser
 from reclaim.storage.base import utcnow
 
-STAGE_PASSWORD = "password"  # password accepted; second factor still to come
+# Password accepted; second factor still to come. (A stage name, not a secret.)
+STAGE_PASSWORD = "password"  # noqa: S105
 STAGE_ENROL = "enrol"  # password accepted; two-factor must be set up first
 STAGE_ACTIVE = "active"
 
@@ -42,7 +43,11 @@ def start(session: Session, user: StaffUser, stage: str, policy: SessionPolicy) 
     lifetime = policy.absolute if stage == STAGE_ACTIVE else policy.pending
     session.add(
         StaffSession(
-            id=token_id(token), user_id=user.id, stage=stage, created_at=now, last_seen_at=now,
+            id=token_id(token),
+            user_id=user.id,
+            stage=stage,
+            created_at=now,
+            last_seen_at=now,
             expires_at=now + lifetime,
         )
     )
@@ -59,7 +64,9 @@ def rotate(session: Session, old: StaffSession, stage: str, policy: SessionPolic
     return start(session, user, stage, policy)
 
 
-def resolve(session: Session, token: str | None, policy: SessionPolicy) -> tuple[StaffSession, StaffUser] | None:
+def resolve(
+    session: Session, token: str | None, policy: SessionPolicy
+) -> tuple[StaffSession, StaffUser] | None:
     """The live session and its user for a cookie token, or None (and expired ones are removed)."""
     if not token or len(token) > 100:
         return None

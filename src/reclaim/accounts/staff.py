@@ -46,7 +46,9 @@ def find_organisation(session: Session, name_or_id: str) -> Organisation:
         query = select(Organisation).where(Organisation.id == int(name_or_id))
     organisation = session.scalar(query)
     if organisation is None:
-        raise StaffError(f"No organisation {name_or_id!r}. Create it with `reclaim admin create-org`.")
+        raise StaffError(
+            f"No organisation {name_or_id!r}. Create it with `reclaim admin create-org`."
+        )
     return organisation
 
 
@@ -69,7 +71,9 @@ def create_user(
     try:
         role_value = Role(role)
     except ValueError:
-        raise StaffError(f"Unknown role {role!r}; choose one of: {', '.join(r.value for r in Role)}.") from None
+        raise StaffError(
+            f"Unknown role {role!r}; choose one of: {', '.join(r.value for r in Role)}."
+        ) from None
     if session.scalar(select(StaffUser).where(StaffUser.username == name)):
         raise StaffError(f"The username {name!r} is taken.")
     check_password(password, second_factor=requires_second_factor(role_value), username=name)
@@ -90,6 +94,8 @@ def create_user(
 def disable_user(session: Session, user: StaffUser) -> None:
     """Disable an account and end every session it has, at once."""
     user.disabled_at = utcnow()
-    for staff_session in session.scalars(select(StaffSession).where(StaffSession.user_id == user.id)):
+    for staff_session in session.scalars(
+        select(StaffSession).where(StaffSession.user_id == user.id)
+    ):
         session.delete(staff_session)
     session.flush()

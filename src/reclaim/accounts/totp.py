@@ -35,7 +35,9 @@ def code_at(secret: str, moment: float) -> str:
     return _totp(secret).generate(int(moment)).decode()
 
 
-def matching_step(secret: str, code: str, *, last_step: int | None, now: float | None = None) -> int | None:
+def matching_step(
+    secret: str, code: str, *, last_step: int | None, now: float | None = None
+) -> int | None:
     """The time step ``code`` belongs to, if valid and not used before; else None."""
     cleaned = "".join(ch for ch in code if ch.isdigit())
     if len(cleaned) != DIGITS:
@@ -54,7 +56,15 @@ def matching_step(secret: str, code: str, *, last_step: int | None, now: float |
 
 def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
     label = quote(f"{issuer}:{account}")
-    query = urlencode({"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": DIGITS, "period": STEP_SECONDS})
+    query = urlencode(
+        {
+            "secret": secret,
+            "issuer": issuer,
+            "algorithm": "SHA1",
+            "digits": DIGITS,
+            "period": STEP_SECONDS,
+        }
+    )
     return f"otpauth://totp/{label}?{query}"
 
 

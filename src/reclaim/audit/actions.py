@@ -15,7 +15,6 @@ class AuditAction(StrEnum):
     STAFF_LOGOUT = "staff:session:logout"
     STAFF_SESSION_EXPIRED = "staff:session:expired"
     STAFF_TOTP_ENROLLED = "staff:user:totp-enrolled"
-    STAFF_PASSWORD_CHANGED = "staff:user:password-changed"
     AUDIT_VIEWED = "staff:audit:viewed"
     AUDIT_VERIFIED = "staff:audit:verified"
 

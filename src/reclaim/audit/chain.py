@@ -87,7 +87,9 @@ class Verdict:
     def __str__(self) -> str:
         if self.ok:
             return f"OK: {self.checked} events, chain intact"
-        return f"BROKEN at event {self.broken_seq}: {self.reason} ({self.checked} checked before it)"
+        return (
+            f"BROKEN at event {self.broken_seq}: {self.reason} ({self.checked} checked before it)"
+        )
 
 
 def verify(events: Iterable[StoredEvent]) -> Verdict:

@@ -14,7 +14,9 @@ from reclaim.storage.base import Base
 class AuditEvent(Base):
     __tablename__ = "audit_event"
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(120), index=True)
     organisation_id: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -8,7 +8,7 @@ case data) are recorded with :func:`record`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -41,17 +41,21 @@ class AuditContext:
     client_address: str | None = None
 
 
-_context: ContextVar[AuditContext] = ContextVar("reclaim_audit_context", default=AuditContext())
+_context: ContextVar[AuditContext | None] = ContextVar("reclaim_audit_context", default=None)
 
 
 def current_context() -> AuditContext:
-    return _context.get()
+    ctx = _context.get()
+    if ctx is None:  # each task gets its own; a shared mutable default would leak between them
+        ctx = AuditContext()
+        _context.set(ctx)
+    return ctx
 
 
 @contextmanager
 def acting_as(**fields: Any) -> Iterator[AuditContext]:
     """Run a block with the audit context changed (``actor``, ``organisation_id`` ...)."""
-    ctx = replace(_context.get(), **fields)
+    ctx = replace(current_context(), **fields)
     token = _context.set(ctx)
     try:
         yield ctx
@@ -81,7 +85,7 @@ def record(
     organisation_id: int | None = None,
 ) -> str:
     """Append one event to the chain in the session's transaction; returns its hash."""
-    ctx = _context.get()
+    ctx = current_context()
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
@@ -175,7 +179,7 @@ def install_row_auditing() -> None:
         _installed = True
 
 
-def stored_events(session: Session, batch: int = 1000) -> Iterator[StoredEvent]:
+def stored_events(session: Session, batch: int = 1000) -> Generator[StoredEvent, None, None]:
     result = session.execute(
         select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
     )

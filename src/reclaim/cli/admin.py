@@ -27,7 +27,9 @@ app = typer.Typer(help="Organisations, staff accounts and keys.", no_args_is_hel
 
 @app.command("create-org")
 def create_org(
-    name: Annotated[str, typer.Option(help="The organisation's name, e.g. 'Hillside Academy'.", prompt=True)],
+    name: Annotated[
+        str, typer.Option(help="The organisation's name, e.g. 'Hillside Academy'.", prompt=True)
+    ],
     kind: Annotated[
         OrganisationKind, typer.Option(help="What it is.", prompt=True, case_sensitive=False)
     ] = OrganisationKind.SCHOOL,
@@ -38,18 +40,28 @@ def create_org(
             organisation = create_organisation(session, name, kind.value)
         except StaffError as exc:
             raise fail(str(exc)) from None
-        out.print(f"Created organisation {organisation.name!r} (id {organisation.id}, {organisation.kind}).")
+        out.print(
+            f"Created organisation {organisation.name!r} "
+            f"(id {organisation.id}, {organisation.kind})."
+        )
 
 
 @app.command("create-user")
 def create_user_command(
     org: Annotated[str, typer.Option(help="Organisation name or id.", prompt="Organisation")],
-    username: Annotated[str, typer.Option(help="Sign-in name (an email address works).", prompt=True)],
-    role: Annotated[Role, typer.Option(help="The role.", prompt=True, case_sensitive=False)] = Role.VIEWER,
+    username: Annotated[
+        str, typer.Option(help="Sign-in name (an email address works).", prompt=True)
+    ],
+    role: Annotated[
+        Role, typer.Option(help="The role.", prompt=True, case_sensitive=False)
+    ] = Role.VIEWER,
     display_name: Annotated[str | None, typer.Option(help="Name shown to colleagues.")] = None,
     email: Annotated[str | None, typer.Option(help="Contact email (stored encrypted).")] = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input (automation).")
+        bool,
+        typer.Option(
+            "--password-stdin", help="Read the password from standard input (automation)."
+        ),
     ] = False,
 ) -> None:
     """Create a staff account. Asks for the password (no default passwords exist).
@@ -63,13 +75,21 @@ def create_user_command(
     with database() as db, db.session() as session:
         settings = db.settings
         hashing = PasswordHashing(
-            Argon2Parameters(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+            Argon2Parameters(
+                settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+            )
         )
         try:
             organisation = find_organisation(session, org)
             user = create_user(
-                session, hashing, organisation=organisation, username=username, password=password,
-                role=role.value, display_name=display_name, email=email,
+                session,
+                hashing,
+                organisation=organisation,
+                username=username,
+                password=password,
+                role=role.value,
+                display_name=display_name,
+                email=email,
             )
         except (StaffError, PasswordRejected) as exc:
             raise fail(str(exc)) from None
@@ -80,10 +100,14 @@ def create_user_command(
 
 
 @app.command("disable-user")
-def disable_user_command(username: Annotated[str, typer.Argument(help="The sign-in name.")]) -> None:
+def disable_user_command(
+    username: Annotated[str, typer.Argument(help="The sign-in name.")],
+) -> None:
     """Disable an account and end all of its sessions at once."""
     with database() as db, db.session() as session:
-        user = session.scalar(select(StaffUser).where(StaffUser.username == normalise_username(username)))
+        user = session.scalar(
+            select(StaffUser).where(StaffUser.username == normalise_username(username))
+        )
         if user is None:
             raise fail(f"No staff account {username!r}.")
         disable_user(session, user)

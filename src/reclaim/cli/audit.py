@@ -19,7 +19,12 @@ def verify_command() -> None:
             verdict = verify_chain(session)
         if verdict.ok:
             with db.session() as session:
-                record(session, AuditAction.AUDIT_VERIFIED, object_type="audit", detail={"checked": verdict.checked})
+                record(
+                    session,
+                    AuditAction.AUDIT_VERIFIED,
+                    object_type="audit",
+                    detail={"checked": verdict.checked},
+                )
     out.print(str(verdict), highlight=False)
     if not verdict.ok:
         raise typer.Exit(1)

@@ -15,7 +15,9 @@ from reclaim.storage.migrations_runner import is_current
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default RECLAIM_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default RECLAIM_PORT).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default RECLAIM_WORKERS).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default RECLAIM_WORKERS).")
+    ] = None,
 ) -> None:
     """Serve Reclaim over HTTP (put TLS in front of it in production)."""
     settings = settings_or_exit()

@@ -48,10 +48,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db
     app.state.metrics = Metrics()
     app.state.hashing = PasswordHashing(
-        Argon2Parameters(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+        Argon2Parameters(
+            settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+        )
     )
     app.state.login_policy = LoginPolicy(
-        max_failures=settings.login_max_failures, lockout=timedelta(minutes=settings.login_lockout_minutes)
+        max_failures=settings.login_max_failures,
+        lockout=timedelta(minutes=settings.login_lockout_minutes),
     )
     app.state.session_policy = SessionPolicy(
         idle=timedelta(minutes=settings.session_idle_minutes),
@@ -72,12 +75,17 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if request.url.path.startswith("/api/"):
             return problem(403, "Your role does not allow this.")
-        detail = "Your role does not include this page. Ask your organisation's administrator if you need it."
+        detail = (
+            "Your role does not include this page. "
+            "Ask your organisation's administrator if you need it."
+        )
         return render(request, "error.html", {"status": 403, "detail": detail}, status_code=403)
 
     for module in (health, public, staff_auth, staff, api):
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
+    app.mount(
+        "/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static"
+    )
 
     # Outermost last: request context wraps everything, so even refusals are logged.
     app.add_middleware(OriginCheckMiddleware, settings=settings)

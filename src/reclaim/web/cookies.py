@@ -13,7 +13,9 @@ def cookie_name(settings: Settings, base: str) -> str:
     return f"__Host-{base}" if settings.https else base
 
 
-def cookie_args(settings: Settings, base: str, value: str, *, max_age: int | None = None) -> dict[str, Any]:
+def cookie_args(
+    settings: Settings, base: str, value: str, *, max_age: int | None = None
+) -> dict[str, Any]:
     return {
         "key": cookie_name(settings, base),
         "value": value,

@@ -53,8 +53,13 @@ async def verify_csrf(request: Request) -> None:
     form = await request.form()
     sent = form.get(FIELD)
     binding = _binding(request)
-    if not isinstance(sent, str) or binding is None or not hmac.compare_digest(sent, _token(request, binding)):
+    if (
+        not isinstance(sent, str)
+        or binding is None
+        or not hmac.compare_digest(sent, _token(request, binding))
+    ):
         raise HTTPException(
             status_code=403,
-            detail="This form has expired or did not come from this site. Go back, reload the page and try again.",
+            detail="This form has expired or did not come from this site. "
+            "Go back, reload the page and try again.",
         )

@@ -38,14 +38,14 @@ CSP = (
 def client_address(scope: Scope, settings: Settings) -> str | None:
     """The client's address; ``X-Forwarded-For`` is believed only from a trusted proxy."""
     client = scope.get("client")
-    peer = client[0] if client else None
+    peer: str | None = str(client[0]) if client else None
     if peer and peer in settings.trusted_proxies:
         for name, value in scope.get("headers", []):
             if name == b"x-forwarded-for":
                 hops = [h.strip() for h in value.decode("latin-1").split(",") if h.strip()]
                 for hop in reversed(hops):
                     if hop not in settings.trusted_proxies:
-                        return hop
+                        return str(hop)
     return peer
 
 
@@ -125,10 +125,15 @@ class SecurityHeadersMiddleware:
                     (b"referrer-policy", b"no-referrer"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                     (b"cross-origin-resource-policy", b"same-origin"),
-                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+                    (
+                        b"permissions-policy",
+                        b"camera=(), microphone=(), geolocation=(), interest-cohort=()",
+                    ),
                 ]
                 if self.settings.https:
-                    extra.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+                    extra.append(
+                        (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+                    )
                 # Nothing but static files may be kept by a browser or a proxy: a shared
                 # family computer must not show a case page from its cache.
                 if not scope["path"].startswith("/static/"):
@@ -158,8 +163,10 @@ class OriginCheckMiddleware:
                     {
                         "type": "http.response.start",
                         "status": 403,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                    (b"content-length", str(len(body)).encode())],
+                        "headers": [
+                            (b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
                     }
                 )
                 await send({"type": "http.response.body", "body": body})

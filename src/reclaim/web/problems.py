@@ -63,7 +63,9 @@ _FRIENDLY = {
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api_problem(request: Request, exc: ApiProblem) -> Response:
-        return problem(exc.status, exc.detail, kind=exc.kind, instance=request.url.path, **exc.extra)
+        return problem(
+            exc.status, exc.detail, kind=exc.kind, instance=request.url.path, **exc.extra
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -80,7 +82,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [
-            {"location": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
+            {
+                "location": ".".join(str(p) for p in err.get("loc", ())),
+                "message": err.get("msg", ""),
+            }
             for err in exc.errors()
         ]
         if _wants_problem(request):
@@ -91,7 +96,9 @@ def install_problem_handlers(app: FastAPI) -> None:
                 instance=request.url.path,
                 errors=errors,
             )
-        return _error_page(request, 400, "Some of what was sent was not valid. Go back and check it.")
+        return _error_page(
+            request, 400, "Some of what was sent was not valid. Go back and check it."
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -25,5 +25,7 @@ class RateLimiter:
                 return max(0.0, hits[0] + self.window - moment)
             hits.append(moment)
             if len(self._hits) > 100_000:  # bound memory under a flood of distinct keys
-                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > moment - self.window}
+                self._hits = {
+                    k: v for k, v in self._hits.items() if v and v[-1] > moment - self.window
+                }
             return 0.0

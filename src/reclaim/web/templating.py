@@ -17,7 +17,10 @@ def render(
 ) -> Response:
     from reclaim.web.csrf import csrf_token_for
 
-    values: dict[str, Any] = {"csrf_token": csrf_token_for(request), "staff": getattr(request.state, "staff", None)}
+    values: dict[str, Any] = {
+        "csrf_token": csrf_token_for(request),
+        "staff": getattr(request.state, "staff", None),
+    }
     values.update(context or {})
     response = templates.TemplateResponse(request, name, values, status_code=status_code)
     pending = getattr(request.state, "set_cookies", None)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,13 +30,17 @@ def test_with_a_second_factor_eight_is_enough() -> None:
 
 
 def test_at_least_64_characters_are_allowed_and_any_characters_work() -> None:
-    check_password("a very long passphrase with spaces " * 2 + "and more words!", second_factor=False)
+    check_password(
+        "a very long passphrase with spaces " * 2 + "and more words!", second_factor=False
+    )
     check_password("ünïcødé pässwörd 🐢 ok", second_factor=True)
     with pytest.raises(PasswordRejected, match=str(MAX_LENGTH)):
         check_password("x" * 60 + "y" * (MAX_LENGTH - 59), second_factor=True)
 
 
-@pytest.mark.parametrize("common", ["password1234", "qwertyuiop", "iloveyou123", "Password123", "football"])
+@pytest.mark.parametrize(
+    "common", ["password1234", "qwertyuiop", "iloveyou123", "Password123", "football"]
+)
 def test_common_passwords_are_refused(common: str) -> None:
     with pytest.raises(PasswordRejected):
         check_password(common, second_factor=True)
@@ -75,7 +81,5 @@ def test_normalisation_makes_equivalent_unicode_match() -> None:
 @settings(max_examples=25, deadline=None)
 @given(st.text(min_size=15, max_size=40).filter(lambda s: len(set(s)) > 6))
 def test_rules_never_crash_on_any_text(text: str) -> None:
-    try:
+    with contextlib.suppress(PasswordRejected):
         check_password(text, second_factor=False)
-    except PasswordRejected as exc:
-        assert str(exc)

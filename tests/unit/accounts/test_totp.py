@@ -27,9 +27,17 @@ def test_a_code_is_accepted_once_and_then_refused() -> None:
 def test_one_step_of_clock_drift_is_allowed_but_not_more() -> None:
     secret = totp.new_secret()
     now = 1_700_000_000.0
-    assert totp.matching_step(secret, totp.code_at(secret, now - 30), last_step=None, now=now) is not None
-    assert totp.matching_step(secret, totp.code_at(secret, now + 30), last_step=None, now=now) is not None
-    assert totp.matching_step(secret, totp.code_at(secret, now - 90), last_step=None, now=now) is None
+    assert (
+        totp.matching_step(secret, totp.code_at(secret, now - 30), last_step=None, now=now)
+        is not None
+    )
+    assert (
+        totp.matching_step(secret, totp.code_at(secret, now + 30), last_step=None, now=now)
+        is not None
+    )
+    assert (
+        totp.matching_step(secret, totp.code_at(secret, now - 90), last_step=None, now=now) is None
+    )
 
 
 def test_malformed_codes_are_refused() -> None:
@@ -56,4 +64,6 @@ def test_recovery_codes_are_unique_and_digests_ignore_formatting() -> None:
     assert len(set(codes)) == 10
     key = hashlib.sha256(b"k").digest()
     code = codes[0]
-    assert totp.recovery_digest(code, key) == totp.recovery_digest(code.upper().replace("-", " "), key)
+    assert totp.recovery_digest(code, key) == totp.recovery_digest(
+        code.upper().replace("-", " "), key
+    )

@@ -3,22 +3,43 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from reclaim.audit.chain import GENESIS, ChainLink, StoredEvent, canonical_json, personal_digest, verify
+from reclaim.audit.chain import (
+    GENESIS,
+    ChainLink,
+    StoredEvent,
+    canonical_json,
+    personal_digest,
+    verify,
+)
 
 
 def _chain(n: int) -> list[StoredEvent]:
     events, prev = [], GENESIS
     for i in range(1, n + 1):
         detail = {"n": i}
-        link = ChainLink(i, datetime(2026, 1, 1, tzinfo=UTC), "user:1", 1, "case:url:added", "url", str(i), "r",
-                         personal_digest("127.0.0.1", detail), prev)
+        link = ChainLink(
+            i,
+            datetime(2026, 1, 1, tzinfo=UTC),
+            "user:1",
+            1,
+            "case:url:added",
+            "url",
+            str(i),
+            "r",
+            personal_digest("127.0.0.1", detail),
+            prev,
+        )
         events.append(StoredEvent(link, link.digest(), "127.0.0.1", detail, False))
         prev = link.digest()
     return events
 
 
 def test_canonical_json_is_stable() -> None:
-    assert canonical_json({"b": 1, "a": "é"}) == canonical_json({"a": "é", "b": 1}) == '{"a":"é","b":1}'.encode()
+    assert (
+        canonical_json({"b": 1, "a": "é"})
+        == canonical_json({"a": "é", "b": 1})
+        == '{"a":"é","b":1}'.encode()
+    )
 
 
 def test_intact_chain_verifies() -> None:

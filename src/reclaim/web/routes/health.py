@@ -34,7 +34,10 @@ def database_check(db: Database) -> ReadinessCheck:
             return False, f"database unreachable ({type(exc).__name__})"
         current, head = current_revision(db), head_revision()
         if current != head:
-            return False, f"migrations not current ({current or 'none'} != {head}): run `reclaim db upgrade`"
+            return (
+                False,
+                f"migrations not current ({current or 'none'} != {head}): run `reclaim db upgrade`",
+            )
         return True, "ok"
 
     return check
@@ -47,7 +50,10 @@ def readyz(request: Request) -> JSONResponse:
     results = {name: check() for name, check in checks.items()}
     ready = all(ok for ok, _ in results.values())
     return JSONResponse(
-        {"status": "ready" if ready else "not ready", "checks": {k: v[1] for k, v in results.items()}},
+        {
+            "status": "ready" if ready else "not ready",
+            "checks": {k: v[1] for k, v in results.items()},
+        },
         status_code=200 if ready else 503,
     )
 

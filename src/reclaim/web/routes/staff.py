@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from reclaim.accounts.models import StaffUser
 from reclaim.accounts.roles import Permission, can
@@ -33,7 +33,9 @@ def dashboard(request: Request) -> Response:
     with _db(request).session() as db:
         user = require_staff(request, db, Permission.VIEW_DASHBOARD)
         colleagues = db.scalar(
-            select(func.count()).select_from(StaffUser).where(StaffUser.organisation_id == user.organisation_id)
+            select(func.count())
+            .select_from(StaffUser)
+            .where(StaffUser.organisation_id == user.organisation_id)
         )
         context = {
             "organisation": user.organisation.name,
@@ -65,14 +67,16 @@ def audit_viewer(
     before: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     filters = {
-        "action": action or "", "actor": actor or "", "object_type": object_type or "",
-        "object_id": object_id or "", "since": since or "", "until": until or "",
+        "action": action or "",
+        "actor": actor or "",
+        "object_type": object_type or "",
+        "object_id": object_id or "",
+        "since": since or "",
+        "until": until or "",
     }
     with _db(request).session() as db:
         user = require_staff(request, db, Permission.VIEW_AUDIT)
-        query: Select[tuple[AuditEvent]] = select(AuditEvent).where(
-            AuditEvent.organisation_id == user.organisation_id
-        )
+        query = select(AuditEvent).where(AuditEvent.organisation_id == user.organisation_id)
         if action:
             query = query.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
         if actor:
@@ -85,18 +89,29 @@ def audit_viewer(
         if start:
             query = query.where(AuditEvent.occurred_at >= datetime.combine(start, time.min, UTC))
         if end:
-            query = query.where(AuditEvent.occurred_at < datetime.combine(end + timedelta(days=1), time.min, UTC))
+            query = query.where(
+                AuditEvent.occurred_at < datetime.combine(end + timedelta(days=1), time.min, UTC)
+            )
         if before:
             query = query.where(AuditEvent.seq < before)
         events = list(db.scalars(query.order_by(AuditEvent.seq.desc()).limit(PAGE_SIZE + 1)))
         more = len(events) > PAGE_SIZE
         events = events[:PAGE_SIZE]
-        record(db, AuditAction.AUDIT_VIEWED, object_type="audit", detail={"filters": {k: v for k, v in filters.items() if v}})
+        record(
+            db,
+            AuditAction.AUDIT_VIEWED,
+            object_type="audit",
+            detail={"filters": {k: v for k, v in filters.items() if v}},
+        )
         rows = [
             {
-                "seq": e.seq, "at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "actor": e.actor,
-                "action": e.action, "object": f"{e.object_type or ''} {e.object_id or ''}".strip(),
-                "request_id": e.request_id or "", "redacted": e.redacted,
+                "seq": e.seq,
+                "at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "actor": e.actor,
+                "action": e.action,
+                "object": f"{e.object_type or ''} {e.object_id or ''}".strip(),
+                "request_id": e.request_id or "",
+                "redacted": e.redacted,
             }
             for e in events
         ]
@@ -105,7 +120,9 @@ def audit_viewer(
         request,
         "staff/audit.html",
         {
-            "rows": rows, "filters": filters, "next_before": rows[-1]["seq"] if more and rows else None,
+            "rows": rows,
+            "filters": filters,
+            "next_before": rows[-1]["seq"] if more and rows else None,
             "error": "Dates are written as YYYY-MM-DD." if bad_dates else None,
         },
     )

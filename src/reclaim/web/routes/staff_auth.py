@@ -47,7 +47,10 @@ def _with_session_cookie(request: Request, response: Response, token: str | None
     settings = settings_of(request)
     if token is None:
         response.delete_cookie(
-            cookie_name(settings, SESSION_COOKIE), path="/", secure=settings.https, httponly=True,
+            cookie_name(settings, SESSION_COOKIE),
+            path="/",
+            secure=settings.https,
+            httponly=True,
             samesite="strict",
         )
     else:
@@ -80,8 +83,12 @@ def login(
     wait = limiter.hit(address)
     if wait:
         minutes = max(1, math.ceil(wait / 60))
-        message = f"Too many sign-in attempts from this connection. Please wait {minutes} minute(s)."
-        response = render(request, "staff/login.html", {"error": message, "username": username}, status_code=429)
+        message = (
+            f"Too many sign-in attempts from this connection. Please wait {minutes} minute(s)."
+        )
+        response = render(
+            request, "staff/login.html", {"error": message, "username": username}, status_code=429
+        )
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
     hashing: PasswordHashing = request.app.state.hashing
@@ -94,13 +101,24 @@ def login(
                 error, status = LOCKED.format(minutes=minutes), 429
             else:
                 error, status = REJECTED, 401
-            return render(request, "staff/login.html", {"error": error, "username": username}, status_code=status)
+            return render(
+                request,
+                "staff/login.html",
+                {"error": error, "username": username},
+                status_code=status,
+            )
         user = result.user
         sessions.end(db, session_token(request))  # a new session id at every sign-in
         stage = sessions.STAGE_PASSWORD if user.totp_enabled else sessions.STAGE_ENROL
         token = sessions.start(db, user, stage, session_policy(request))
-        record(db, AuditAction.STAFF_LOGIN_SUCCEEDED, object_type="user", object_id=user.id,
-               actor=f"user:{user.id}", organisation_id=user.organisation_id)
+        record(
+            db,
+            AuditAction.STAFF_LOGIN_SUCCEEDED,
+            object_type="user",
+            object_id=user.id,
+            actor=f"user:{user.id}",
+            organisation_id=user.organisation_id,
+        )
     target = "/staff/login/code" if stage == sessions.STAGE_PASSWORD else "/staff/enrol"
     return _with_session_cookie(request, _redirect(target), token)
 
@@ -118,7 +136,9 @@ def code(request: Request, code: Annotated[str, Form(max_length=40)]) -> Respons
     with _db(request).session() as db:
         staff_session, user = resolve_staff(request, db, stage=sessions.STAGE_PASSWORD)
         if check_second_factor(db, user, code, settings_of(request).secret_key_bytes()):
-            token = sessions.rotate(db, staff_session, sessions.STAGE_ACTIVE, session_policy(request))
+            token = sessions.rotate(
+                db, staff_session, sessions.STAGE_ACTIVE, session_policy(request)
+            )
             record(db, AuditAction.STAFF_MFA_SUCCEEDED, object_type="user", object_id=user.id)
             return _with_session_cookie(request, _redirect("/staff"), token)
         record(db, AuditAction.STAFF_MFA_FAILED, object_type="user", object_id=user.id)
@@ -126,7 +146,12 @@ def code(request: Request, code: Annotated[str, Form(max_length=40)]) -> Respons
         if count_failure(db, user.username, policy):
             sessions.end(db, session_token(request))
             minutes = int(policy.lockout.total_seconds() // 60)
-            response = render(request, "staff/login.html", {"error": LOCKED.format(minutes=minutes)}, status_code=429)
+            response = render(
+                request,
+                "staff/login.html",
+                {"error": LOCKED.format(minutes=minutes)},
+                status_code=429,
+            )
             return _with_session_cookie(request, response, None)
     return render(request, "staff/code.html", {"error": BAD_CODE}, status_code=401)
 
@@ -177,7 +202,13 @@ def logout(request: Request) -> Response:
         found = sessions.resolve(db, token, session_policy(request))
         if found is not None:
             user = found[1]
-            record(db, AuditAction.STAFF_LOGOUT, object_type="user", object_id=user.id,
-                   actor=f"user:{user.id}", organisation_id=user.organisation_id)
+            record(
+                db,
+                AuditAction.STAFF_LOGOUT,
+                object_type="user",
+                object_id=user.id,
+                actor=f"user:{user.id}",
+                organisation_id=user.organisation_id,
+            )
         sessions.end(db, token)
     return _with_session_cookie(request, _redirect("/staff/login?signed_out=true"), None)

@@ -1,0 +1,59 @@
+"""`reclaim serve` as `make run` starts it: a real process on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_answers_on_loopback_after_upgrade(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECLAIM_")}
+    env["RECLAIM_DATA_DIR"] = str(tmp_path / "var")
+    port = _free_port()
+    refused = subprocess.run(
+        [BIN / "reclaim", "serve", "--port", str(port)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2 and "reclaim db upgrade" in refused.stdout
+    subprocess.run(
+        [BIN / "reclaim", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60
+    )
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [BIN / "reclaim", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not start"
+                assert server.poll() is None, (tmp_path / "serve.log").read_text()
+                time.sleep(0.2)
+        assert response.status_code == 200 and response.json()["status"] == "ready"
+        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+        assert metrics.status_code == 200  # loopback clients may read metrics
+        assert "server" not in response.headers
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
