@@ -2,8 +2,9 @@
 
 from reclaim.accounts import models as _accounts
 from reclaim.audit import models as _audit
+from reclaim.bank import models as _bank
 from reclaim.storage.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["_accounts", "_audit", "metadata"]
+__all__ = ["_accounts", "_audit", "_bank", "metadata"]

@@ -14,6 +14,7 @@ from reclaim.accounts.login import LoginPolicy
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.sessions import SessionPolicy
 from reclaim.audit.recorder import install_row_auditing
+from reclaim.bank.matcher import Matcher
 from reclaim.config import Settings, get_settings
 from reclaim.logs import configure_logging
 from reclaim.storage.database import Database
@@ -26,7 +27,7 @@ from reclaim.web.middleware import (
 )
 from reclaim.web.problems import install_problem_handlers, problem
 from reclaim.web.ratelimit import RateLimiter
-from reclaim.web.routes import api, health, public, staff, staff_auth
+from reclaim.web.routes import api, health, platform, public, staff, staff_auth, staff_bank
 from reclaim.web.templating import render
 
 
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         absolute=timedelta(hours=settings.session_absolute_hours),
     )
     app.state.login_limiter = RateLimiter(settings.login_rate_per_minute, 60)
+    app.state.api_limiter = RateLimiter(600, 60)
+    app.state.matcher = Matcher()
     app.state.readiness_checks = {"database": health.database_check(db)}
 
     install_problem_handlers(app)
@@ -81,7 +84,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         )
         return render(request, "error.html", {"status": 403, "detail": detail}, status_code=403)
 
-    for module in (health, public, staff_auth, staff, api):
+    for module in (health, public, staff_auth, staff, staff_bank, api, platform):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static"

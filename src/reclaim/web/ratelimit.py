@@ -14,14 +14,14 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = Lock()
 
-    def hit(self, key: str, now: float | None = None) -> float:
+    def hit(self, key: str, now: float | None = None, limit: int | None = None) -> float:
         """Count one attempt for ``key``; returns 0 if allowed, else seconds until allowed."""
         moment = time.monotonic() if now is None else now
         with self._lock:
             hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= moment - self.window:
                 hits.popleft()
-            if len(hits) >= self.limit:
+            if len(hits) >= (limit or self.limit):
                 return max(0.0, hits[0] + self.window - moment)
             hits.append(moment)
             if len(self._hits) > 100_000:  # bound memory under a flood of distinct keys

@@ -1,0 +1,1 @@
+"""Hash lists: signals grouped into content items, with provenance, status, feedback and a feed."""

@@ -1,0 +1,214 @@
+"""Matching signals against the active hash lists, in memory, kept in step with the database.
+
+Each process holds a PDQ index (``reclaim.matching``), exact-hash tables and the videos. Before
+answering, it applies every change whose feed position is newer than the last one it applied (one
+indexed query when nothing changed), so a withdrawal stops matching on the very next request in
+every process, with no rebuild.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from threading import Lock
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reclaim.bank.models import ContentItem, HashList
+from reclaim.bank.signals import Signal, SignalType
+from reclaim.matching import PdqIndex, hexes_to_array
+
+VPDQ_FRAME_QUALITY = 50
+VPDQ_FRAME_DISTANCE = 31
+VPDQ_MATCH_SHARE = 0.8
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    list_name: str
+    item_id: int
+    distance: int
+    categories: tuple[str, ...]
+    signal_type: str
+    share: float | None = None  # vPDQ: the share of the query's frames that matched
+
+
+@dataclass(slots=True)
+class _Item:
+    list_name: str
+    max_distance: int
+    categories: tuple[str, ...]
+    signal_ids: list[int] = field(default_factory=list)
+
+
+def pdq_bytes(values: Sequence[str]) -> np.ndarray:
+    if not values:
+        return np.zeros((0, 32), dtype=np.uint8)
+    array: np.ndarray = np.asarray(hexes_to_array(list(values)), dtype=np.uint8)
+    return array
+
+
+def hamming_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """All pairwise distances between rows of a (n, 32) and b (m, 32)."""
+    distances: np.ndarray = _POPCOUNT[np.bitwise_xor(a[:, None, :], b[None, :, :])].sum(
+        axis=2, dtype=np.int32
+    )
+    return distances
+
+
+class Matcher:
+    def __init__(self) -> None:
+        self._lock = Lock()
+        self.applied_seq = 0
+        self._index: PdqIndex | None = None
+        self._items: dict[int, _Item] = {}
+        self._pdq_owner: dict[int, int] = {}  # signal id -> item id
+        self._exact: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self._videos: dict[int, np.ndarray] = {}  # item id -> frames (k, 32) of quality >= 50
+
+    # Keeping in step ------------------------------------------------------------------
+
+    def sync(self, session: Session) -> int:
+        """Apply every change newer than the last applied; returns how many items changed."""
+        newest: int = session.scalar(select(func.max(ContentItem.change_seq))) or 0
+        if newest <= self.applied_seq:
+            return 0
+        with self._lock:
+            changed = list(
+                session.scalars(
+                    select(ContentItem)
+                    .where(ContentItem.change_seq > self.applied_seq)
+                    .order_by(ContentItem.change_seq)
+                )
+            )
+            lists = {h.id: h for h in session.scalars(select(HashList))}
+            removed_pdq: list[int] = []
+            added_ids: list[int] = []
+            added_values: list[str] = []
+            for item in changed:
+                removed_pdq.extend(self._forget(item.id))
+                if item.status != "active":
+                    continue
+                hash_list = lists[item.list_id]
+                entry = _Item(hash_list.name, hash_list.max_distance, tuple(item.categories or ()))
+                for signal in item.signals:
+                    entry.signal_ids.append(signal.id)
+                    if signal.signal_type == SignalType.PDQ.value:
+                        added_ids.append(signal.id)
+                        added_values.append(signal.value)
+                        self._pdq_owner[signal.id] = item.id
+                    elif signal.signal_type == SignalType.VPDQ.value:
+                        good = [p for q, p, _t in signal.frames or [] if q >= VPDQ_FRAME_QUALITY]
+                        if good:
+                            self._videos[item.id] = pdq_bytes(good)
+                    else:
+                        self._exact[(signal.signal_type, signal.value)].add(item.id)
+                self._items[item.id] = entry
+            self._apply_pdq(removed_pdq, added_ids, added_values)
+            self.applied_seq = max(
+                self.applied_seq, max((i.change_seq for i in changed), default=0)
+            )
+            return len(changed)
+
+    def _forget(self, item_id: int) -> list[int]:
+        entry = self._items.pop(item_id, None)
+        self._videos.pop(item_id, None)
+        if entry is None:
+            return []
+        pdq_ids = [sid for sid in entry.signal_ids if self._pdq_owner.pop(sid, None) is not None]
+        for key in [k for k, owners in self._exact.items() if item_id in owners]:
+            self._exact[key].discard(item_id)
+            if not self._exact[key]:
+                del self._exact[key]
+        return pdq_ids
+
+    def _apply_pdq(self, removed: list[int], added_ids: list[int], added_values: list[str]) -> None:
+        if self._index is None:
+            self._index = PdqIndex.build(
+                pdq_bytes(added_values), ids=np.array(added_ids, dtype=np.int64)
+            )
+            return
+        if removed:
+            self._index.remove(np.array(removed, dtype=np.int64))
+        if added_ids:
+            self._index.add(pdq_bytes(added_values), ids=np.array(added_ids, dtype=np.int64))
+
+    # Matching ---------------------------------------------------------------------------
+
+    def match(
+        self, signals: Sequence[Signal], variants: Sequence[Sequence[str]] = ()
+    ) -> list[list[Match]]:
+        """For each signal, every active item it matches, nearest first.
+
+        ``variants`` (optional, per signal) are the 8 dihedral PDQ hashes of the same picture
+        (rotations and mirror images), as ``reclaim hash --dihedral`` prints them.
+        """
+        with self._lock:
+            results: list[list[Match]] = [[] for _ in signals]
+            pdq_rows: list[tuple[int, str]] = []
+            for position, signal in enumerate(signals):
+                if signal.type is SignalType.PDQ:
+                    options = [signal.value]
+                    if position < len(variants) and variants[position]:
+                        options += [v for v in variants[position] if v != signal.value]
+                    pdq_rows.extend((position, value) for value in options)
+                elif signal.type is SignalType.VPDQ:
+                    results[position] = self._match_video(signal)
+                else:
+                    for item_id in sorted(self._exact.get((signal.type.value, signal.value), ())):
+                        entry = self._items[item_id]
+                        results[position].append(
+                            Match(entry.list_name, item_id, 0, entry.categories, signal.type.value)
+                        )
+            if pdq_rows and self._index is not None:
+                limit = max((e.max_distance for e in self._items.values()), default=31)
+                found = self._index.search(pdq_bytes([v for _, v in pdq_rows]), max_distance=limit)
+                best: dict[tuple[int, int], int] = {}
+                for (position, _value), hits in zip(pdq_rows, found, strict=True):
+                    for signal_id, distance in hits:
+                        owner = self._pdq_owner.get(int(signal_id))
+                        if owner is None or distance > self._items[owner].max_distance:
+                            continue
+                        key = (position, owner)
+                        best[key] = min(best.get(key, 64), int(distance))
+                for (position, item_id), distance in best.items():
+                    entry = self._items[item_id]
+                    results[position].append(
+                        Match(entry.list_name, item_id, distance, entry.categories, "pdq")
+                    )
+            for found_for_signal in results:
+                found_for_signal.sort(key=lambda m: (m.distance, m.item_id))
+            return results
+
+    def _match_video(self, signal: Signal) -> list[Match]:
+        """pytx's rule: of the query's frames (quality >= 50), 80% within 31 of a stored frame."""
+        query = [f.pdq for f in signal.frames if f.quality >= VPDQ_FRAME_QUALITY]
+        unique = pdq_bytes(sorted(set(query)))
+        if len(unique) == 0:
+            return []
+        matches = []
+        for item_id, frames in self._videos.items():
+            distances = hamming_matrix(unique, frames)
+            nearest = distances.min(axis=1)
+            share = float((nearest <= VPDQ_FRAME_DISTANCE).mean())
+            if share >= VPDQ_MATCH_SHARE:
+                entry = self._items[item_id]
+                matches.append(
+                    Match(
+                        entry.list_name,
+                        item_id,
+                        int(np.median(nearest)),
+                        entry.categories,
+                        "vpdq",
+                        round(share, 3),
+                    )
+                )
+        return matches
+
+    @property
+    def size(self) -> int:
+        return len(self._items)

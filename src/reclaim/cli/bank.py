@@ -1,0 +1,128 @@
+"""`reclaim bank`: hash lists, imported and exported in the formats platforms use."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import func, select
+
+from reclaim.bank.files import EXPORT_FORMATS, IMPORT_FORMATS, detect_format, export_lines, parse
+from reclaim.bank.items import DEFAULT_LIST, BankError, get_or_create_list
+from reclaim.bank.models import ContentItem, HashList
+from reclaim.bank.signals import SignalType
+from reclaim.bank.transfer import active_items, import_items
+from reclaim.cli.common import database, err, fail, out
+
+app = typer.Typer(help="Hash lists: import, export, inspect.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A CSV, JSONL, pytx (`pdq <hex>`) or one-hash-per-line file; - for stdin."
+        ),
+    ],
+    list_name: Annotated[
+        str, typer.Option("--list", help="The list to add to (created if new).")
+    ] = DEFAULT_LIST,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help=f"One of {', '.join(IMPORT_FORMATS)}; guessed if left out."),
+    ] = None,
+    signal_type: Annotated[
+        str | None, typer.Option("--type", help="For plain files: pdq, sha256 or md5.")
+    ] = None,
+    quality: Annotated[
+        int | None,
+        typer.Option(help="PDQ quality to assume where a line gives none.", min=0, max=100),
+    ] = None,
+) -> None:
+    """Add every valid line as a content item. Re-importing the same file adds nothing."""
+    if str(file) == "-":
+        lines = sys.stdin.read().splitlines(keepends=True)
+    elif not file.is_file():
+        raise fail(f"No file at {file}.")
+    else:
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+        except UnicodeDecodeError:
+            raise fail(f"{file} is not a UTF-8 text file; hash lists are text.") from None
+    chosen = fmt or detect_format(str(file), lines[0] if lines else "")
+    if chosen not in IMPORT_FORMATS:
+        raise fail(f"Unknown format {chosen!r}; use one of: {', '.join(IMPORT_FORMATS)}.")
+    kind = None
+    if signal_type:
+        try:
+            kind = SignalType(signal_type.lower())
+        except ValueError:
+            raise fail("--type is pdq, sha256 or md5.") from None
+    with database() as db, db.session() as session:
+        try:
+            hash_list = get_or_create_list(session, list_name)
+        except BankError as exc:
+            raise fail(str(exc)) from None
+        report = import_items(
+            session,
+            hash_list,
+            parse(lines, chosen, plain_type=kind, default_quality=quality),
+            source=f"file:{file.name}",
+        )
+    out.print(
+        f"{report.added} added, {report.already_present} already present, "
+        f"{len(report.rejected)} rejected ({chosen})."
+    )
+    for rejected in report.rejected[:200]:
+        err.print(f"  line {rejected.line}: {rejected.reason}", highlight=False)
+    if len(report.rejected) > 200:
+        err.print(f"  ... and {len(report.rejected) - 200} more")
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"One of {', '.join(EXPORT_FORMATS)}.")
+    ] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    list_name: Annotated[
+        list[str] | None, typer.Option("--list", help="Only these lists (repeatable).")
+    ] = None,
+) -> None:
+    """Write every active item. `--format pytx` is what `threatexchange` reads from a file."""
+    if fmt not in EXPORT_FORMATS:
+        raise fail(f"Unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}.")
+    with database() as db, db.read_session() as session:
+        handle = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for line in export_lines(active_items(session, list_name or None), fmt):
+                handle.write(line)
+        finally:
+            if output:
+                handle.close()
+    if output:
+        out.print(f"Wrote {output}.")
+
+
+@app.command("lists")
+def lists_command() -> None:
+    """Each list with its items by status."""
+    with database() as db, db.read_session() as session:
+        rows = session.execute(
+            select(HashList.name, ContentItem.status, func.count(ContentItem.id))
+            .join(ContentItem, isouter=True)
+            .group_by(HashList.name, ContentItem.status)
+            .order_by(HashList.name)
+        ).all()
+    table = Table("list", "status", "items")
+    for name, status, count in rows:
+        table.add_row(name, status or "-", str(count))
+    out.print(table)

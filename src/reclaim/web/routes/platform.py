@@ -1,0 +1,259 @@
+"""The platform API: match uploads, follow the delta feed, say what was blocked, download lists."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from reclaim.accounts.apikeys import Scope, authenticate
+from reclaim.accounts.models import ApiKey
+from reclaim.audit.recorder import current_context
+from reclaim.bank import feed as delta_feed
+from reclaim.bank.feedback import FeedbackStatus, record_feedback
+from reclaim.bank.files import export_lines
+from reclaim.bank.matcher import Matcher
+from reclaim.bank.models import ContentItem
+from reclaim.bank.signals import SignalRejected, SignalType, make_signal, parse_hex
+from reclaim.bank.transfer import active_items
+from reclaim.storage.database import Database
+from reclaim.web.problems import ApiProblem
+from reclaim.web.ratelimit import RateLimiter
+
+router = APIRouter(prefix="/api/v1", tags=["platforms"])
+
+AUTH_HEADERS = {"WWW-Authenticate": 'Bearer realm="reclaim"'}
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def platform_key(scope: Scope) -> Callable[[Request], ApiKey]:
+    """Dependency: a live API key with ``scope``, within its rate limit."""
+
+    def dependency(request: Request) -> ApiKey:
+        header = request.headers.get("authorization", "")
+        if not header.lower().startswith("bearer "):
+            raise ApiProblem(
+                401,
+                "Send your API key as `Authorization: Bearer rk_...`.",
+                kind="unauthenticated",
+                headers=AUTH_HEADERS,
+            )
+        with _db(request).read_session() as session:
+            key = authenticate(session, header[7:].strip())
+            if key is None:
+                raise ApiProblem(
+                    401,
+                    "That API key is not valid or has been revoked.",
+                    kind="unauthenticated",
+                    headers=AUTH_HEADERS,
+                )
+            session.expunge(key)
+        if scope.value not in key.scopes:
+            raise ApiProblem(
+                403, f"This key does not have the `{scope.value}` scope.", kind="forbidden"
+            )
+        limiter: RateLimiter = request.app.state.api_limiter
+        wait = limiter.hit(f"key:{key.id}", limit=key.rate_per_minute)
+        if wait:
+            raise ApiProblem(
+                429,
+                f"This key is limited to {key.rate_per_minute} requests a minute.",
+                kind="rate-limited",
+                headers={"Retry-After": str(math.ceil(wait))},
+            )
+        ctx = current_context()
+        ctx.actor, ctx.organisation_id = f"apikey:{key.id}", key.organisation_id
+        return key
+
+    return dependency
+
+
+class SignalIn(BaseModel):
+    type: Literal["pdq", "vpdq", "sha256", "md5"]
+    value: str | list[dict[str, Any]] = Field(
+        description="Hex hash; for vpdq, frames as `quality,pdq,timestamp` lines "
+        "or a list of {quality, pdq, t}."
+    )
+    quality: int | None = Field(None, ge=0, le=100)
+    dihedral: list[str] | None = Field(
+        None,
+        max_length=8,
+        description="PDQ only: the picture's 8 dihedral hashes (rotations, mirrors), "
+        "to match turned copies.",
+    )
+
+
+class MatchRequest(BaseModel):
+    signals: list[SignalIn] = Field(min_length=1, max_length=1000)
+
+
+class MatchOut(BaseModel):
+    list_name: str
+    item_id: int
+    distance: int
+    categories: list[str]
+    signal_type: str
+    share: float | None = None
+
+
+class SignalResult(BaseModel):
+    index: int
+    type: str
+    matches: list[MatchOut]
+
+
+class MatchResponse(BaseModel):
+    results: list[SignalResult]
+
+
+def matcher_for(request: Request) -> Matcher:
+    matcher: Matcher = request.app.state.matcher
+    with _db(request).read_session() as session:
+        matcher.sync(session)
+    return matcher
+
+
+@router.post(
+    "/match",
+    response_model=MatchResponse,
+    response_model_exclude_none=True,
+    summary="Match up to 1,000 signals",
+)
+def match(
+    request: Request, body: MatchRequest, key: Annotated[ApiKey, Depends(platform_key(Scope.MATCH))]
+) -> MatchResponse:
+    signals, variants, errors = [], [], []
+    for index, item in enumerate(body.signals):
+        try:
+            signals.append(make_signal(item.type, item.value, item.quality))
+            variants.append([parse_hex(SignalType.PDQ, v) for v in item.dihedral or []])
+        except SignalRejected as exc:
+            errors.append({"location": f"signals.{index}", "message": str(exc)})
+    if errors:
+        raise ApiProblem(
+            422, "Some signals are not valid: see `errors`.", kind="validation", errors=errors
+        )
+    found = matcher_for(request).match(signals, variants)
+    return MatchResponse(
+        results=[
+            SignalResult(index=i, type=s.type.value, matches=[MatchOut(**asdict(m)) for m in hits])
+            for i, (s, hits) in enumerate(zip(signals, found, strict=True))
+        ]
+    )
+
+
+class FeedRecord(BaseModel):
+    item_id: int
+    list_name: str
+    status: str
+    deleted: bool
+    categories: list[str]
+    signals: list[dict[str, Any]]
+    updated_at: str
+    checkpoint: str
+
+
+class FeedResponse(BaseModel):
+    records: list[FeedRecord]
+    next_checkpoint: str
+    has_more: bool
+
+
+@router.get("/hashes", response_model=FeedResponse, summary="The delta feed, with tombstones")
+def hashes(
+    request: Request,
+    key: Annotated[ApiKey, Depends(platform_key(Scope.FEED))],
+    checkpoint: Annotated[
+        str | None,
+        Query(max_length=20, description="`next_checkpoint` of the previous page; omit to start."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=delta_feed.MAX_PAGE)] = 500,
+) -> FeedResponse:
+    """Every change in order. `deleted: true` (status withdrawn, disabled or expired) means
+    delete these signals. Replaying from the start ends with exactly the active set."""
+    try:
+        start = delta_feed.parse_checkpoint(checkpoint)
+    except delta_feed.CheckpointInvalid as exc:
+        raise ApiProblem(400, str(exc), kind="bad-checkpoint") from None
+    with _db(request).read_session() as session:
+        result = delta_feed.page(session, start, limit)
+    return FeedResponse(
+        records=[FeedRecord(**r) for r in result.records],
+        next_checkpoint=result.next_checkpoint,
+        has_more=result.has_more,
+    )
+
+
+class FeedbackIn(BaseModel):
+    item_id: int
+    status: FeedbackStatus
+    tags: list[str] = Field(default_factory=list, max_length=20)
+
+
+class FeedbackRequest(BaseModel):
+    feedback: list[FeedbackIn] = Field(min_length=1, max_length=1000)
+
+
+class FeedbackResponse(BaseModel):
+    recorded: int
+    platform: str
+
+
+@router.post(
+    "/feedback", response_model=FeedbackResponse, summary="Say what you did with matched items"
+)
+def feedback(
+    request: Request,
+    body: FeedbackRequest,
+    key: Annotated[ApiKey, Depends(platform_key(Scope.FEEDBACK))],
+) -> FeedbackResponse:
+    with _db(request).session() as session:
+        ids = {entry.item_id for entry in body.feedback}
+        items = {
+            item.id: item for item in session.query(ContentItem).filter(ContentItem.id.in_(ids))
+        }
+        unknown = sorted(ids - items.keys())
+        if unknown:
+            raise ApiProblem(
+                404,
+                f"No content items with ids {unknown[:20]}.",
+                kind="unknown-items",
+                unknown=unknown[:100],
+            )
+        for entry in body.feedback:
+            record_feedback(
+                session, items[entry.item_id], key.organisation_id, entry.status, entry.tags
+            )
+        return FeedbackResponse(recorded=len(body.feedback), platform=key.organisation.name)
+
+
+MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson", "pytx": "text/plain"}
+
+
+@router.get("/export", summary="The whole active list as a file", response_class=StreamingResponse)
+def export(
+    request: Request,
+    key: Annotated[ApiKey, Depends(platform_key(Scope.EXPORT))],
+    format: Annotated[Literal["csv", "jsonl", "pytx"], Query()] = "csv",
+) -> StreamingResponse:
+    db = _db(request)
+
+    def body() -> Iterator[str]:
+        with db.read_session() as session:
+            yield from export_lines(active_items(session), format)
+
+    extension = "txt" if format == "pytx" else format
+    return StreamingResponse(
+        body(),
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="reclaim-hashes.{extension}"'},
+    )

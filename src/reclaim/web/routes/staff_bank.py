@@ -1,0 +1,135 @@
+"""Staff pages for hash lists: counts, search by hash, item detail, withdraw or disable."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+
+from reclaim.accounts.models import Organisation
+from reclaim.accounts.roles import Permission
+from reclaim.audit.recorder import record
+from reclaim.bank.items import BankError, ItemStatus, set_status
+from reclaim.bank.matcher import Matcher
+from reclaim.bank.models import ContentItem, HashList, PlatformFeedback
+from reclaim.bank.signals import SignalRejected, SignalType, make_signal
+from reclaim.storage.database import Database
+from reclaim.web.csrf import verify_csrf
+from reclaim.web.guards import require_staff
+from reclaim.web.templating import render
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _guess_type(value: str) -> SignalType:
+    return SignalType.MD5 if len(value.strip()) == 32 else SignalType.PDQ
+
+
+@router.get("/lists")
+def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    error, results = None, None
+    with _db(request).session() as db:
+        require_staff(request, db, Permission.MANAGE_HASHES)
+        counts = db.execute(
+            select(HashList.name, ContentItem.status, func.count(ContentItem.id))
+            .join(ContentItem, isouter=True)
+            .group_by(HashList.name, ContentItem.status)
+            .order_by(HashList.name)
+        ).all()
+        table: dict[str, dict[str, int]] = {}
+        for name, status, count in counts:
+            table.setdefault(name, {})
+            if status:
+                table[name][status] = count
+        if q:
+            query = q.strip().lower()
+            try:
+                kind = _guess_type(query)
+                signal = make_signal(kind, query, 100 if kind is SignalType.PDQ else None)
+                matcher: Matcher = request.app.state.matcher
+                matcher.sync(db)
+                hits = matcher.match([signal])[0]
+                exact_sha = (
+                    make_signal(SignalType.SHA256, query) if kind is SignalType.PDQ else None
+                )
+                if exact_sha is not None:
+                    hits += matcher.match([exact_sha])[0]
+                results = [
+                    {
+                        "item_id": h.item_id,
+                        "list": h.list_name,
+                        "distance": h.distance,
+                        "type": h.signal_type,
+                    }
+                    for h in hits
+                ]
+            except SignalRejected as exc:
+                error = f"That is not a hash Reclaim can search for: {exc}"
+            record(db, "bank:list:searched", object_type="list")
+    return render(
+        request,
+        "staff/lists.html",
+        {"lists": table, "q": q or "", "results": results, "error": error},
+    )
+
+
+@router.get("/items/{item_id}")
+def item_detail(request: Request, item_id: int) -> Response:
+    with _db(request).session() as db:
+        require_staff(request, db, Permission.MANAGE_HASHES)
+        item = db.get(ContentItem, item_id)
+        if item is None:
+            raise HTTPException(404)
+        feedback = db.execute(
+            select(
+                Organisation.name,
+                PlatformFeedback.status,
+                PlatformFeedback.tags,
+                PlatformFeedback.updated_at,
+            )
+            .join(Organisation, Organisation.id == PlatformFeedback.organisation_id)
+            .where(PlatformFeedback.item_id == item.id)
+            .order_by(Organisation.name)
+        ).all()
+        record(db, "bank:item:viewed", object_type="item", object_id=item.id)
+        context = {
+            "item": item,
+            "list_name": item.hash_list.name,
+            "signals": [
+                (
+                    s.signal_type,
+                    s.value if s.signal_type != "vpdq" else f"{len(s.frames or [])} frames",
+                    s.quality,
+                )
+                for s in item.signals
+            ],
+            "feedback": feedback,
+            "statuses": [s.value for s in ItemStatus],
+        }
+        return render(request, "staff/item.html", context)
+
+
+@router.post("/items/{item_id}/status", dependencies=[Depends(verify_csrf)])
+def change_status(
+    request: Request,
+    item_id: int,
+    status: Annotated[ItemStatus, Form()],
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    with _db(request).session() as db:
+        require_staff(request, db, Permission.MANAGE_HASHES)
+        item = db.get(ContentItem, item_id)
+        if item is None:
+            raise HTTPException(404)
+        try:
+            set_status(db, item, status, reason)
+        except BankError as exc:
+            raise HTTPException(400, str(exc)) from None
+    return RedirectResponse(f"/staff/items/{item_id}", status_code=303)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reclaim.bank.files import ExportItem, ParsedItem, Rejected, detect_format, export_lines, parse
+from reclaim.bank.signals import SignalRejected, SignalType, make_signal
+
+PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+SHA = "a" * 64
+MD5 = "b" * 32
+
+
+def test_hex_signals_are_normalised_to_lowercase() -> None:
+    assert make_signal("PDQ", PDQ.upper(), 90).value == PDQ
+    assert make_signal("md5", f" {MD5.upper()} ").value == MD5
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "message"),
+    [
+        ("pdq", "abc", "64 hexadecimal"),
+        ("md5", "z" * 32, "32 hexadecimal"),
+        ("sha1", SHA, "Unknown signal type"),
+        ("pdq", PDQ, None),
+    ],
+)
+def test_bad_signals_are_explained(kind: str, value: str, message: str | None) -> None:
+    if message is None:
+        make_signal(kind, value, 100)
+        return
+    with pytest.raises(SignalRejected, match=message):
+        make_signal(kind, value, 100)
+
+
+def test_quality_is_checked() -> None:
+    with pytest.raises(SignalRejected, match="0 to 100"):
+        make_signal("pdq", PDQ, 101)
+
+
+def test_vpdq_accepts_pytx_lines_and_json_frames() -> None:
+    lines = f"0,100,{PDQ},0.000\n1,90,{PDQ},1.000"
+    from_lines = make_signal("vpdq", lines)
+    from_json = make_signal(
+        "vpdq", [{"quality": 100, "pdq": PDQ, "t": 0}, {"quality": 90, "pdq": PDQ, "t": 1}]
+    )
+    assert from_lines == from_json
+    assert from_lines.value == f"100,{PDQ},0.000\n90,{PDQ},1.000"
+    with pytest.raises(SignalRejected, match="frame 2"):
+        make_signal("vpdq", f"100,{PDQ},0\n100,nothex,1")
+
+
+def _items() -> list[ExportItem]:
+    return [
+        ExportItem(
+            1,
+            "reclaim",
+            ("self-report",),
+            ({"type": "pdq", "value": PDQ, "quality": 100}, {"type": "sha256", "value": SHA}),
+        ),
+        ExportItem(2, "reclaim", (), ({"type": "md5", "value": MD5},)),
+    ]
+
+
+def test_pytx_format_is_signal_type_space_value() -> None:
+    assert "".join(export_lines(_items(), "pytx")) == f"pdq {PDQ}\nmd5 {MD5}\n"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_exports_read_back_to_the_same_signals(fmt: str) -> None:
+    text = "".join(export_lines(_items(), fmt))
+    parsed = [p for p in parse(text.splitlines(keepends=True), fmt) if isinstance(p, ParsedItem)]
+    values = sorted(s.value for p in parsed for s in p.signals)
+    assert values == sorted([PDQ, SHA, MD5])
+
+
+def test_csv_has_pytx_dataset_columns() -> None:
+    header = next(iter(export_lines(_items(), "csv")))
+    assert header.startswith("signal_type,signal_str,collab,category,tags")
+
+
+def test_rejected_lines_carry_their_number_and_reason() -> None:
+    lines = [f"pdq {PDQ}\n", "pdq nothex\n", "\n", "# comment\n", "sha1 abc\n"]
+    results = list(parse(lines, "pytx", default_quality=100))
+    assert isinstance(results[0], ParsedItem)
+    assert [
+        (r.line, "hexadecimal" in r.reason or "Unknown" in r.reason)
+        for r in results[1:]
+        if isinstance(r, Rejected)
+    ] == [(2, True), (5, True)]
+
+
+def test_jsonl_errors_are_per_line() -> None:
+    lines = [
+        '{"signals": [{"type": "md5", "value": "' + MD5 + '"}]}',
+        "{broken",
+        json.dumps({"signals": "no"}),
+    ]
+    results = list(parse(lines, "jsonl"))
+    assert isinstance(results[0], ParsedItem)
+    assert [r.line for r in results if isinstance(r, Rejected)] == [2, 3]
+
+
+def test_format_detection() -> None:
+    assert detect_format("x.csv", "signal_type,signal_str") == "csv"
+    assert detect_format("x.txt", f"pdq {PDQ}") == "pytx"
+    assert detect_format("x.txt", '{"signals": []}') == "jsonl"
+    assert detect_format("x.txt", MD5) == "plain"
+    assert SignalType("md5") is SignalType.MD5
