@@ -231,6 +231,7 @@ def app_db(app_settings: Settings) -> Iterator[Database]:
 def client(app_settings: Settings, app_db: Database) -> Iterator[TestClient]:
     app = create_app(app_settings, app_db)
     with TestClient(app, base_url=BASE_URL) as test_client:
+        app.state.matcher_loader.join(timeout=30)  # the index loads in the background
         yield test_client
 
 

@@ -8,9 +8,12 @@ every process, with no rebuild.
 
 from __future__ import annotations
 
+import json
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from threading import Lock
 
 import numpy as np
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from reclaim.bank.models import ContentItem, HashList
 from reclaim.bank.signals import Signal, SignalType
-from reclaim.matching import PdqIndex, hexes_to_array
+from reclaim.matching import PdqIndex, SnapshotError, array_to_hexes, hexes_to_array
 
 VPDQ_FRAME_QUALITY = 50
 VPDQ_FRAME_DISTANCE = 31
@@ -60,10 +63,14 @@ def hamming_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return distances
 
 
+SNAPSHOT_FORMAT = 1
+
+
 class Matcher:
     def __init__(self) -> None:
         self._lock = Lock()
         self.applied_seq = 0
+        self.ready = False  # set once the first load (snapshot and/or database) is done
         self._index: PdqIndex | None = None
         self._items: dict[int, _Item] = {}
         self._pdq_owner: dict[int, int] = {}  # signal id -> item id
@@ -212,3 +219,68 @@ class Matcher:
     @property
     def size(self) -> int:
         return len(self._items)
+
+    # Snapshots --------------------------------------------------------------------------
+
+    def save(self, directory: Path) -> Path:
+        """Write the state to ``directory`` (PDQ index snapshot + a JSON sidecar), atomically."""
+        directory.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            index = self._index or PdqIndex.build(np.zeros((0, 32), dtype=np.uint8))
+            index.save(directory / "pdq.index")
+            exact: dict[int, list[list[str]]] = defaultdict(list)
+            for (kind, value), owners in self._exact.items():
+                for owner in owners:
+                    exact[owner].append([kind, value])
+            state = {
+                "format": SNAPSHOT_FORMAT,
+                "applied_seq": self.applied_seq,
+                "items": [
+                    {
+                        "id": item_id,
+                        "list": entry.list_name,
+                        "max_distance": entry.max_distance,
+                        "categories": list(entry.categories),
+                        "signals": entry.signal_ids,
+                        "pdq": [sid for sid in entry.signal_ids if sid in self._pdq_owner],
+                        "exact": exact.get(item_id, []),
+                        "video": array_to_hexes(self._videos[item_id])
+                        if item_id in self._videos
+                        else [],
+                    }
+                    for item_id, entry in self._items.items()
+                ],
+            }
+        temporary = directory / "state.json.tmp"
+        temporary.write_text(json.dumps(state, separators=(",", ":")))
+        os.replace(temporary, directory / "state.json")
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path) -> Matcher:
+        """Open a saved state; raises :class:`SnapshotError` if it is missing or unusable."""
+        try:
+            state = json.loads((directory / "state.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise SnapshotError(f"{directory}: no readable matcher state ({exc})") from exc
+        if state.get("format") != SNAPSHOT_FORMAT:
+            found = state.get("format")
+            raise SnapshotError(f"{directory}: state format {found} is not {SNAPSHOT_FORMAT}")
+        matcher = cls()
+        matcher._index = PdqIndex.load(directory / "pdq.index")
+        for item in state["items"]:
+            item_id = int(item["id"])
+            matcher._items[item_id] = _Item(
+                item["list"],
+                int(item["max_distance"]),
+                tuple(item["categories"]),
+                list(item["signals"]),
+            )
+            for sid in item["pdq"]:
+                matcher._pdq_owner[int(sid)] = item_id
+            for kind, value in item["exact"]:
+                matcher._exact[(kind, value)].add(item_id)
+            if item["video"]:
+                matcher._videos[item_id] = pdq_bytes(item["video"])
+        matcher.applied_seq = int(state["applied_seq"])
+        return matcher

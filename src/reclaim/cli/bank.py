@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from reclaim.bank.files import EXPORT_FORMATS, IMPORT_FORMATS, detect_format, export_lines, parse
 from reclaim.bank.items import DEFAULT_LIST, BankError, get_or_create_list
+from reclaim.bank.loading import load_matcher, snapshot_dir
 from reclaim.bank.models import ContentItem, HashList
 from reclaim.bank.signals import SignalType
 from reclaim.bank.transfer import active_items, import_items
@@ -126,3 +127,18 @@ def lists_command() -> None:
     for name, status, count in rows:
         table.add_row(name, status or "-", str(count))
     out.print(table)
+
+
+@app.command("snapshot")
+def snapshot_command(
+    directory: Annotated[Path | None, typer.Option(help="Default: <data_dir>/index.")] = None,
+) -> None:
+    """Save the matching index so server processes start from it instead of rebuilding.
+
+    Run it after large imports (or from cron); servers still apply newer changes themselves.
+    """
+    with database() as db:
+        target = directory or snapshot_dir(db.settings.data_dir)
+        matcher = load_matcher(db, target)
+        matcher.save(target)
+    out.print(f"Saved {matcher.size} items (changes up to {matcher.applied_seq}) to {target}.")

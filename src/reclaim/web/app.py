@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from reclaim.accounts.login import LoginPolicy
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.sessions import SessionPolicy
 from reclaim.audit.recorder import install_row_auditing
-from reclaim.bank.matcher import Matcher
+from reclaim.bank.loading import MatcherLoader, snapshot_dir
 from reclaim.config import Settings, get_settings
 from reclaim.logs import configure_logging
 from reclaim.storage.database import Database
@@ -37,7 +39,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     db = db or Database(settings)
     install_row_auditing()
 
+    loader = MatcherLoader(db, snapshot_dir(settings.data_dir))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        loader.start()
+        yield
+        loader.join(timeout=30)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Reclaim API",
         version=reclaim.__version__,
         description="Hash lists, matching, reports and takedowns. Reclaim never receives images.",
@@ -63,8 +74,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.login_limiter = RateLimiter(settings.login_rate_per_minute, 60)
     app.state.api_limiter = RateLimiter(600, 60)
-    app.state.matcher = Matcher()
-    app.state.readiness_checks = {"database": health.database_check(db)}
+    app.state.matcher_loader = loader
+    app.state.readiness_checks = {"database": health.database_check(db), "index": loader.readiness}
 
     install_problem_handlers(app)
 

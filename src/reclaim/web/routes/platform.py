@@ -116,7 +116,15 @@ class MatchResponse(BaseModel):
 
 
 def matcher_for(request: Request) -> Matcher:
-    matcher: Matcher = request.app.state.matcher
+    """The process's matcher, brought up to date (503 while it is still loading)."""
+    matcher: Matcher = request.app.state.matcher_loader.matcher
+    if not matcher.ready:
+        raise ApiProblem(
+            503,
+            "The hash index is still loading. Try again in a few seconds.",
+            kind="index-loading",
+            headers={"Retry-After": "5"},
+        )
     with _db(request).read_session() as session:
         matcher.sync(session)
     return matcher

@@ -53,7 +53,7 @@ def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = No
             try:
                 kind = _guess_type(query)
                 signal = make_signal(kind, query, 100 if kind is SignalType.PDQ else None)
-                matcher: Matcher = request.app.state.matcher
+                matcher: Matcher = request.app.state.matcher_loader.matcher
                 matcher.sync(db)
                 hits = matcher.match([signal])[0]
                 exact_sha = (
