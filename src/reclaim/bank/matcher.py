@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reclaim.bank.models import ContentItem, HashList
+from reclaim.bank.models import Signal as SignalRow
 from reclaim.bank.signals import Signal, SignalType
 from reclaim.matching import PdqIndex, SnapshotError, array_to_hexes, hexes_to_array
 
@@ -46,6 +47,7 @@ class _Item:
     max_distance: int
     categories: tuple[str, ...]
     signal_ids: list[int] = field(default_factory=list)
+    exact_keys: list[tuple[str, str]] = field(default_factory=list)
 
 
 def pdq_bytes(values: Sequence[str]) -> np.ndarray:
@@ -85,41 +87,57 @@ class Matcher:
         if newest <= self.applied_seq:
             return 0
         with self._lock:
-            changed = list(
-                session.scalars(
-                    select(ContentItem)
-                    .where(ContentItem.change_seq > self.applied_seq)
-                    .order_by(ContentItem.change_seq)
+            # One flat query (no ORM objects): the first load of a large list is millions of rows.
+            rows = session.execute(
+                select(
+                    ContentItem.id,
+                    ContentItem.list_id,
+                    ContentItem.status,
+                    ContentItem.categories,
+                    ContentItem.change_seq,
+                    SignalRow.id,
+                    SignalRow.signal_type,
+                    SignalRow.value,
+                    SignalRow.frames,
                 )
+                .join(SignalRow, SignalRow.item_id == ContentItem.id)
+                .where(ContentItem.change_seq > self.applied_seq)
+                .order_by(ContentItem.change_seq, SignalRow.id)
             )
             lists = {h.id: h for h in session.scalars(select(HashList))}
             removed_pdq: list[int] = []
             added_ids: list[int] = []
             added_values: list[str] = []
-            for item in changed:
-                removed_pdq.extend(self._forget(item.id))
-                if item.status != "active":
+            seen: set[int] = set()
+            newest_applied = self.applied_seq
+            for item_id, list_id, status, categories, seq, sid, kind, value, frames in rows:
+                newest_applied = max(newest_applied, seq)
+                if item_id not in seen:
+                    seen.add(item_id)
+                    removed_pdq.extend(self._forget(item_id))
+                    if status == "active":
+                        hash_list = lists[list_id]
+                        self._items[item_id] = _Item(
+                            hash_list.name, hash_list.max_distance, tuple(categories or ())
+                        )
+                entry = self._items.get(item_id)
+                if status != "active" or entry is None:
                     continue
-                hash_list = lists[item.list_id]
-                entry = _Item(hash_list.name, hash_list.max_distance, tuple(item.categories or ()))
-                for signal in item.signals:
-                    entry.signal_ids.append(signal.id)
-                    if signal.signal_type == SignalType.PDQ.value:
-                        added_ids.append(signal.id)
-                        added_values.append(signal.value)
-                        self._pdq_owner[signal.id] = item.id
-                    elif signal.signal_type == SignalType.VPDQ.value:
-                        good = [p for q, p, _t in signal.frames or [] if q >= VPDQ_FRAME_QUALITY]
-                        if good:
-                            self._videos[item.id] = pdq_bytes(good)
-                    else:
-                        self._exact[(signal.signal_type, signal.value)].add(item.id)
-                self._items[item.id] = entry
+                entry.signal_ids.append(sid)
+                if kind == SignalType.PDQ.value:
+                    added_ids.append(sid)
+                    added_values.append(value)
+                    self._pdq_owner[sid] = item_id
+                elif kind == SignalType.VPDQ.value:
+                    good = [p for q, p, _t in frames or [] if q >= VPDQ_FRAME_QUALITY]
+                    if good:
+                        self._videos[item_id] = pdq_bytes(good)
+                else:
+                    self._exact[(kind, value)].add(item_id)
+                    entry.exact_keys.append((kind, value))
             self._apply_pdq(removed_pdq, added_ids, added_values)
-            self.applied_seq = max(
-                self.applied_seq, max((i.change_seq for i in changed), default=0)
-            )
-            return len(changed)
+            self.applied_seq = newest_applied
+            return len(seen)
 
     def _forget(self, item_id: int) -> list[int]:
         entry = self._items.pop(item_id, None)
@@ -127,10 +145,12 @@ class Matcher:
         if entry is None:
             return []
         pdq_ids = [sid for sid in entry.signal_ids if self._pdq_owner.pop(sid, None) is not None]
-        for key in [k for k, owners in self._exact.items() if item_id in owners]:
-            self._exact[key].discard(item_id)
-            if not self._exact[key]:
-                del self._exact[key]
+        for key in entry.exact_keys:
+            owners = self._exact.get(key)
+            if owners is not None:
+                owners.discard(item_id)
+                if not owners:
+                    del self._exact[key]
         return pdq_ids
 
     def _apply_pdq(self, removed: list[int], added_ids: list[int], added_values: list[str]) -> None:
@@ -228,10 +248,6 @@ class Matcher:
         with self._lock:
             index = self._index or PdqIndex.build(np.zeros((0, 32), dtype=np.uint8))
             index.save(directory / "pdq.index")
-            exact: dict[int, list[list[str]]] = defaultdict(list)
-            for (kind, value), owners in self._exact.items():
-                for owner in owners:
-                    exact[owner].append([kind, value])
             state = {
                 "format": SNAPSHOT_FORMAT,
                 "applied_seq": self.applied_seq,
@@ -243,7 +259,7 @@ class Matcher:
                         "categories": list(entry.categories),
                         "signals": entry.signal_ids,
                         "pdq": [sid for sid in entry.signal_ids if sid in self._pdq_owner],
-                        "exact": exact.get(item_id, []),
+                        "exact": [list(key) for key in entry.exact_keys],
                         "video": array_to_hexes(self._videos[item_id])
                         if item_id in self._videos
                         else [],
@@ -280,6 +296,7 @@ class Matcher:
                 matcher._pdq_owner[int(sid)] = item_id
             for kind, value in item["exact"]:
                 matcher._exact[(kind, value)].add(item_id)
+                matcher._items[item_id].exact_keys.append((kind, value))
             if item["video"]:
                 matcher._videos[item_id] = pdq_bytes(item["video"])
         matcher.applied_seq = int(state["applied_seq"])
