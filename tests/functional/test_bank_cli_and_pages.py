@@ -139,3 +139,45 @@ def test_viewers_cannot_open_hash_lists(client: TestClient, staff: Staff) -> Non
     staff.create(role="viewer", username="viewer@school.example")
     staff.sign_in(client, "viewer@school.example")
     assert client.get("/staff/lists").status_code == 403
+
+
+def test_admin_issues_and_revokes_a_platform_key_on_the_web(
+    client: TestClient, staff: Staff, app_db: Database
+) -> None:
+    from reclaim.accounts.staff import create_organisation
+
+    with app_db.session() as session:
+        platform_id = create_organisation(session, "PhotoShare", "platform").id
+    staff.create()
+    staff.sign_in(client)
+    token = csrf(client, "/staff/api-keys")
+    page = client.post(
+        "/staff/api-keys",
+        data={
+            "organisation_id": platform_id,
+            "name": "scanner",
+            "scopes": ["match", "feed"],
+            "rate_per_minute": 600,
+            "csrf_token": token,
+        },
+    )
+    assert page.status_code == 200
+    key = page.text.split('data-testid="new-api-key">')[1].split("<")[0]
+    assert key.startswith("rk_")
+    feed = client.get("/api/v1/hashes", headers={"Authorization": f"Bearer {key}"})
+    assert feed.status_code == 200
+    assert key not in client.get("/staff/api-keys").text  # shown once only
+    bad = client.post(
+        "/staff/api-keys", data={"organisation_id": platform_id, "name": " ", "csrf_token": token}
+    )
+    assert bad.status_code == 400 and "Give the key a name" in bad.text
+    from sqlalchemy import select
+
+    from reclaim.accounts.models import ApiKey
+
+    with app_db.read_session() as session:
+        key_id = session.scalar(select(ApiKey.id))
+    client.post(f"/staff/api-keys/{key_id}/revoke", data={"csrf_token": token})
+    assert (
+        client.get("/api/v1/hashes", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    )

@@ -29,7 +29,16 @@ from reclaim.web.middleware import (
 )
 from reclaim.web.problems import install_problem_handlers, problem
 from reclaim.web.ratelimit import RateLimiter
-from reclaim.web.routes import api, health, platform, public, staff, staff_auth, staff_bank
+from reclaim.web.routes import (
+    api,
+    health,
+    platform,
+    public,
+    staff,
+    staff_auth,
+    staff_bank,
+    staff_keys,
+)
 from reclaim.web.templating import render
 
 
@@ -95,7 +104,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         )
         return render(request, "error.html", {"status": 403, "detail": detail}, status_code=403)
 
-    for module in (health, public, staff_auth, staff, staff_bank, api, platform):
+    for module in (health, public, staff_auth, staff, staff_bank, staff_keys, api, platform):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static"

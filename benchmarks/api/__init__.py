@@ -1,0 +1,188 @@
+"""HTTP benchmark: `POST /api/v1/match` with one hash against a large bank, at a fixed rate.
+
+A real `reclaim serve` process on loopback, an open-loop load (requests are sent on a fixed
+schedule whether or not earlier ones have answered, and latency is measured from the scheduled
+time, so a stall cannot hide), and in the same run the anchor: `GET /healthz` at the same rate,
+which is the framework's own floor. Usage:
+
+    python -m benchmarks api -- --items 1000000 --rate 200 --seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _flip(hex_hash: str, bits: int, rng: np.random.Generator) -> str:
+    value = int(hex_hash, 16)
+    for bit in rng.choice(256, size=bits, replace=False):
+        value ^= 1 << int(bit)
+    return f"{value:064x}"
+
+
+def build_bank(data_dir: Path, items: int, rng: np.random.Generator) -> tuple[str, list[str]]:
+    """Fill a fresh database with ``items`` PDQ items (bulk inserts) and return an API key."""
+    from sqlalchemy import insert
+
+    from reclaim.accounts.apikeys import issue
+    from reclaim.accounts.staff import create_organisation
+    from reclaim.bank.items import get_or_create_list
+    from reclaim.bank.models import ContentItem, Signal
+    from reclaim.config import load_settings
+    from reclaim.storage.base import utcnow
+    from reclaim.storage.database import Database
+    from reclaim.storage.migrations_runner import upgrade
+
+    db = Database(load_settings(data_dir=data_dir))
+    upgrade(db)
+    with db.session() as session:
+        token = issue(session, create_organisation(session, "Bench", "platform"), "bench", rate_per_minute=100_000).token
+        list_id = get_or_create_list(session).id
+    raw = rng.integers(0, 256, size=(items, 32), dtype=np.uint8)
+    hexes = [row.tobytes().hex() for row in raw]
+    now = utcnow()
+    chunk = 20_000
+    with db.engine.begin() as connection:
+        for start in range(0, items, chunk):
+            stop = min(items, start + chunk)
+            connection.execute(
+                insert(ContentItem),
+                [
+                    {"id": i + 1, "list_id": list_id, "provenance": "imported", "categories": [], "status": "active",
+                     "change_seq": i + 1, "created_at": now, "updated_at": now}
+                    for i in range(start, stop)
+                ],
+            )
+            connection.execute(
+                insert(Signal),
+                [
+                    {"id": i + 1, "item_id": i + 1, "signal_type": "pdq", "value": hexes[i], "value_key": hexes[i], "quality": 100}
+                    for i in range(start, stop)
+                ],
+            )
+    db.dispose()
+    return token, hexes
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q)) if values else float("nan")
+
+
+async def open_loop(url: str, rate: float, seconds: float, make_request) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
+    import httpx2
+
+    latencies: list[float] = []
+    errors = 0
+    total = int(rate * seconds)
+    limits = httpx2.Limits(max_connections=256, max_keepalive_connections=256)
+    async with httpx2.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        start = time.perf_counter() + 0.2
+
+        async def one(i: int) -> None:
+            nonlocal errors
+            scheduled = start + i / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                response = await make_request(client, i)
+                if response.status_code != 200:
+                    errors += 1
+            except Exception:
+                errors += 1
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+
+        await asyncio.gather(*(one(i) for i in range(total)))
+    return latencies, errors
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks api")
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
+
+    with tempfile.TemporaryDirectory(prefix="reclaim-bench-api-") as tmp:
+        data_dir = Path(tmp) / "var"
+        started = time.perf_counter()
+        token, hexes = build_bank(data_dir, args.items, rng)
+        print(f"bank: {args.items:,} PDQ items written in {time.perf_counter() - started:.1f}s", flush=True)
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RECLAIM_")}
+        env.update({"RECLAIM_DATA_DIR": str(data_dir), "RECLAIM_LOG_LEVEL": "WARNING"})
+        server = subprocess.Popen([str(BIN / "reclaim"), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            import httpx2
+
+            url = f"http://127.0.0.1:{port}"
+            started = time.perf_counter()
+            while True:
+                try:
+                    if httpx2.get(f"{url}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    pass
+                if server.poll() is not None or time.perf_counter() - started > 900:
+                    print("server did not become ready")
+                    return 1
+                time.sleep(0.25)
+            ready_seconds = time.perf_counter() - started
+            print(f"server ready (index built from the database) in {ready_seconds:.1f}s", flush=True)
+
+            queries = []
+            for i in range(int(args.rate * args.seconds)):
+                if i % 2 == 0:
+                    queries.append((_flip(hexes[int(rng.integers(len(hexes)))], int(rng.integers(5, 31)), rng), True))
+                else:
+                    queries.append((rng.integers(0, 256, 32, dtype=np.uint8).tobytes().hex(), False))
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            bodies = [json.dumps({"signals": [{"type": "pdq", "value": q, "quality": 100}]}) for q, _ in queries]
+            missed = 0
+
+            async def match(client, i):  # type: ignore[no-untyped-def]
+                nonlocal missed
+                response = await client.post("/api/v1/match", content=bodies[i], headers=headers)
+                if response.status_code == 200 and queries[i][1] and not response.json()["results"][0]["matches"]:
+                    missed += 1
+                return response
+
+            async def health(client, i):  # type: ignore[no-untyped-def]
+                return await client.get("/healthz")
+
+            anchor, anchor_errors = asyncio.run(open_loop(url, args.rate, args.seconds, health))
+            measured, errors = asyncio.run(open_loop(url, args.rate, args.seconds, match))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    rows = [("GET /healthz (anchor)", anchor, anchor_errors), ("POST /api/v1/match", measured, errors)]
+    print(f"\n{args.items:,}-item bank, {args.rate:.0f} requests/s for {args.seconds:.0f}s, open loop, one server process")
+    print(f"{'request':<24}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
+    for name, values, errs in rows:
+        print(f"{name:<24}{percentile(values, 50):>9.2f}{percentile(values, 90):>9.2f}{percentile(values, 99):>9.2f}{max(values):>9.2f}{errs:>8}")
+    ratio = percentile(measured, 99) / percentile(anchor, 99)
+    print(f"p99 match / p99 healthz: {ratio:.2f}x; planted near-duplicates missed: {missed}")
+    return 0 if errors == 0 and missed == 0 else 1
