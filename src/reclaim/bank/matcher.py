@@ -73,6 +73,7 @@ class Matcher:
         self._lock = Lock()
         self.applied_seq = 0
         self.ready = False  # set once the first load (snapshot and/or database) is done
+        self._search_radius = 31  # the largest distance any list accepts
         self._index: PdqIndex | None = None
         self._items: dict[int, _Item] = {}
         self._pdq_owner: dict[int, int] = {}  # signal id -> item id
@@ -105,6 +106,7 @@ class Matcher:
                 .order_by(ContentItem.change_seq, SignalRow.id)
             )
             lists = {h.id: h for h in session.scalars(select(HashList))}
+            self._search_radius = max((h.max_distance for h in lists.values()), default=31)
             removed_pdq: list[int] = []
             added_ids: list[int] = []
             added_values: list[str] = []
@@ -192,8 +194,9 @@ class Matcher:
                             Match(entry.list_name, item_id, 0, entry.categories, signal.type.value)
                         )
             if pdq_rows and self._index is not None:
-                limit = max((e.max_distance for e in self._items.values()), default=31)
-                found = self._index.search(pdq_bytes([v for _, v in pdq_rows]), max_distance=limit)
+                found = self._index.search(
+                    pdq_bytes([v for _, v in pdq_rows]), max_distance=self._search_radius
+                )
                 best: dict[tuple[int, int], int] = {}
                 for (position, _value), hits in zip(pdq_rows, found, strict=True):
                     for signal_id, distance in hits:
@@ -300,4 +303,5 @@ class Matcher:
             if item["video"]:
                 matcher._videos[item_id] = pdq_bytes(item["video"])
         matcher.applied_seq = int(state["applied_seq"])
+        matcher._search_radius = max((e.max_distance for e in matcher._items.values()), default=31)
         return matcher
