@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from reclaim.accounts.apikeys import Scope, authenticate
 from reclaim.accounts.models import ApiKey
@@ -35,43 +36,49 @@ def _db(request: Request) -> Database:
     return db
 
 
+def authorise(request: Request, session: Session, scope: Scope) -> ApiKey:
+    """The live API key of this request, with ``scope`` and within its rate limit."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        raise ApiProblem(
+            401,
+            "Send your API key as `Authorization: Bearer rk_...`.",
+            kind="unauthenticated",
+            headers=AUTH_HEADERS,
+        )
+    key = authenticate(session, header[7:].strip())
+    if key is None:
+        raise ApiProblem(
+            401,
+            "That API key is not valid or has been revoked.",
+            kind="unauthenticated",
+            headers=AUTH_HEADERS,
+        )
+    if scope.value not in key.scopes:
+        raise ApiProblem(
+            403, f"This key does not have the `{scope.value}` scope.", kind="forbidden"
+        )
+    limiter: RateLimiter = request.app.state.api_limiter
+    wait = limiter.hit(f"key:{key.id}", limit=key.rate_per_minute)
+    if wait:
+        raise ApiProblem(
+            429,
+            f"This key is limited to {key.rate_per_minute} requests a minute.",
+            kind="rate-limited",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+    ctx = current_context()
+    ctx.actor, ctx.organisation_id = f"apikey:{key.id}", key.organisation_id
+    return key
+
+
 def platform_key(scope: Scope) -> Callable[[Request], ApiKey]:
-    """Dependency: a live API key with ``scope``, within its rate limit."""
+    """Dependency form of :func:`authorise`, for routes that open their own session."""
 
     def dependency(request: Request) -> ApiKey:
-        header = request.headers.get("authorization", "")
-        if not header.lower().startswith("bearer "):
-            raise ApiProblem(
-                401,
-                "Send your API key as `Authorization: Bearer rk_...`.",
-                kind="unauthenticated",
-                headers=AUTH_HEADERS,
-            )
         with _db(request).read_session() as session:
-            key = authenticate(session, header[7:].strip())
-            if key is None:
-                raise ApiProblem(
-                    401,
-                    "That API key is not valid or has been revoked.",
-                    kind="unauthenticated",
-                    headers=AUTH_HEADERS,
-                )
+            key = authorise(request, session, scope)
             session.expunge(key)
-        if scope.value not in key.scopes:
-            raise ApiProblem(
-                403, f"This key does not have the `{scope.value}` scope.", kind="forbidden"
-            )
-        limiter: RateLimiter = request.app.state.api_limiter
-        wait = limiter.hit(f"key:{key.id}", limit=key.rate_per_minute)
-        if wait:
-            raise ApiProblem(
-                429,
-                f"This key is limited to {key.rate_per_minute} requests a minute.",
-                kind="rate-limited",
-                headers={"Retry-After": str(math.ceil(wait))},
-            )
-        ctx = current_context()
-        ctx.actor, ctx.organisation_id = f"apikey:{key.id}", key.organisation_id
         return key
 
     return dependency
@@ -115,7 +122,7 @@ class MatchResponse(BaseModel):
     results: list[SignalResult]
 
 
-def matcher_for(request: Request) -> Matcher:
+def matcher_for(request: Request, session: Session) -> Matcher:
     """The process's matcher, brought up to date (503 while it is still loading)."""
     matcher: Matcher = request.app.state.matcher_loader.matcher
     if not matcher.ready:
@@ -125,8 +132,7 @@ def matcher_for(request: Request) -> Matcher:
             kind="index-loading",
             headers={"Retry-After": "5"},
         )
-    with _db(request).read_session() as session:
-        matcher.sync(session)
+    matcher.sync(session)
     return matcher
 
 
@@ -136,9 +142,12 @@ def matcher_for(request: Request) -> Matcher:
     response_model_exclude_none=True,
     summary="Match up to 1,000 signals",
 )
-def match(
-    request: Request, body: MatchRequest, key: Annotated[ApiKey, Depends(platform_key(Scope.MATCH))]
-) -> MatchResponse:
+def match(request: Request, body: MatchRequest) -> MatchResponse:
+    """Needs a key with the `match` scope (`Authorization: Bearer rk_...`)."""
+    # One session for the key and for catching up with the newest changes: this is the hot path.
+    with _db(request).read_session() as session:
+        authorise(request, session, Scope.MATCH)
+        matcher = matcher_for(request, session)
     signals, variants, errors = [], [], []
     for index, item in enumerate(body.signals):
         try:
@@ -150,7 +159,7 @@ def match(
         raise ApiProblem(
             422, "Some signals are not valid: see `errors`.", kind="validation", errors=errors
         )
-    found = matcher_for(request).match(signals, variants)
+    found = matcher.match(signals, variants)
     return MatchResponse(
         results=[
             SignalResult(index=i, type=s.type.value, matches=[MatchOut(**asdict(m)) for m in hits])
