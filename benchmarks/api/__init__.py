@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -56,7 +55,12 @@ def build_bank(data_dir: Path, items: int, rng: np.random.Generator) -> tuple[st
     db = Database(load_settings(data_dir=data_dir))
     upgrade(db)
     with db.session() as session:
-        token = issue(session, create_organisation(session, "Bench", "platform"), "bench", rate_per_minute=100_000).token
+        token = issue(
+            session,
+            create_organisation(session, "Bench", "platform"),
+            "bench",
+            rate_per_minute=100_000,
+        ).token
         list_id = get_or_create_list(session).id
     raw = rng.integers(0, 256, size=(items, 32), dtype=np.uint8)
     hexes = [row.tobytes().hex() for row in raw]
@@ -68,15 +72,30 @@ def build_bank(data_dir: Path, items: int, rng: np.random.Generator) -> tuple[st
             connection.execute(
                 insert(ContentItem),
                 [
-                    {"id": i + 1, "list_id": list_id, "provenance": "imported", "categories": [], "status": "active",
-                     "change_seq": i + 1, "created_at": now, "updated_at": now}
+                    {
+                        "id": i + 1,
+                        "list_id": list_id,
+                        "provenance": "imported",
+                        "categories": [],
+                        "status": "active",
+                        "change_seq": i + 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
                     for i in range(start, stop)
                 ],
             )
             connection.execute(
                 insert(Signal),
                 [
-                    {"id": i + 1, "item_id": i + 1, "signal_type": "pdq", "value": hexes[i], "value_key": hexes[i], "quality": 100}
+                    {
+                        "id": i + 1,
+                        "item_id": i + 1,
+                        "signal_type": "pdq",
+                        "value": hexes[i],
+                        "value_key": hexes[i],
+                        "quality": 100,
+                    }
                     for i in range(start, stop)
                 ],
             )
@@ -129,11 +148,19 @@ def main(argv: list[str]) -> int:
         data_dir = Path(tmp) / "var"
         started = time.perf_counter()
         token, hexes = build_bank(data_dir, args.items, rng)
-        print(f"bank: {args.items:,} PDQ items written in {time.perf_counter() - started:.1f}s", flush=True)
+        print(
+            f"bank: {args.items:,} PDQ items written in {time.perf_counter() - started:.1f}s",
+            flush=True,
+        )
         port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("RECLAIM_")}
         env.update({"RECLAIM_DATA_DIR": str(data_dir), "RECLAIM_LOG_LEVEL": "WARNING"})
-        server = subprocess.Popen([str(BIN / "reclaim"), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [str(BIN / "reclaim"), "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             import httpx2
 
@@ -150,22 +177,40 @@ def main(argv: list[str]) -> int:
                     return 1
                 time.sleep(0.25)
             ready_seconds = time.perf_counter() - started
-            print(f"server ready (index built from the database) in {ready_seconds:.1f}s", flush=True)
+            print(
+                f"server ready (index built from the database) in {ready_seconds:.1f}s", flush=True
+            )
 
             queries = []
             for i in range(int(args.rate * args.seconds)):
                 if i % 2 == 0:
-                    queries.append((_flip(hexes[int(rng.integers(len(hexes)))], int(rng.integers(5, 31)), rng), True))
+                    queries.append(
+                        (
+                            _flip(
+                                hexes[int(rng.integers(len(hexes)))], int(rng.integers(5, 31)), rng
+                            ),
+                            True,
+                        )
+                    )
                 else:
-                    queries.append((rng.integers(0, 256, 32, dtype=np.uint8).tobytes().hex(), False))
+                    queries.append(
+                        (rng.integers(0, 256, 32, dtype=np.uint8).tobytes().hex(), False)
+                    )
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            bodies = [json.dumps({"signals": [{"type": "pdq", "value": q, "quality": 100}]}) for q, _ in queries]
+            bodies = [
+                json.dumps({"signals": [{"type": "pdq", "value": q, "quality": 100}]})
+                for q, _ in queries
+            ]
             missed = 0
 
             async def match(client, i):  # type: ignore[no-untyped-def]
                 nonlocal missed
                 response = await client.post("/api/v1/match", content=bodies[i], headers=headers)
-                if response.status_code == 200 and queries[i][1] and not response.json()["results"][0]["matches"]:
+                if (
+                    response.status_code == 200
+                    and queries[i][1]
+                    and not response.json()["results"][0]["matches"]
+                ):
                     missed += 1
                 return response
 
@@ -178,11 +223,18 @@ def main(argv: list[str]) -> int:
             server.terminate()
             server.wait(timeout=30)
 
-    rows = [("GET /healthz (anchor)", anchor, anchor_errors), ("POST /api/v1/match", measured, errors)]
-    print(f"\n{args.items:,}-item bank, {args.rate:.0f} requests/s for {args.seconds:.0f}s, open loop, one server process")
+    rows = [
+        ("GET /healthz (anchor)", anchor, anchor_errors),
+        ("POST /api/v1/match", measured, errors),
+    ]
+    print(
+        f"\n{args.items:,}-item bank, {args.rate:.0f} requests/s for {args.seconds:.0f}s, "
+        "open loop, one server process"
+    )
     print(f"{'request':<24}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
     for name, values, errs in rows:
-        print(f"{name:<24}{percentile(values, 50):>9.2f}{percentile(values, 90):>9.2f}{percentile(values, 99):>9.2f}{max(values):>9.2f}{errs:>8}")
+        cells = [percentile(values, q) for q in (50, 90, 99)] + [max(values)]
+        print(f"{name:<24}" + "".join(f"{c:>9.2f}" for c in cells) + f"{errs:>8}")
     ratio = percentile(measured, 99) / percentile(anchor, 99)
     print(f"p99 match / p99 healthz: {ratio:.2f}x; planted near-duplicates missed: {missed}")
     return 0 if errors == 0 and missed == 0 else 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from reclaim.cli import admin, audit, db
+from reclaim.cli import admin, apikey, audit, bank, db
+from reclaim.cli.hashing import hash_command
 from reclaim.cli.serve import serve
 
 app = typer.Typer(
@@ -16,7 +17,10 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(audit.app, name="audit")
+app.add_typer(bank.app, name="bank")
+app.add_typer(apikey.app, name="apikey")
 app.command("serve")(serve)
+app.command("hash")(hash_command)
 
 
 def main() -> None:
