@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run serve migrate install install-dev test test-fast lint format bench clean
+.PHONY: help run serve migrate install install-dev chromium test test-fast lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,7 +27,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed ## Create .venv and install Reclaim
 
-install-dev: $(VENV)/.installed-dev ## Install Reclaim with everything the tests need
+install-dev: $(VENV)/.installed-dev chromium ## Install Reclaim with everything the tests need
+
+chromium: ## Install Debian Chromium for the browser tests when missing (needs root, as CI has)
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Chromium is not installed and this is not root: browser tests will be skipped" \
+	    "(install Debian's chromium package to run them)."; fi; }
 
 migrate: install ## Apply database migrations (idempotent)
 	$(BIN)/reclaim db upgrade

@@ -31,6 +31,7 @@ from reclaim.web.problems import install_problem_handlers, problem
 from reclaim.web.ratelimit import RateLimiter
 from reclaim.web.routes import (
     api,
+    hashing_demo,
     health,
     platform,
     public,
@@ -104,7 +105,17 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         )
         return render(request, "error.html", {"status": 403, "detail": detail}, status_code=403)
 
-    for module in (health, public, staff_auth, staff, staff_bank, staff_keys, api, platform):
+    for module in (
+        health,
+        public,
+        staff_auth,
+        staff,
+        staff_bank,
+        staff_keys,
+        api,
+        platform,
+        hashing_demo,
+    ):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static"
