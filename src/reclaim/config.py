@@ -125,6 +125,38 @@ class Settings(BaseSettings):
     )
     argon2_parallelism: int = Field(4, ge=1, description="Argon2id lanes per password hash.")
     totp_issuer: str = Field("Reclaim", description="Name shown in authenticator apps.")
+    default_country: str = Field(
+        "GB",
+        description="Country preselected on the public start page (`GB`, `US`, `CA`, `AU` or "
+        "`XX` for somewhere else); it picks the help numbers shown until a person chooses.",
+    )
+    quick_exit_url: str = Field(
+        "https://www.bbc.co.uk/weather",
+        description="Neutral site that the public pages' Quick exit goes to.",
+    )
+    report_rate_per_hour: int = Field(
+        10, ge=1, description="Reports one client address may make per hour."
+    )
+    pin_rate_per_minute: int = Field(
+        10, ge=1, description="Reference + PIN checks one client address may make per minute."
+    )
+    pin_max_failures: int = Field(
+        5, ge=1, description="Wrong PINs for one reference before checking it pauses."
+    )
+    pin_lockout_minutes: int = Field(
+        15, ge=1, description="How long checking a reference pauses after too many wrong PINs."
+    )
+    bot_guard_honeypot: bool = Field(
+        True,
+        description="Refuse reports that fill in the hidden `website` field people never see.",
+    )
+    bot_guard_pow_bits: int = Field(
+        12,
+        ge=0,
+        le=24,
+        description="Proof-of-work for `POST /api/v1/reports`: leading zero bits of "
+        "SHA-256(challenge:nonce) the client must find (12 is about 4,000 tries). 0 turns it off.",
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -132,6 +164,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("default_country")
+    @classmethod
+    def _check_country(cls, value: str) -> str:
+        if not (len(value) == 2 and value.isalpha()):
+            raise ValueError("default_country is a two-letter code such as GB, US, CA, AU or XX")
+        return value.upper()
 
     @field_validator("log_format")
     @classmethod

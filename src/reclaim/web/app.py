@@ -19,6 +19,7 @@ from reclaim.audit.recorder import install_row_auditing
 from reclaim.bank.loading import MatcherLoader, snapshot_dir
 from reclaim.config import Settings, get_settings
 from reclaim.logs import configure_logging
+from reclaim.reports.proof import ProofOfWork
 from reclaim.storage.database import Database
 from reclaim.web.guards import Forbidden, LoginRequired
 from reclaim.web.metrics import Metrics
@@ -35,6 +36,7 @@ from reclaim.web.routes import (
     health,
     platform,
     public,
+    reports_api,
     staff,
     staff_auth,
     staff_bank,
@@ -84,6 +86,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.login_limiter = RateLimiter(settings.login_rate_per_minute, 60)
     app.state.api_limiter = RateLimiter(600, 60)
+    app.state.report_limiter = RateLimiter(settings.report_rate_per_hour, 3600)
+    app.state.pin_limiter = RateLimiter(settings.pin_rate_per_minute, 60)
+    app.state.report_proof = ProofOfWork(settings.secret_key_bytes(), settings.bot_guard_pow_bits)
     app.state.matcher_loader = loader
     app.state.readiness_checks = {"database": health.database_check(db), "index": loader.readiness}
 
@@ -113,6 +118,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_bank,
         staff_keys,
         api,
+        reports_api,
         platform,
         hashing_demo,
     ):

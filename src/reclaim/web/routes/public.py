@@ -1,15 +1,418 @@
-"""The public front page (the young person's journey builds on this in its own module)."""
+"""The public site: the young person's journey, no account, every page server-rendered.
+
+Start ("How old are you?", "Where do you live?"), the route for each age, the "someone is
+threatening me" path, the report (hashing happens in the browser; the only step that needs
+JavaScript), reference + PIN, status with withdraw and delete, help pages, the directory and
+the privacy page. The chosen country is kept in a cookie (or ``?country=``), never an account.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+import hashlib
+import hmac
+import time
+from typing import Any
 
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from reclaim.config import Settings
+from reclaim.directory import COUNTRY_ORDER, countries
+from reclaim.directory import country as find_country
+from reclaim.reports.models import Report
+from reclaim.reports.references import show_reference
+from reclaim.reports.service import (
+    AgeGroup,
+    Outcome,
+    erase,
+    open_report,
+    status_of,
+    withdraw,
+)
+from reclaim.reports.wording import (
+    HASH_STATUS,
+    URL_STATUS,
+    blocked_sentence,
+    hash_label,
+    next_steps,
+)
+from reclaim.storage.database import Database
+from reclaim.web.cookies import cookie_args
+from reclaim.web.csrf import verify_csrf
+from reclaim.web.problems import ApiProblem
+from reclaim.web.routes.reports_api import (
+    WRONG_PIN,
+    ReportIn,
+    check_pin_rate,
+    check_report_rate,
+    locked_message,
+    make_report,
+    pin_policy,
+)
 from reclaim.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
+COUNTRY_COOKIE = "reclaim_country"
+AGES = {
+    "under18": "I am under 18",
+    "adult_taken_under18": "I am 18 or over, and the image was taken when I was under 18",
+    "adult": "I am 18 or over, and the image was taken when I was 18 or over",
+}
+ACCESS_SECONDS = 15 * 60
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def chosen_country(request: Request) -> str:
+    settings = _settings(request)
+    for value in (request.query_params.get("country"), request.cookies.get(COUNTRY_COOKIE)):
+        if value and value.upper() in countries() and value.upper() != "ANY":
+            return value.upper()
+    return find_country(settings.default_country).code
+
+
+def remember_country(request: Request, code: str) -> None:
+    args = cookie_args(_settings(request), COUNTRY_COOKIE, code, max_age=180 * 24 * 3600)
+    args["key"] = COUNTRY_COOKIE  # not a secret; the plain name works over HTTP and HTTPS
+    pending = getattr(request.state, "set_cookies", [])
+    pending.append(args)
+    request.state.set_cookies = pending
+
+
+def page(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    adult: bool = False,
+) -> Response:
+    """Render a public page with the chosen country's help numbers and the quick exit."""
+    code = chosen_country(request)
+    if request.query_params.get("country"):
+        remember_country(request, code)
+    place = find_country(code)
+    values: dict[str, Any] = {
+        "place": place,
+        "helpline": place.helpline(adult),
+        "country_code": code,
+        "country_choices": [countries()[c] for c in COUNTRY_ORDER if c in countries()],
+        "quick_exit_url": _settings(request).quick_exit_url,
+        "adult": adult,
+    }
+    values.update(context or {})
+    return render(request, name, values, status_code=status_code)
+
 
 @router.get("/")
-def home(request: Request) -> Response:
-    return render(request, "home.html")
+def start(request: Request) -> Response:
+    return page(request, "young/start.html", {"ages": AGES})
+
+
+@router.get("/start")
+def route_by_age(request: Request, age: str = "", country: str = "") -> Response:
+    if age not in AGES:
+        return page(
+            request,
+            "young/start.html",
+            {"ages": AGES, "error": "Choose how old you are, then press Next."},
+            status_code=400,
+        )
+    adult = age == "adult"
+    code = chosen_country(request)
+    place = find_country(code)
+    context = {
+        "age": age,
+        "remove": place.for_use("remove-image", adult),
+        "report_crime": place.for_use("report-crime", adult),
+        "talk": place.for_use("talk", adult),
+        "anywhere": list(countries()["ANY"].entries) if adult else [],
+    }
+    return page(request, "young/options.html", context, adult=adult)
+
+
+@router.get("/threatened")
+def threatened(request: Request) -> Response:
+    place = find_country(chosen_country(request))
+    return page(
+        request,
+        "young/threatened.html",
+        {"report_crime": place.for_use("report-crime"), "talk": place.for_use("talk")},
+    )
+
+
+@router.get("/get-help")
+def get_help(request: Request) -> Response:
+    place = find_country(chosen_country(request))
+    return page(
+        request,
+        "young/get_help.html",
+        {"crisis": place.for_use("crisis"), "talk": place.for_use("talk")},
+    )
+
+
+@router.get("/report")
+def report_page(request: Request, age: str = "under18") -> Response:
+    if age not in AGES:
+        age = "under18"
+    return page(request, "young/report.html", {"age": age}, adult=age == "adult")
+
+
+def _form_text(form: Any, name: str, limit: int = 2000) -> str:
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+@router.post("/report", dependencies=[Depends(verify_csrf)])
+async def report_form(request: Request) -> Response:
+    """The no-JavaScript way in: links and what was typed (hashes need the browser step)."""
+    form = await request.form()
+    age = _form_text(form, "age_group", 40)
+    if age not in AGES:
+        age = "under18"
+    choice = {"yes": True, "no": False}
+    data = {
+        "age_group": age,
+        "country": chosen_country(request),
+        "urls": [line for line in _form_text(form, "urls", 20000).splitlines() if line.strip()],
+        "apps": _form_text(form, "apps"),
+        "who_has_it": _form_text(form, "who_has_it"),
+        "threatened": choice.get(_form_text(form, "threatened", 10)),
+        "feels_safe": _form_text(form, "feels_safe", 10) or None,
+        "contact": _form_text(form, "contact", 200) or None,
+        "website": _form_text(form, "website", 200),
+    }
+    adult = age == "adult"
+    try:
+        check_report_rate(request)
+        body = ReportIn.model_validate(data)
+        created = make_report(request, body, "form")
+    except ValidationError:
+        return page(
+            request,
+            "young/report.html",
+            {"age": age, "error": "Some of what you typed is too long. Make it shorter.", **data},
+            status_code=400,
+            adult=adult,
+        )
+    except ApiProblem as problem:
+        return page(
+            request,
+            "young/report.html",
+            {"age": age, "error": problem.detail, **data},
+            status_code=problem.status,
+            adult=adult,
+        )
+    report = created.report
+    return page(
+        request,
+        "young/report_made.html",
+        {
+            "reference": show_reference(report.reference),
+            "pin": created.pin,
+            "urgent": report.urgent,
+            "exact_only": created.exact_only,
+        },
+        adult=adult,
+    )
+
+
+# Status, withdraw and delete ---------------------------------------------------------------
+
+
+def _access_token(request: Request, reference: str, expires: int) -> str:
+    key = _settings(request).secret_key_bytes()
+    body = f"status|{reference}|{expires}"
+    return f"{expires}.{hmac.new(key, body.encode(), hashlib.sha256).hexdigest()}"
+
+
+def _grant(request: Request, reference: str) -> str:
+    return _access_token(request, reference, int(time.time()) + ACCESS_SECONDS)
+
+
+def _granted(request: Request, reference: str, token: str) -> bool:
+    expires, _, _sig = token.partition(".")
+    if not expires.isdigit() or int(expires) < time.time():
+        return False
+    return hmac.compare_digest(token, _access_token(request, reference, int(expires)))
+
+
+def _status_context(report: Report, session: Any, request: Request) -> dict[str, Any]:
+    status = status_of(session, report)
+    return {
+        "status": status,
+        "reference": show_reference(report.reference),
+        "reference_raw": report.reference,
+        "access": _grant(request, report.reference),
+        "blocked_text": blocked_sentence(status),
+        "hashes": [
+            {
+                "id": h.id,
+                "label": hash_label(h),
+                "status": h.status,
+                "text": HASH_STATUS[h.status],
+                "exact_only": h.exact_only,
+            }
+            for h in status.hashes
+        ],
+        "urls": [
+            {"url": u.url, "status": u.status, "text": URL_STATUS.get(u.status, "")}
+            for u in status.urls
+        ],
+        "next_steps": next_steps(status),
+    }
+
+
+@router.get("/status")
+def status_form(request: Request) -> Response:
+    return page(request, "young/status_form.html")
+
+
+@router.post("/status", dependencies=[Depends(verify_csrf)])
+async def status_page(request: Request) -> Response:
+    form = await request.form()
+    reference, pin = _form_text(form, "reference", 40), _form_text(form, "pin", 40)
+    try:
+        check_pin_rate(request)
+    except ApiProblem as problem:
+        return page(
+            request,
+            "young/status_form.html",
+            {"error": problem.detail, "reference": reference},
+            status_code=429,
+        )
+    settings = _settings(request)
+    with _db(request).session() as session:
+        access = open_report(
+            session, request.app.state.hashing, reference, pin, pin_policy(settings)
+        )
+        if access.report is not None:
+            context = _status_context(access.report, session, request)
+            adult = access.report.age_group == AgeGroup.ADULT.value
+            return page(request, "young/status.html", context, adult=adult)
+    if access.outcome is Outcome.LOCKED:
+        error, code = locked_message(settings.pin_lockout_minutes), 429
+    else:
+        error, code = WRONG_PIN, 400
+    return page(
+        request,
+        "young/status_form.html",
+        {"error": error, "reference": reference},
+        status_code=code,
+    )
+
+
+def _report_from_token(request: Request, session: Any, form: Any) -> Report | None:
+    from sqlalchemy import select
+
+    reference = _form_text(form, "reference", 16)
+    if not _granted(request, reference, _form_text(form, "access", 100)):
+        return None
+    found: Report | None = session.scalar(select(Report).where(Report.reference == reference))
+    return found
+
+
+def _expired(request: Request) -> Response:
+    return page(
+        request,
+        "young/status_form.html",
+        {"error": "For your safety, that page timed out. Type your reference and PIN again."},
+        status_code=400,
+    )
+
+
+@router.post("/status/withdraw", dependencies=[Depends(verify_csrf)])
+async def status_withdraw(request: Request) -> Response:
+    form = await request.form()
+    chosen = [int(v) for v in form.getlist("hash") if isinstance(v, str) and v.isdigit()]
+    confirmed = _form_text(form, "confirm", 10) == "yes"
+    with _db(request).session() as session:
+        report = _report_from_token(request, session, form)
+        if report is None:
+            return _expired(request)
+        context = _status_context(report, session, request)
+        if _form_text(form, "cancel", 10) == "yes":
+            return page(request, "young/status.html", context)
+        if not chosen:
+            context["error"] = "Choose at least one photo or video to withdraw."
+            return page(request, "young/status.html", context, status_code=400)
+        if not confirmed:
+            picked = [h for h in context["hashes"] if h["id"] in chosen]
+            return page(request, "young/confirm_withdraw.html", {**context, "picked": picked})
+        withdraw(session, report, [h for h in chosen if h in {x.id for x in report.hashes}])
+        context = _status_context(report, session, request)
+        context["notice"] = (
+            "Done. Websites have been told to stop blocking what you withdrew. "
+            "You can report it again at any time."
+        )
+        return page(request, "young/status.html", context)
+
+
+@router.post("/status/delete", dependencies=[Depends(verify_csrf)])
+async def status_delete(request: Request) -> Response:
+    form = await request.form()
+    confirmed = _form_text(form, "confirm", 10) == "yes"
+    with _db(request).session() as session:
+        report = _report_from_token(request, session, form)
+        if report is None:
+            return _expired(request)
+        if not confirmed:
+            return page(
+                request,
+                "young/confirm_delete.html",
+                {
+                    "reference": show_reference(report.reference),
+                    "reference_raw": report.reference,
+                    "access": _grant(request, report.reference),
+                },
+            )
+        erase(session, report)
+    return page(request, "young/deleted.html")
+
+
+# Help pages ------------------------------------------------------------------------------
+
+
+@router.get("/help/young-people")
+def help_young(request: Request) -> Response:
+    return page(request, "young/help_young.html")
+
+
+@router.get("/help/parents")
+def help_parents(request: Request) -> Response:
+    return page(request, "young/help_parents.html", adult=True)
+
+
+@router.get("/help/professionals")
+def help_professionals(request: Request) -> Response:
+    return page(request, "young/help_professionals.html", adult=True)
+
+
+@router.get("/help/directory")
+def directory(request: Request) -> Response:
+    place = find_country(chosen_country(request))
+    return page(
+        request,
+        "young/directory.html",
+        {"entries": place.entries, "anywhere": countries()["ANY"].entries},
+    )
+
+
+@router.get("/privacy")
+def privacy(request: Request) -> Response:
+    return page(request, "young/privacy.html")
+
+
+@router.get("/help")
+def help_index() -> Response:
+    return RedirectResponse("/help/young-people", status_code=303)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
@@ -14,6 +15,8 @@ from reclaim.accounts.roles import Permission, can
 from reclaim.audit.actions import AuditAction
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import record
+from reclaim.reports.references import show_reference
+from reclaim.reports.service import reports_for_staff
 from reclaim.storage.database import Database
 from reclaim.web.guards import require_staff
 from reclaim.web.templating import render
@@ -37,7 +40,11 @@ def dashboard(request: Request) -> Response:
             .select_from(StaffUser)
             .where(StaffUser.organisation_id == user.organisation_id)
         )
+        reports = reports_for_staff(db) if can(user.role, Permission.VIEW_CASES) else []
+        if reports:
+            record(db, "staff:reports:listed", object_type="reports", detail={"n": len(reports)})
         context = {
+            "reports": [{**asdict(r), "reference": show_reference(r.reference)} for r in reports],
             "organisation": user.organisation.name,
             "organisation_kind": user.organisation.kind,
             "colleagues": colleagues,

@@ -1,0 +1,78 @@
+"""Tables: reports, the content items (hashes) each one added, and the URLs it recorded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from reclaim.storage.base import Base, utcnow
+from reclaim.storage.encryption import EncryptedText
+
+
+class Report(Base):
+    """One report. Personal details are encrypted at rest; the PIN is kept only as Argon2id."""
+
+    __tablename__ = "report"
+    __audit_subject__ = "reports:report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    # under18, adult_taken_under18 or adult
+    age_group: Mapped[str] = mapped_column(String(24))
+    country: Mapped[str] = mapped_column(String(3))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    threatened: Mapped[bool | None] = mapped_column(Boolean)
+    feels_safe: Mapped[str | None] = mapped_column(String(10))  # yes, no, not_sure
+    # What they typed: apps and usernames, who has it (JSON, encrypted).
+    details: Mapped[str | None] = mapped_column(EncryptedText("report.details"))
+    contact: Mapped[str | None] = mapped_column(EncryptedText("report.contact"))
+    source: Mapped[str] = mapped_column(String(10), default="web")  # web, form, api
+    pin_failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    hashes: Mapped[list[ReportHash]] = relationship(
+        back_populates="report", order_by="ReportHash.id", cascade="all, delete-orphan"
+    )
+    urls: Mapped[list[ReportUrl]] = relationship(
+        back_populates="report", order_by="ReportUrl.id", cascade="all, delete-orphan"
+    )
+
+
+class ReportHash(Base):
+    """One file's hashes, as a content item of the hash list."""
+
+    __tablename__ = "report_hash"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("content_item.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # "photo 1", "video 2" ...
+    kind: Mapped[str] = mapped_column(String(8))  # image or video
+    # True when the picture was too plain for a reliable PDQ: only exact copies match.
+    exact_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawn_at: Mapped[datetime | None]
+
+    report: Mapped[Report] = relationship(back_populates="hashes")
+
+
+class ReportUrl(Base):
+    """A place the image was seen. Recorded, never fetched."""
+
+    __tablename__ = "report_url"
+    __audit_subject__ = "reports:url"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(EncryptedText("report_url.url"))
+    host: Mapped[str] = mapped_column(Text)
+    # reported, sent (to the site), removed
+    status: Mapped[str] = mapped_column(String(10), default="reported")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="urls")

@@ -1,0 +1,431 @@
+"""Making a report, checking it with its reference and PIN, withdrawing hashes, erasing it.
+
+Only hashes and what the person typed arrive here. Each file's hashes become one content item
+of the hash list (provenance ``self_report``), so platforms match it at once; a withdrawal
+changes the item's status, which the matcher and the delta feed (as a tombstone) pick up.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reclaim.accounts.passwords import PasswordHashing
+from reclaim.audit.recorder import acting_as, record, redact
+from reclaim.bank import signals as sig
+from reclaim.bank.feedback import blocked_count
+from reclaim.bank.items import (
+    BankError,
+    ItemStatus,
+    Provenance,
+    add_item,
+    get_or_create_list,
+    set_status,
+)
+from reclaim.bank.models import ContentItem
+from reclaim.reports.models import Report, ReportHash, ReportUrl
+from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
+from reclaim.reports.urls import canonical_url, host_of
+from reclaim.storage.base import utcnow
+
+
+class AgeGroup(StrEnum):
+    UNDER_18 = "under18"
+    ADULT_TAKEN_UNDER_18 = "adult_taken_under18"
+    ADULT = "adult"
+
+
+class UrlStatus(StrEnum):
+    REPORTED = "reported"
+    SENT = "sent"  # sent to the site
+    REMOVED = "removed"
+
+
+class ReportError(ValueError):
+    """The report cannot be made as sent; the message says what to change, kindly."""
+
+
+class ReportAction(StrEnum):
+    CREATED = "public:report:made"
+    VIEWED = "public:report:viewed"
+    WITHDRAWN = "public:report:withdrawn"
+    ERASED = "public:report:erased"
+    PIN_LOCKED = "public:report:pin-locked"
+
+
+@dataclass(frozen=True, slots=True)
+class FileHashes:
+    """What the device sent for one photo or video."""
+
+    kind: str  # image or video
+    sha256: str
+    md5: str
+    pdq: str | None = None
+    quality: int | None = None
+    frames: Sequence[dict[str, Any]] | None = None
+
+
+@dataclass(slots=True)
+class NewReport:
+    age_group: AgeGroup
+    country: str
+    files: Sequence[FileHashes] = ()
+    urls: Sequence[str] = ()
+    apps: str = ""
+    who_has_it: str = ""
+    threatened: bool | None = None
+    feels_safe: str | None = None  # yes, no, not_sure
+    contact: str | None = None
+    source: str = "api"
+
+
+@dataclass(slots=True)
+class Created:
+    report: Report
+    pin: str
+    #: Positions (1-based) of files kept as exact copies only (too plain for a PDQ).
+    exact_only: list[int] = field(default_factory=list)
+
+
+def is_urgent(threatened: bool | None, feels_safe: str | None) -> bool:
+    return feels_safe == "no" or threatened is True
+
+
+def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
+    """The signals to store, and whether only exact copies can match."""
+    exact = [sig.make_signal("sha256", file.sha256), sig.make_signal("md5", file.md5)]
+    if file.kind == "video":
+        if file.frames:
+            return [sig.make_signal("vpdq", list(file.frames)), *exact], False
+        return exact, True
+    if file.pdq is not None and file.quality is not None:
+        return [sig.make_signal("pdq", file.pdq, file.quality), *exact], False
+    return exact, True
+
+
+def create_report(session: Session, hashing: PasswordHashing, new: NewReport) -> Created:
+    if not new.files and not new.urls:
+        raise ReportError("Add a photo or video, or a link where you saw it.")
+    if new.files and new.age_group is AgeGroup.ADULT:
+        raise ReportError(
+            "Reclaim's list is for images taken before someone was 18. For an image of you "
+            "as an adult, StopNCII.org can block it in the same private way."
+        )
+    urls = []
+    for text in new.urls:
+        url = canonical_url(text)
+        if url not in urls:
+            urls.append(url)
+    pin = new_pin()
+    details = {k: v for k, v in (("apps", new.apps), ("who_has_it", new.who_has_it)) if v}
+    report = Report(
+        reference=_unused_reference(session),
+        pin_hash=hashing.hash(pin),
+        age_group=new.age_group.value,
+        country=new.country.upper(),
+        urgent=is_urgent(new.threatened, new.feels_safe),
+        threatened=new.threatened,
+        feels_safe=new.feels_safe,
+        details=json.dumps(details) if details else None,
+        contact=(new.contact or "").strip() or None,
+        source=new.source,
+        pin_failures=0,
+    )
+    session.add(report)
+    session.flush()
+    created = Created(report, pin)
+    hash_list = get_or_create_list(session)
+    for position, file in enumerate(new.files, 1):
+        signals, exact_only = _signals(file)
+        try:
+            added = add_item(
+                session,
+                hash_list,
+                signals,
+                provenance=Provenance.SELF_REPORT,
+                provenance_ref=f"report:{report.reference}",
+            )
+        except BankError:  # a PDQ below the list's quality floor: keep the exact hashes
+            signals = [s for s in signals if s.type is not sig.SignalType.PDQ]
+            exact_only = True
+            added = add_item(
+                session,
+                hash_list,
+                signals,
+                provenance=Provenance.SELF_REPORT,
+                provenance_ref=f"report:{report.reference}",
+            )
+        if not added.created and added.item.status == ItemStatus.WITHDRAWN.value:
+            set_status(session, added.item, ItemStatus.ACTIVE, "reported again")
+        if exact_only:
+            created.exact_only.append(position)
+        report.hashes.append(
+            ReportHash(
+                item_id=added.item.id, position=position, kind=file.kind, exact_only=exact_only
+            )
+        )
+    for url in urls:
+        report.urls.append(ReportUrl(url=url, host=host_of(url), status=UrlStatus.REPORTED.value))
+    session.flush()
+    record(
+        session,
+        ReportAction.CREATED,
+        object_type="report",
+        object_id=report.id,
+        detail={"files": len(new.files), "urls": len(urls), "urgent": report.urgent},
+    )
+    return created
+
+
+def _unused_reference(session: Session) -> str:
+    for _ in range(20):
+        reference = new_reference()
+        if session.scalar(select(Report.id).where(Report.reference == reference)) is None:
+            return reference
+    raise IntegrityError("no unused reference found", None, ValueError())  # pragma: no cover
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"  # unknown reference or wrong PIN: the same answer for both
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class PinPolicy:
+    max_failures: int = 5
+    lockout: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    outcome: Outcome
+    report: Report | None = None
+    locked_until: datetime | None = None
+
+
+def open_report(
+    session: Session,
+    hashing: PasswordHashing,
+    reference_text: str,
+    pin_text: str,
+    policy: PinPolicy,
+    now: datetime | None = None,
+) -> Access:
+    """Check a reference and PIN. Commit the session whatever the outcome (failures count)."""
+    moment = now or utcnow()
+    reference = normalise_reference(reference_text)
+    pin = normalise_pin(pin_text)
+    report = (
+        session.scalar(select(Report).where(Report.reference == reference)) if reference else None
+    )
+    if report is not None and report.locked_until and report.locked_until > moment:
+        return Access(Outcome.LOCKED, locked_until=report.locked_until)
+    # Verify even when there is no such reference, so that both cost the same.
+    ok = hashing.verify(report.pin_hash if report else None, pin or "-") and pin is not None
+    if report is None:
+        return Access(Outcome.WRONG)
+    if not ok:
+        report.pin_failures += 1
+        if report.pin_failures >= policy.max_failures:
+            report.pin_failures = 0
+            report.locked_until = moment + policy.lockout
+            session.flush()
+            record(session, ReportAction.PIN_LOCKED, object_type="report", object_id=report.id)
+            return Access(Outcome.LOCKED, locked_until=report.locked_until)
+        session.flush()
+        return Access(Outcome.WRONG)
+    if report.pin_failures or report.locked_until:
+        report.pin_failures, report.locked_until = 0, None
+    record(session, ReportAction.VIEWED, object_type="report", object_id=report.id)
+    return Access(Outcome.OK, report)
+
+
+@dataclass(frozen=True, slots=True)
+class HashState:
+    id: int
+    position: int
+    kind: str
+    status: str  # active, withdrawn, stopped (by staff) or expired
+    exact_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UrlState:
+    id: int
+    url: str
+    host: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportStatus:
+    reference: str
+    age_group: str
+    country: str
+    created_at: datetime
+    urgent: bool
+    erased: bool
+    hashes: list[HashState]
+    urls: list[UrlState]
+    blocked_on: int
+    has_contact: bool
+
+    @property
+    def active(self) -> list[HashState]:
+        return [h for h in self.hashes if h.status == "active"]
+
+
+def status_of(session: Session, report: Report) -> ReportStatus:
+    items = {
+        item.id: item
+        for item in session.scalars(
+            select(ContentItem).where(ContentItem.id.in_([h.item_id for h in report.hashes]))
+        )
+    }
+    hashes = []
+    for link in report.hashes:
+        item = items[link.item_id]
+        if link.withdrawn_at is not None or item.status == ItemStatus.WITHDRAWN.value:
+            state = "withdrawn"
+        elif item.status == ItemStatus.ACTIVE.value:
+            state = "active"
+        elif item.status == ItemStatus.EXPIRED.value:
+            state = "expired"
+        else:
+            state = "stopped"
+        hashes.append(HashState(link.id, link.position, link.kind, state, link.exact_only))
+    return ReportStatus(
+        reference=report.reference,
+        age_group=report.age_group,
+        country=report.country,
+        created_at=report.created_at,
+        urgent=report.urgent,
+        erased=report.erased_at is not None,
+        hashes=hashes,
+        urls=[UrlState(u.id, u.url, u.host, u.status) for u in report.urls],
+        blocked_on=blocked_count(session, list(items)) if items else 0,
+        has_contact=bool(report.contact),
+    )
+
+
+def _withdraw_link(session: Session, link: ReportHash, reason: str) -> bool:
+    if link.withdrawn_at is not None:
+        return False
+    link.withdrawn_at = utcnow()
+    session.flush()
+    still_wanted = session.scalar(
+        select(ReportHash.id).where(
+            ReportHash.item_id == link.item_id, ReportHash.withdrawn_at.is_(None)
+        )
+    )
+    item = session.get(ContentItem, link.item_id)
+    if (
+        item is not None
+        and still_wanted is None
+        and item.provenance == Provenance.SELF_REPORT.value
+        and item.status == ItemStatus.ACTIVE.value
+    ):
+        set_status(session, item, ItemStatus.WITHDRAWN, reason)
+    return True
+
+
+def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = None) -> int:
+    """Withdraw some (``hash_ids``) or all of a report's hashes; returns how many changed."""
+    links = report.hashes
+    if hash_ids is not None:
+        wanted = set(hash_ids)
+        unknown = wanted - {link.id for link in links}
+        if unknown:
+            raise ReportError(f"This report has no hashes numbered {sorted(unknown)}.")
+        links = [link for link in links if link.id in wanted]
+    changed = sum(
+        _withdraw_link(session, link, "withdrawn by the person who reported it") for link in links
+    )
+    if changed:
+        record(
+            session,
+            ReportAction.WITHDRAWN,
+            object_type="report",
+            object_id=report.id,
+            detail={"hashes": changed},
+        )
+    return changed
+
+
+def erase(session: Session, report: Report) -> None:
+    """Delete everything: personal details gone, hashes withdrawn, the audit trail redacted
+    (its chain still verifies). The reference remains only to say that it was deleted."""
+    for link in report.hashes:
+        _withdraw_link(session, link, "deleted by the person who reported it")
+    url_ids = [u.id for u in report.urls]
+    item_ids = [link.item_id for link in report.hashes]
+    report.urls.clear()
+    report.details = None
+    report.contact = None
+    report.threatened = None
+    report.feels_safe = None
+    report.erased_at = utcnow()
+    session.flush()
+    redact(session, object_type="report", object_id=str(report.id))
+    for url_id in url_ids:
+        redact(session, object_type="url", object_id=str(url_id))
+    for item_id in item_ids:
+        redact(session, object_type="item", object_id=str(item_id))
+    with acting_as(client_address=None):
+        record(session, ReportAction.ERASED, object_type="report", object_id=report.id)
+
+
+def set_url_status(session: Session, url: ReportUrl, status: UrlStatus) -> None:
+    url.status = status.value
+    session.flush()
+
+
+def details_of(report: Report) -> dict[str, str]:
+    """What the person typed (for staff with case access)."""
+    return dict(json.loads(report.details)) if report.details else {}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    reference: str
+    created_at: datetime
+    age_group: str
+    country: str
+    urgent: bool
+    threatened: bool
+    feels_unsafe: bool
+    files: int
+    urls: int
+
+
+def reports_for_staff(session: Session, limit: int = 50) -> list[ReportSummary]:
+    """Open reports, urgent first, newest first within each."""
+    reports = session.scalars(
+        select(Report)
+        .where(Report.erased_at.is_(None))
+        .order_by(Report.urgent.desc(), Report.created_at.desc(), Report.id.desc())
+        .limit(limit)
+    )
+    return [
+        ReportSummary(
+            reference=r.reference,
+            created_at=r.created_at,
+            age_group=r.age_group,
+            country=r.country,
+            urgent=r.urgent,
+            threatened=bool(r.threatened),
+            feels_unsafe=r.feels_safe == "no",
+            files=len(r.hashes),
+            urls=len(r.urls),
+        )
+        for r in reports
+    ]

@@ -1,0 +1,495 @@
+"""The reports API: ``POST /api/v1/reports`` (hashes and typed text only, never files), status
+with the reference and PIN (``X-Reclaim-PIN``), withdrawal and erasure.
+
+Used by Reclaim's own report page and open to partner sites. Bodies are JSON of at most
+:data:`MAX_BODY_BYTES`, unknown fields refused; a hidden ``website`` field (honeypot) and a
+small proof-of-work keep scripts out without any third party.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from typing import Annotated, Any, Final, Literal, NoReturn
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from reclaim.accounts.passwords import PasswordHashing
+from reclaim.bank.signals import SignalRejected
+from reclaim.config import Settings
+from reclaim.directory import country as find_country
+from reclaim.reports.proof import ProofOfWork, ProofRejected
+from reclaim.reports.references import show_reference
+from reclaim.reports.service import (
+    Access,
+    AgeGroup,
+    Created,
+    FileHashes,
+    NewReport,
+    Outcome,
+    PinPolicy,
+    ReportError,
+    ReportStatus,
+    create_report,
+    erase,
+    open_report,
+    status_of,
+    withdraw,
+)
+from reclaim.reports.urls import UrlRejected
+from reclaim.reports.wording import (
+    HASH_STATUS,
+    URL_STATUS,
+    blocked_sentence,
+    hash_label,
+    next_steps,
+)
+from reclaim.storage.database import Database
+from reclaim.web.problems import ApiProblem
+from reclaim.web.ratelimit import RateLimiter
+
+__all__ = ["MAX_BODY_BYTES", "ReportIn", "router"]
+
+#: Ten files' hashes (a video's frame codes included) fit with room to spare; an image does not.
+MAX_BODY_BYTES: Final = 256 * 1024
+MAX_FILES: Final = 10
+MAX_URLS: Final = 30
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Hex32 = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+Text = Annotated[str, Field(max_length=2000)]
+
+
+class Frame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    t: Annotated[float, Field(ge=0)]
+    quality: Annotated[int, Field(ge=0, le=100)]
+    pdq: Hex64
+
+
+class FileIn(BaseModel):
+    """One photo's or video's hashes, made on the device by ``reclaim-hash.js``."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["image", "video"]
+    sha256: Hex64
+    md5: Hex32
+    pdq: Hex64 | None = None
+    quality: Annotated[int, Field(ge=0, le=100)] | None = None
+    frames: Annotated[list[Frame], Field(max_length=600)] | None = None
+    capped: bool | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FileIn:
+        if self.kind == "image" and self.frames:
+            raise ValueError("a photo has no frames")
+        if self.kind == "video" and self.pdq:
+            raise ValueError("a video's codes are its frames")
+        if (self.pdq is None) != (self.quality is None):
+            raise ValueError("pdq and quality come together")
+        return self
+
+
+class Proof(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    challenge: Annotated[str, Field(max_length=200)]
+    nonce: Annotated[str, Field(max_length=20)]
+
+
+class ReportIn(BaseModel):
+    """A report. Everything but ``age_group`` is optional; send at least a file or a URL."""
+
+    model_config = ConfigDict(extra="forbid")
+    age_group: AgeGroup
+    country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] = "XX"
+    files: Annotated[list[FileIn], Field(max_length=MAX_FILES)] = []
+    urls: Annotated[list[Text], Field(max_length=MAX_URLS)] = []
+    apps: Text = ""
+    who_has_it: Text = ""
+    threatened: bool | None = None
+    feels_safe: Literal["yes", "no", "not_sure"] | None = None
+    contact: Annotated[str, Field(max_length=200)] | None = None
+    website: Annotated[str, Field(max_length=200)] = Field(
+        "", description="Leave empty. People never see it; scripts that fill it are refused."
+    )
+    proof: Proof | None = Field(
+        None, description="Proof-of-work from `GET /api/v1/reports/challenge`, when required."
+    )
+
+
+class HelpOut(BaseModel):
+    name: str
+    phone: str
+    url: str
+    what: str
+
+
+class CreatedOut(BaseModel):
+    reference: str
+    reference_display: str
+    pin: str
+    urgent: bool
+    exact_only: list[int] = Field(description="Files kept as exact copies only (too plain).")
+    status_url: str
+    help: list[HelpOut]
+
+
+class HashOut(BaseModel):
+    id: int
+    label: str
+    kind: str
+    status: str
+    status_text: str
+    exact_only: bool
+
+
+class UrlOut(BaseModel):
+    id: int
+    url: str
+    status: str
+    status_text: str
+
+
+class StatusOut(BaseModel):
+    reference: str
+    reference_display: str
+    made_at: datetime
+    erased: bool
+    urgent: bool
+    blocked_on: int
+    blocked_text: str
+    hashes: list[HashOut]
+    urls: list[UrlOut]
+    next_steps: list[str]
+    help: list[HelpOut]
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hash_ids: Annotated[list[int], Field(max_length=MAX_FILES)] | None = None
+    all: bool = False
+
+    @model_validator(mode="after")
+    def _one(self) -> WithdrawIn:
+        if self.all == (self.hash_ids is not None):
+            raise ValueError("send either `all: true` or `hash_ids`")
+        return self
+
+
+class ChallengeOut(BaseModel):
+    challenge: str
+    bits: int
+
+
+# Helpers shared with the pages -------------------------------------------------------------
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def client_key(request: Request) -> str:
+    return str(getattr(request.state, "client_address", None) or "unknown")
+
+
+def help_for(country_code: str, adult: bool, default: str = "GB") -> list[HelpOut]:
+    place = find_country(country_code, default)
+    found = []
+    if place.emergency:
+        found.append(
+            HelpOut(
+                name="Emergency", phone=place.emergency, url="", what="If you are in danger now."
+            )
+        )
+    line = place.helpline(adult)
+    if line is not None:
+        found.append(HelpOut(name=line.name, phone=line.phone, url=line.url, what=line.what))
+    return found
+
+
+def check_report_rate(request: Request) -> None:
+    limiter: RateLimiter = request.app.state.report_limiter
+    wait = limiter.hit(f"report:{client_key(request)}")
+    if wait:
+        raise ApiProblem(
+            429,
+            "Many reports came from this connection in the last hour. Please wait a little "
+            "and try again. If you are in danger, call the emergency number now.",
+            kind="rate-limited",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+
+
+def check_pin_rate(request: Request) -> None:
+    limiter: RateLimiter = request.app.state.pin_limiter
+    wait = limiter.hit(f"pin:{client_key(request)}")
+    if wait:
+        raise ApiProblem(
+            429,
+            "That was a lot of tries in a short time. Please wait a minute, then try again.",
+            kind="rate-limited",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+
+
+def locked_message(minutes: int) -> str:
+    return (
+        f"That reference and PIN did not match too many times, so checking is paused for "
+        f"{minutes} minutes to keep your report safe. Your report is still working. "
+        "If you need to talk to someone now, the numbers under Get help now are free."
+    )
+
+
+WRONG_PIN = (
+    "That reference and PIN do not match. Check them and try again. The reference has 9 "
+    "letters and numbers, and the PIN has 6 numbers."
+)
+
+
+def make_report(request: Request, body: ReportIn, source: str) -> Created:
+    """Checks shared by the API and the no-JavaScript form, then the report itself."""
+    settings = _settings(request)
+    if settings.bot_guard_honeypot and body.website:
+        raise ApiProblem(400, "This report could not be accepted.", kind="bot-guard")
+    new = NewReport(
+        age_group=body.age_group,
+        country=body.country.upper(),
+        files=[
+            FileHashes(
+                kind=f.kind,
+                sha256=f.sha256,
+                md5=f.md5,
+                pdq=f.pdq,
+                quality=f.quality,
+                frames=[fr.model_dump() for fr in f.frames] if f.frames else None,
+            )
+            for f in body.files
+        ],
+        urls=[u for u in body.urls if u.strip()],
+        apps=body.apps.strip(),
+        who_has_it=body.who_has_it.strip(),
+        threatened=body.threatened,
+        feels_safe=body.feels_safe,
+        contact=body.contact,
+        source=source,
+    )
+    hashing: PasswordHashing = request.app.state.hashing
+    try:
+        with _db(request).session() as session:
+            created = create_report(session, hashing, new)
+            session.flush()
+            _ = created.report.reference, created.report.urgent
+    except (ReportError, UrlRejected, SignalRejected) as exc:
+        raise ApiProblem(422, str(exc), kind="report-invalid") from None
+    return created
+
+
+def pin_policy(settings: Settings) -> PinPolicy:
+    from datetime import timedelta
+
+    return PinPolicy(settings.pin_max_failures, timedelta(minutes=settings.pin_lockout_minutes))
+
+
+def status_out(status: ReportStatus, default_country: str) -> StatusOut:
+    adult = status.age_group == AgeGroup.ADULT.value
+    return StatusOut(
+        reference=status.reference,
+        reference_display=show_reference(status.reference),
+        made_at=status.created_at,
+        erased=status.erased,
+        urgent=status.urgent,
+        blocked_on=status.blocked_on,
+        blocked_text=blocked_sentence(status),
+        hashes=[
+            HashOut(
+                id=h.id,
+                label=hash_label(h),
+                kind=h.kind,
+                status=h.status,
+                status_text=HASH_STATUS[h.status],
+                exact_only=h.exact_only,
+            )
+            for h in status.hashes
+        ],
+        urls=[
+            UrlOut(id=u.id, url=u.url, status=u.status, status_text=URL_STATUS.get(u.status, ""))
+            for u in status.urls
+        ],
+        next_steps=next_steps(status),
+        help=help_for(status.country, adult, default_country),
+    )
+
+
+# The API ------------------------------------------------------------------------------------
+
+
+async def _json_body(request: Request) -> Any:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise ApiProblem(
+            415, "Send the report as a JSON object. Files are never accepted.", kind="not-json"
+        )
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+        raise ApiProblem(413, f"At most {MAX_BODY_BYTES} bytes: only hashes and text.")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise ApiProblem(413, f"At most {MAX_BODY_BYTES} bytes: only hashes and text.")
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise ApiProblem(400, "The body is not valid JSON.", kind="bad-json") from None
+
+
+def _validated(model: type[BaseModel], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            {"location": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        raise ApiProblem(
+            422, "Some fields are not valid: see `errors`.", kind="validation", errors=errors
+        ) from None
+
+
+@router.get(
+    "/reports/challenge",
+    response_model=ChallengeOut,
+    summary="A proof-of-work challenge for the next report",
+)
+def challenge(request: Request) -> ChallengeOut:
+    """Find `nonce` so that SHA-256(`challenge` + ":" + `nonce`) starts with `bits` zero bits,
+    and send both as `proof` with the report. `bits` 0 means no proof is needed."""
+    proof: ProofOfWork = request.app.state.report_proof
+    return ChallengeOut(challenge=proof.challenge(), bits=proof.bits)
+
+
+@router.post(
+    "/reports",
+    status_code=201,
+    response_model=CreatedOut,
+    summary="Make a report (hashes and typed text only)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ReportIn.model_json_schema()}},
+        }
+    },
+    responses={413: {"description": "Body too large"}, 415: {"description": "Not JSON"}},
+)
+async def create(request: Request) -> Response:
+    """Only hashes made on the device and what the person typed. The answer holds the
+    reference and the PIN: the PIN is shown this once and stored only as a slow hash."""
+    check_report_rate(request)
+    body: ReportIn = _validated(ReportIn, await _json_body(request))
+    proof: ProofOfWork = request.app.state.report_proof
+    if proof.bits:
+        if body.proof is None:
+            raise ApiProblem(
+                400,
+                "Get a challenge from /api/v1/reports/challenge and send its proof.",
+                kind="proof-required",
+            )
+        try:
+            proof.check(body.proof.challenge, body.proof.nonce)
+        except (ProofRejected, ValueError) as exc:
+            raise ApiProblem(400, str(exc), kind="proof-rejected") from None
+    created = make_report(request, body, "api")
+    settings = _settings(request)
+    out = CreatedOut(
+        reference=created.report.reference,
+        reference_display=show_reference(created.report.reference),
+        pin=created.pin,
+        urgent=created.report.urgent,
+        exact_only=created.exact_only,
+        status_url="/status",
+        help=help_for(body.country, body.age_group is AgeGroup.ADULT, settings.default_country),
+    )
+    return JSONResponse(out.model_dump(mode="json"), status_code=201)
+
+
+def _open(request: Request, session: Any, reference: str) -> Access:
+    check_pin_rate(request)
+    pin = request.headers.get("x-reclaim-pin", "")
+    if not pin:
+        raise ApiProblem(401, "Send the PIN in the `X-Reclaim-PIN` header.", kind="pin-required")
+    settings = _settings(request)
+    return open_report(session, request.app.state.hashing, reference, pin, pin_policy(settings))
+
+
+def _refuse(access: Access, settings: Settings) -> NoReturn:
+    if access.outcome is Outcome.LOCKED:
+        raise ApiProblem(
+            429,
+            locked_message(settings.pin_lockout_minutes),
+            kind="pin-locked",
+            headers={"Retry-After": str(settings.pin_lockout_minutes * 60)},
+        )
+    raise ApiProblem(404, WRONG_PIN, kind="not-found")
+
+
+@router.get(
+    "/reports/{reference}",
+    response_model=StatusOut,
+    summary="A report's status (needs the PIN in `X-Reclaim-PIN`)",
+)
+def report_status(request: Request, reference: str) -> StatusOut:
+    settings = _settings(request)
+    with _db(request).session() as session:
+        access = _open(request, session, reference)
+        if access.report is not None:
+            return status_out(status_of(session, access.report), settings.default_country)
+    _refuse(access, settings)  # after the commit: failed tries count
+
+
+@router.post(
+    "/reports/{reference}/withdraw",
+    response_model=StatusOut,
+    summary="Withdraw some or all hashes (needs the PIN)",
+)
+async def report_withdraw(request: Request, reference: str) -> StatusOut:
+    """Takes effect at once: the match API stops returning them and the delta feed carries
+    a tombstone for each."""
+    body: WithdrawIn = _validated(WithdrawIn, await _json_body(request))
+    settings = _settings(request)
+    with _db(request).session() as session:
+        access = _open(request, session, reference)
+        if access.report is not None:
+            try:
+                withdraw(session, access.report, None if body.all else body.hash_ids)
+            except ReportError as exc:
+                raise ApiProblem(422, str(exc), kind="report-invalid") from None
+            return status_out(status_of(session, access.report), settings.default_country)
+    _refuse(access, settings)
+
+
+@router.delete(
+    "/reports/{reference}",
+    response_model=StatusOut,
+    summary="Delete everything (needs the PIN)",
+)
+def report_erase(request: Request, reference: str) -> StatusOut:
+    """Personal details and links are deleted, every hash is withdrawn, and the audit trail
+    is redacted (its chain still verifies)."""
+    settings = _settings(request)
+    with _db(request).session() as session:
+        access = _open(request, session, reference)
+        if access.report is not None:
+            erase(session, access.report)
+            return status_out(status_of(session, access.report), settings.default_country)
+    _refuse(access, settings)

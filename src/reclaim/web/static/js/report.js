@@ -1,0 +1,176 @@
+// The report page: photos and videos are hashed on this device by reclaim-hash.js (with
+// progress and local previews); only the codes and what was typed are sent, as JSON, to
+// POST /api/v1/reports. The files themselves are never read by anything that sends.
+import { hashFile } from "./reclaim-hash.js";
+
+const form = document.getElementById("report-form");
+const input = document.getElementById("report-files");
+const progress = document.getElementById("hash-progress");
+const statusLine = document.getElementById("hash-status");
+const previews = document.getElementById("previews");
+const errorBox = document.getElementById("js-error");
+const area = document.getElementById("report-area");
+const made = document.getElementById("made");
+
+document.getElementById("needs-js").hidden = true;
+document.getElementById("hash-step").hidden = false;
+
+const hashed = []; // {kind, sha256, md5, pdq, quality, frames}
+const blobUrls = [];
+let busy = 0;
+let counts = { image: 0, video: 0 };
+
+function showError(text) {
+  errorBox.textContent = text;
+  errorBox.hidden = !text;
+  if (text) errorBox.scrollIntoView({ block: "center" });
+}
+
+function preview(file) {
+  const item = document.createElement("li");
+  const isVideo = (file.type || "").startsWith("video/");
+  const kind = isVideo ? "video" : "image";
+  counts[kind] += 1;
+  const label = `${isVideo ? "Video" : "Photo"} ${counts[kind]}`;
+  const url = URL.createObjectURL(file); // a local blob: URL, never sent anywhere
+  blobUrls.push(url);
+  const media = document.createElement(isVideo ? "video" : "img");
+  media.src = url;
+  if (isVideo) media.muted = true;
+  else media.alt = `${label}, as chosen (only on this phone)`;
+  if (isVideo) media.setAttribute("aria-label", `${label}, as chosen (only on this phone)`);
+  const caption = document.createElement("span");
+  caption.textContent = `${label}: making the code…`;
+  item.append(media, caption);
+  previews.appendChild(item);
+  return { caption, label };
+}
+
+input.addEventListener("change", async () => {
+  const files = Array.from(input.files || []);
+  input.value = ""; // keep no reference to the files
+  if (!files.length) return;
+  showError("");
+  busy += files.length;
+  progress.hidden = false;
+  const total = files.length;
+  let done = 0;
+  for (const file of files) {
+    const { caption, label } = preview(file);
+    try {
+      const result = await hashFile(file, {
+        onProgress: ({ fraction }) => {
+          const value = Math.round(((done + fraction) / total) * 100);
+          progress.value = value;
+          statusLine.textContent = `Making codes on this phone… ${value}%`;
+        },
+      });
+      const entry = { kind: result.kind === "video" ? "video" : "image", sha256: result.sha256, md5: result.md5 };
+      if (entry.kind === "video") {
+        if (result.frames && result.frames.length) {
+          entry.frames = result.frames.map((f) => ({ t: f.t, quality: f.quality, pdq: f.pdq }));
+        }
+      } else if (result.pdq) {
+        entry.pdq = result.pdq;
+        entry.quality = result.quality;
+      }
+      hashed.push(entry);
+      caption.textContent = `${label}: code ready.`;
+    } catch (error) {
+      caption.textContent = `${label}: ${error.message || "we could not make a code."}`;
+    }
+    done += 1;
+    busy -= 1;
+  }
+  progress.value = 100;
+  statusLine.textContent = `${hashed.length} code(s) ready. Your photos stayed on this phone.`;
+  document.body.dataset.hashing = "done";
+});
+
+function zeroBits(bytes) {
+  let bits = 0;
+  for (const byte of bytes) {
+    if (byte === 0) {
+      bits += 8;
+      continue;
+    }
+    return bits + Math.clz32(byte) - 24;
+  }
+  return bits;
+}
+
+async function solve(challenge, bits) {
+  const encoder = new TextEncoder();
+  for (let nonce = 0; ; nonce++) {
+    const digest = await crypto.subtle.digest("SHA-256", encoder.encode(`${challenge}:${nonce}`));
+    if (zeroBits(new Uint8Array(digest)) >= bits) return String(nonce);
+  }
+}
+
+function text(name) {
+  const value = new FormData(form).get(name);
+  return typeof value === "string" ? value.trim() : "";
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (busy > 0) {
+    showError("Please wait: the codes are still being made.");
+    return;
+  }
+  const urls = text("urls").split("\n").map((u) => u.trim()).filter(Boolean);
+  if (!hashed.length && !urls.length) {
+    showError("Add a photo or video, or a link where you saw it.");
+    return;
+  }
+  showError("");
+  const button = document.getElementById("send-report");
+  button.disabled = true;
+  statusLine.textContent = "Sending the codes…";
+  const threatened = text("threatened");
+  const body = {
+    age_group: text("age_group"),
+    country: text("country"),
+    files: hashed,
+    urls,
+    apps: text("apps"),
+    who_has_it: text("who_has_it"),
+    threatened: threatened === "yes" ? true : threatened === "no" ? false : null,
+    feels_safe: text("feels_safe") || null,
+    contact: text("contact") || null,
+    website: text("website"),
+  };
+  try {
+    const challenge = await (await fetch("/api/v1/reports/challenge", { cache: "no-store" })).json();
+    if (challenge.bits) {
+      body.proof = { challenge: challenge.challenge, nonce: await solve(challenge.challenge, challenge.bits) };
+    }
+    const response = await fetch(form.dataset.api, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    const data = await response.json();
+    if (!response.ok) {
+      showError(data.detail || "Something went wrong. Please try again.");
+      button.disabled = false;
+      return;
+    }
+    made.querySelector('[data-slot="reference"]').textContent = data.reference_display;
+    made.querySelector('[data-slot="pin"]').textContent = data.pin;
+    made.querySelector("[data-urgent-panel]").hidden = !data.urgent;
+    made.querySelector("[data-exact-note]").hidden = !data.exact_only.length;
+    blobUrls.forEach((url) => URL.revokeObjectURL(url));
+    previews.replaceChildren();
+    hashed.length = 0;
+    area.remove();
+    made.hidden = false;
+    document.title = "Your reference and PIN · Reclaim";
+    document.getElementById("made-title").focus();
+  } catch (error) {
+    showError("We could not send your report. Check your connection and try again.");
+    button.disabled = false;
+  }
+});
