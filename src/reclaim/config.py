@@ -158,6 +158,18 @@ class Settings(BaseSettings):
         "SHA-256(challenge:nonce) the client must find (12 is about 4,000 tries). 0 turns it off.",
     )
 
+    smtp_url: SecretStr = Field(
+        SecretStr(""),
+        description="Where news-about-your-report emails go out: `smtp://user:pass@host:587` "
+        "(STARTTLS, required unless the host is this machine) or `smtps://user:pass@host:465`. "
+        "Empty: no email, and the report form does not ask for one.",
+    )
+    mail_from: str = Field(
+        "",
+        description="From address of those emails. Empty: `no-reply@` the host of "
+        "`RECLAIM_PUBLIC_URL`.",
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
@@ -187,7 +199,35 @@ class Settings(BaseSettings):
             raise ValueError("public_url must be an absolute http:// or https:// URL")
         return value.rstrip("/")
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: SecretStr) -> SecretStr:
+        text = value.get_secret_value().strip()
+        if text:
+            parts = urlsplit(text)
+            if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+                raise ValueError(
+                    "smtp_url must look like smtp://user:pass@host:587 or smtps://user:pass@host"
+                )
+        return SecretStr(text)
+
+    @field_validator("mail_from")
+    @classmethod
+    def _check_mail_from(cls, value: str) -> str:
+        if any(c in value for c in "\r\n"):
+            raise ValueError("mail_from must be one line")
+        return value.strip()
+
     # Derived values -------------------------------------------------------------------
+
+    @property
+    def notifications_enabled(self) -> bool:
+        """Whether Reclaim can tell a young person there is news (only by email, today)."""
+        return bool(self.smtp_url.get_secret_value())
+
+    @property
+    def mail_sender(self) -> str:
+        return self.mail_from or f"no-reply@{urlsplit(self.public_url).hostname or 'localhost'}"
 
     @property
     def https(self) -> bool:

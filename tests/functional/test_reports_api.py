@@ -246,7 +246,6 @@ def test_delete_everything_erases_and_the_chain_verifies(
         urls=["https://example.com/a"],
         apps="Instagram @pat",
         who_has_it="a boy in year 10",
-        contact="pat@example.com",
     ).json()
     reference, pin = created["reference"], created["pin"]
     with app_db.session() as session:

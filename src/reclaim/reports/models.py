@@ -28,7 +28,8 @@ class Report(Base):
     feels_safe: Mapped[str | None] = mapped_column(String(10))  # yes, no, not_sure
     # What they typed: apps and usernames, who has it (JSON, encrypted).
     details: Mapped[str | None] = mapped_column(EncryptedText("report.details"))
-    contact: Mapped[str | None] = mapped_column(EncryptedText("report.contact"))
+    # Decrypted only when read: the notification sender is the one place that reads it.
+    contact: Mapped[str | None] = mapped_column(EncryptedText("report.contact"), deferred=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web, form, api
     pin_failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]

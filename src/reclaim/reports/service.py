@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reclaim.accounts.models import Organisation
 from reclaim.accounts.passwords import PasswordHashing
 from reclaim.audit.recorder import acting_as, record, redact
 from reclaim.bank import signals as sig
@@ -30,7 +31,9 @@ from reclaim.bank.items import (
     get_or_create_list,
     set_status,
 )
-from reclaim.bank.models import ContentItem
+from reclaim.bank.models import ContentItem, PlatformFeedback
+from reclaim.notify import outbox
+from reclaim.notify.models import Notification
 from reclaim.reports.models import Report, ReportHash, ReportUrl
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
 from reclaim.reports.urls import canonical_url, host_of
@@ -313,8 +316,16 @@ def status_of(session: Session, report: Report) -> ReportStatus:
         hashes=hashes,
         urls=[UrlState(u.id, u.url, u.host, u.status) for u in report.urls],
         blocked_on=blocked_count(session, list(items)) if items else 0,
-        has_contact=bool(report.contact),
+        has_contact=has_contact(session, report.id),
     )
+
+
+def has_contact(session: Session, report_id: int) -> bool:
+    """Whether the person left a contact (asked of the database: nothing is decrypted)."""
+    found = session.scalar(
+        select(Report.id).where(Report.id == report_id, Report.contact.is_not(None))
+    )
+    return found is not None
 
 
 def _withdraw_link(session: Session, link: ReportHash, reason: str) -> bool:
@@ -369,6 +380,7 @@ def erase(session: Session, report: Report) -> None:
     url_ids = [u.id for u in report.urls]
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()
+    outbox.forget(session, report.id)
     report.details = None
     report.contact = None
     report.threatened = None
@@ -384,9 +396,16 @@ def erase(session: Session, report: Report) -> None:
         record(session, ReportAction.ERASED, object_type="report", object_id=report.id)
 
 
-def set_url_status(session: Session, url: ReportUrl, status: UrlStatus) -> None:
+def set_url_status(session: Session, url: ReportUrl, status: UrlStatus) -> bool:
+    """Move a link along; sent to the website or removed is news for the person who reported
+    it (queued in this transaction when they left a contact). Returns whether it changed."""
+    if url.status == status.value:
+        return False
     url.status = status.value
     session.flush()
+    if status in (UrlStatus.SENT, UrlStatus.REMOVED):
+        outbox.queue_link_news(session, url.report_id)
+    return True
 
 
 def details_of(report: Report) -> dict[str, str]:
@@ -396,6 +415,7 @@ def details_of(report: Report) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class ReportSummary:
+    id: int
     reference: str
     created_at: datetime
     age_group: str
@@ -417,6 +437,7 @@ def reports_for_staff(session: Session, limit: int = 50) -> list[ReportSummary]:
     )
     return [
         ReportSummary(
+            id=r.id,
             reference=r.reference,
             created_at=r.created_at,
             age_group=r.age_group,
@@ -429,3 +450,114 @@ def reports_for_staff(session: Session, limit: int = 50) -> list[ReportSummary]:
         )
         for r in reports
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformWord:
+    platform: str
+    status: str  # PendingReview, Blocked, NotBlocked
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseItem:
+    id: int
+    item_id: int
+    position: int
+    kind: str
+    status: str  # active, withdrawn, stopped or expired
+    exact_only: bool
+    feedback: list[PlatformWord]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseUrl:
+    id: int
+    url: str
+    host: str
+    status: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """One report as staff with case access see it (never an image, never the PIN, and not
+    the contact itself: only whether the person asked for news and what was sent)."""
+
+    id: int
+    reference: str
+    created_at: datetime
+    age_group: str
+    country: str
+    source: str
+    urgent: bool
+    threatened: bool | None
+    feels_safe: str | None
+    erased: bool
+    items: list[CaseItem]
+    urls: list[CaseUrl]
+    details: dict[str, str]
+    wants_news: bool
+    news_sent: int
+    news_waiting: int
+
+
+def case_for_staff(session: Session, report_id: int) -> CaseView | None:
+    report = session.get(Report, report_id)
+    if report is None:
+        return None
+    status = status_of(session, report)
+    item_of = {link.id: link.item_id for link in report.hashes}
+    words: dict[int, list[PlatformWord]] = {}
+    if item_of:
+        rows = session.execute(
+            select(
+                PlatformFeedback.item_id,
+                Organisation.name,
+                PlatformFeedback.status,
+                PlatformFeedback.updated_at,
+            )
+            .join(Organisation, Organisation.id == PlatformFeedback.organisation_id)
+            .where(PlatformFeedback.item_id.in_(list(item_of.values())))
+            .order_by(Organisation.name)
+        )
+        for item_id, name, word, at in rows:
+            words.setdefault(item_id, []).append(PlatformWord(name, word, at))
+    counts: dict[bool, int] = {
+        bool(sent): int(n)
+        for sent, n in session.execute(
+            select(Notification.sent_at.is_not(None), func.count())
+            .where(Notification.report_id == report.id, Notification.failed_at.is_(None))
+            .group_by(Notification.sent_at.is_not(None))
+        )
+    }
+    updated = {u.id: u.updated_at for u in report.urls}
+    return CaseView(
+        id=report.id,
+        reference=report.reference,
+        created_at=report.created_at,
+        age_group=report.age_group,
+        country=report.country,
+        source=report.source,
+        urgent=report.urgent,
+        threatened=report.threatened,
+        feels_safe=report.feels_safe,
+        erased=status.erased,
+        items=[
+            CaseItem(
+                id=h.id,
+                item_id=item_of[h.id],
+                position=h.position,
+                kind=h.kind,
+                status=h.status,
+                exact_only=h.exact_only,
+                feedback=words.get(item_of[h.id], []),
+            )
+            for h in status.hashes
+        ],
+        urls=[CaseUrl(u.id, u.url, u.host, u.status, updated[u.id]) for u in status.urls],
+        details=details_of(report),
+        wants_news=status.has_contact,
+        news_sent=counts.get(True, 0),
+        news_waiting=counts.get(False, 0),
+    )

@@ -19,6 +19,7 @@ from reclaim.audit.recorder import install_row_auditing
 from reclaim.bank.loading import MatcherLoader, snapshot_dir
 from reclaim.config import Settings, get_settings
 from reclaim.logs import configure_logging
+from reclaim.notify.sender import NotificationSender, Notifier
 from reclaim.reports.proof import ProofOfWork
 from reclaim.storage.database import Database
 from reclaim.web.guards import Forbidden, LoginRequired
@@ -41,6 +42,7 @@ from reclaim.web.routes import (
     staff_auth,
     staff_bank,
     staff_keys,
+    staff_reports,
 )
 from reclaim.web.templating import render
 
@@ -52,11 +54,17 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_row_auditing()
 
     loader = MatcherLoader(db, snapshot_dir(settings.data_dir))
+    # News for young people who left an email: sent after commit by a small thread.
+    sender = NotificationSender(Notifier(db, settings)) if settings.notifications_enabled else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loader.start()
+        if sender is not None:
+            sender.start()
         yield
+        if sender is not None:
+            sender.stop(timeout=30)
         loader.join(timeout=30)
 
     app = FastAPI(
@@ -90,6 +98,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.pin_limiter = RateLimiter(settings.pin_rate_per_minute, 60)
     app.state.report_proof = ProofOfWork(settings.secret_key_bytes(), settings.bot_guard_pow_bits)
     app.state.matcher_loader = loader
+    app.state.notification_sender = sender
     app.state.readiness_checks = {"database": health.database_check(db), "index": loader.readiness}
 
     install_problem_handlers(app)
@@ -117,6 +126,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff,
         staff_bank,
         staff_keys,
+        staff_reports,
         api,
         reports_api,
         platform,

@@ -22,6 +22,7 @@ from reclaim.bank.matcher import Matcher
 from reclaim.bank.models import ContentItem
 from reclaim.bank.signals import SignalRejected, SignalType, make_signal, parse_hex
 from reclaim.bank.transfer import active_items
+from reclaim.notify.outbox import queue_blocked_news
 from reclaim.storage.database import Database
 from reclaim.web.problems import ApiProblem
 from reclaim.web.ratelimit import RateLimiter
@@ -250,6 +251,9 @@ def feedback(
             record_feedback(
                 session, items[entry.item_id], key.organisation_id, entry.status, entry.tags
             )
+        blocked = {e.item_id for e in body.feedback if e.status is FeedbackStatus.BLOCKED}
+        # News for the young people who asked for it, sent after this commits.
+        queue_blocked_news(session, blocked, key.organisation_id)
         return FeedbackResponse(recorded=len(body.feedback), platform=key.organisation.name)
 
 

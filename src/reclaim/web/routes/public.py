@@ -108,6 +108,7 @@ def page(
         "country_code": code,
         "country_choices": [countries()[c] for c in COUNTRY_ORDER if c in countries()],
         "quick_exit_url": _settings(request).quick_exit_url,
+        "notifications": _settings(request).notifications_enabled,
         "adult": adult,
     }
     values.update(context or {})

@@ -21,6 +21,7 @@ from reclaim.accounts.passwords import PasswordHashing
 from reclaim.bank.signals import SignalRejected
 from reclaim.config import Settings
 from reclaim.directory import country as find_country
+from reclaim.notify.mail import looks_like_email
 from reclaim.reports.proof import ProofOfWork, ProofRejected
 from reclaim.reports.references import show_reference
 from reclaim.reports.service import (
@@ -113,7 +114,12 @@ class ReportIn(BaseModel):
     who_has_it: Text = ""
     threatened: bool | None = None
     feels_safe: Literal["yes", "no", "not_sure"] | None = None
-    contact: Annotated[str, Field(max_length=200)] | None = None
+    contact: Annotated[str, Field(max_length=200)] | None = Field(
+        None,
+        description="An email address, if the person wants to hear when there is news (the "
+        "email says only that, never the reference, PIN or any detail). Only on services that "
+        "send email: elsewhere a contact is refused (422, `notifications-unavailable`).",
+    )
     website: Annotated[str, Field(max_length=200)] = Field(
         "", description="Leave empty. People never see it; scripts that fill it are refused."
     )
@@ -251,6 +257,25 @@ def locked_message(minutes: int) -> str:
     )
 
 
+NO_NOTIFICATIONS = (
+    "This service cannot send emails, so it cannot tell you about changes. Leave the email "
+    "empty, and check your report any time with your reference and PIN."
+)
+BAD_EMAIL = "That email address does not look right. Check it, or leave it empty."
+
+
+def checked_contact(settings: Settings, contact: str | None) -> str | None:
+    """An email address we can really use, or None; refused when no email can be sent."""
+    text = (contact or "").strip()
+    if not text:
+        return None
+    if not settings.notifications_enabled:
+        raise ApiProblem(422, NO_NOTIFICATIONS, kind="notifications-unavailable")
+    if not looks_like_email(text):
+        raise ApiProblem(422, BAD_EMAIL, kind="report-invalid")
+    return text
+
+
 WRONG_PIN = (
     "That reference and PIN do not match. Check them and try again. The reference has 9 "
     "letters and numbers, and the PIN has 6 numbers."
@@ -262,6 +287,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
     settings = _settings(request)
     if settings.bot_guard_honeypot and body.website:
         raise ApiProblem(400, "This report could not be accepted.", kind="bot-guard")
+    contact = checked_contact(settings, body.contact)
     new = NewReport(
         age_group=body.age_group,
         country=body.country.upper(),
@@ -281,7 +307,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
         who_has_it=body.who_has_it.strip(),
         threatened=body.threatened,
         feels_safe=body.feels_safe,
-        contact=body.contact,
+        contact=contact,
         source=source,
     )
     hashing: PasswordHashing = request.app.state.hashing

@@ -1,0 +1,90 @@
+"""Staff pages for one report: flags, items with platform feedback, links and their status.
+
+Opening a report is a read of case data and is audited each time. Moving a link along (sent
+to the website, removed) needs ``cases:edit``; the young person sees it on their status page,
+and it is news for them if they left an email.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from reclaim.accounts.roles import Permission, can
+from reclaim.audit.recorder import record
+from reclaim.reports.models import ReportUrl
+from reclaim.reports.references import show_reference
+from reclaim.reports.service import UrlStatus, case_for_staff, set_url_status
+from reclaim.reports.wording import URL_STATUS
+from reclaim.storage.database import Database
+from reclaim.web.csrf import verify_csrf
+from reclaim.web.guards import require_staff
+from reclaim.web.templating import render
+
+router = APIRouter(prefix="/staff/reports", include_in_schema=False)
+
+AGE_GROUPS = {"under18": "under 18", "adult_taken_under18": "18+, taken under 18", "adult": "18+"}
+URL_CHOICES = {"reported": "Reported", "sent": "Sent to the website", "removed": "Removed"}
+FEELS_SAFE = {"yes": "yes", "no": "no", "not_sure": "not sure"}
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+@router.get("/{report_id}")
+def report_detail(request: Request, report_id: int, changed: str = "") -> Response:
+    with _db(request).session() as db:
+        user = require_staff(request, db, Permission.VIEW_CASES)
+        case = case_for_staff(db, report_id)
+        if case is None:
+            raise HTTPException(404)
+        record(db, "case:report:viewed", object_type="report", object_id=case.id)
+        flags = [
+            text
+            for on, text in (
+                (case.feels_safe == "no", "does not feel safe"),
+                (bool(case.threatened), "threatened"),
+            )
+            if on
+        ]
+        context = {
+            "case": case,
+            "flags": flags,
+            "reference": show_reference(case.reference),
+            "age_group": AGE_GROUPS.get(case.age_group, case.age_group),
+            "feels_safe": FEELS_SAFE.get(case.feels_safe or "", "not asked"),
+            "can_edit": can(user.role, Permission.EDIT_CASES),
+            "can_see_items": can(user.role, Permission.MANAGE_HASHES),
+            "url_choices": URL_CHOICES,
+            "url_words": URL_STATUS,
+            "notice": "Saved. The young person's status page shows it now." if changed else None,
+        }
+    return render(request, "staff/report.html", context)
+
+
+@router.post("/{report_id}/urls/{url_id}", dependencies=[Depends(verify_csrf)])
+def change_url_status(
+    request: Request,
+    report_id: int,
+    url_id: int,
+    status: Annotated[UrlStatus, Form()],
+) -> Response:
+    with _db(request).session() as db:
+        require_staff(request, db, Permission.EDIT_CASES)
+        url = db.get(ReportUrl, url_id)
+        if url is None or url.report_id != report_id:
+            raise HTTPException(404)
+        before = url.status
+        if set_url_status(db, url, status):
+            record(
+                db,
+                "case:url:status-changed",
+                object_type="url",
+                object_id=url.id,
+                detail={"report": report_id, "from": before, "to": status.value},
+            )
+    return RedirectResponse(f"/staff/reports/{report_id}?changed=1", status_code=303)
