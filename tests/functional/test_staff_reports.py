@@ -174,3 +174,23 @@ def test_unknown_erased_and_signed_out(client: TestClient, app_db: Database, sta
     erased = client.get(f"/staff/reports/{report_id}").text
     assert 'data-testid="report-erased"' in erased
     assert LINK not in erased and "Snapchat" not in erased
+
+
+def test_platform_staff_never_see_young_peoples_reports(
+    client: TestClient, staff: Staff, app_db: Database
+) -> None:
+    """Platforms get hashes through the API; case data stays with the organisations that help."""
+    from sqlalchemy import select
+
+    from reclaim.accounts.models import Organisation
+    from reclaim.accounts.staff import create_organisation
+
+    with app_db.session() as session:
+        if session.scalar(select(Organisation).where(Organisation.name == "PhotoShare")) is None:
+            create_organisation(session, "PhotoShare", "platform")
+    staff.create(username="analyst@photoshare.example", role="analyst", org="PhotoShare")
+    staff.sign_in(client, "analyst@photoshare.example")
+    assert client.get("/staff").status_code == 200
+    assert client.get("/staff/reports/1").status_code == 403
+    assert client.get("/staff/lists").status_code == 403
+    assert client.get("/staff/items/1").status_code == 403

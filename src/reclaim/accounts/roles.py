@@ -54,6 +54,12 @@ def can(role: Role | str, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
 
 
+def sees_case_data(role: Role | str, organisation_kind: str) -> bool:
+    """Young people's reports and the lists built from them are for the organisations that
+    help them. A platform's staff never see case data: platforms get hashes through the API."""
+    return can(role, Permission.VIEW_CASES) and organisation_kind != OrganisationKind.PLATFORM
+
+
 def requires_second_factor(role: Role | str) -> bool:
     """Two-factor is mandatory for every role that can see case data (today: all of them)."""
     return can(role, Permission.VIEW_CASES)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from reclaim.accounts.models import StaffUser
-from reclaim.accounts.roles import Permission, can
+from reclaim.accounts.roles import Permission, can, sees_case_data
 from reclaim.audit.actions import AuditAction
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import record
@@ -40,7 +40,7 @@ def dashboard(request: Request) -> Response:
             .select_from(StaffUser)
             .where(StaffUser.organisation_id == user.organisation_id)
         )
-        reports = reports_for_staff(db) if can(user.role, Permission.VIEW_CASES) else []
+        reports = reports_for_staff(db) if sees_case_data(user.role, user.organisation.kind) else []
         if reports:
             record(db, "staff:reports:listed", object_type="reports", detail={"n": len(reports)})
         context = {

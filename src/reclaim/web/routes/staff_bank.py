@@ -17,7 +17,7 @@ from reclaim.bank.models import ContentItem, HashList, PlatformFeedback
 from reclaim.bank.signals import SignalRejected, SignalType, make_signal
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
-from reclaim.web.guards import require_staff
+from reclaim.web.guards import require_case_staff
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -36,7 +36,7 @@ def _guess_type(value: str) -> SignalType:
 def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     error, results = None, None
     with _db(request).session() as db:
-        require_staff(request, db, Permission.MANAGE_HASHES)
+        require_case_staff(request, db, Permission.MANAGE_HASHES)
         counts = db.execute(
             select(HashList.name, ContentItem.status, func.count(ContentItem.id))
             .join(ContentItem, isouter=True)
@@ -83,7 +83,7 @@ def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = No
 @router.get("/items/{item_id}")
 def item_detail(request: Request, item_id: int) -> Response:
     with _db(request).session() as db:
-        require_staff(request, db, Permission.MANAGE_HASHES)
+        require_case_staff(request, db, Permission.MANAGE_HASHES)
         item = db.get(ContentItem, item_id)
         if item is None:
             raise HTTPException(404)
@@ -124,7 +124,7 @@ def change_status(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     with _db(request).session() as db:
-        require_staff(request, db, Permission.MANAGE_HASHES)
+        require_case_staff(request, db, Permission.MANAGE_HASHES)
         item = db.get(ContentItem, item_id)
         if item is None:
             raise HTTPException(404)

@@ -20,7 +20,7 @@ from reclaim.reports.service import UrlStatus, case_for_staff, set_url_status
 from reclaim.reports.wording import URL_STATUS
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
-from reclaim.web.guards import require_staff
+from reclaim.web.guards import require_case_staff
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
@@ -38,7 +38,7 @@ def _db(request: Request) -> Database:
 @router.get("/{report_id}")
 def report_detail(request: Request, report_id: int, changed: str = "") -> Response:
     with _db(request).session() as db:
-        user = require_staff(request, db, Permission.VIEW_CASES)
+        user = require_case_staff(request, db, Permission.VIEW_CASES)
         case = case_for_staff(db, report_id)
         if case is None:
             raise HTTPException(404)
@@ -74,7 +74,7 @@ def change_url_status(
     status: Annotated[UrlStatus, Form()],
 ) -> Response:
     with _db(request).session() as db:
-        require_staff(request, db, Permission.EDIT_CASES)
+        require_case_staff(request, db, Permission.EDIT_CASES)
         url = db.get(ReportUrl, url_id)
         if url is None or url.report_id != report_id:
             raise HTTPException(404)
