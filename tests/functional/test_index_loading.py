@@ -123,3 +123,23 @@ def test_servers_start_from_the_snapshot_the_cli_writes(
     loader.join(10)
     assert loader.readiness()[0]
     assert [m.item_id for m in loader.matcher.match([make_signal("pdq", pdq, 100)])[0]] == [item]
+
+
+def test_video_matches_follow_pytx_rule(app_db: Database, tmp_path: Path) -> None:
+    """80% of the query's good frames within 31 of the stored video; low-quality frames ignored."""
+    frames = [secrets.token_hex(32) for _ in range(10)]
+    stored = ";".join(f"100,{p},{t}" for t, p in enumerate(frames))
+    video = _add(app_db, ("vpdq", stored))
+    matcher = load_matcher(app_db, tmp_path)
+    eight_of_ten = ";".join(
+        f"100,{p if t < 8 else secrets.token_hex(32)},{t}" for t, p in enumerate(frames)
+    )
+    seven_of_ten = ";".join(
+        f"100,{p if t < 7 else secrets.token_hex(32)},{t}" for t, p in enumerate(frames)
+    )
+    noisy = ";".join(
+        f"{100 if t < 8 else 10},{p if t < 8 else secrets.token_hex(32)},{t}"
+        for t, p in enumerate(frames)
+    )
+    hits = matcher.match([make_signal("vpdq", q) for q in (eight_of_ten, seven_of_ten, noisy)])
+    assert [[(m.item_id, m.share) for m in h] for h in hits] == [[(video, 0.8)], [], [(video, 1.0)]]

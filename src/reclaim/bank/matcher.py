@@ -23,12 +23,8 @@ from sqlalchemy.orm import Session
 from reclaim.bank.models import ContentItem, HashList
 from reclaim.bank.models import Signal as SignalRow
 from reclaim.bank.signals import Signal, SignalType
-from reclaim.matching import PdqIndex, SnapshotError, array_to_hexes, hexes_to_array
-
-VPDQ_FRAME_QUALITY = 50
-VPDQ_FRAME_DISTANCE = 31
-VPDQ_MATCH_SHARE = 0.8
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+from reclaim.matching import PdqIndex, SnapshotError, hexes_to_array
+from reclaim.matching.video import VpdqFrame, VpdqIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +53,6 @@ def pdq_bytes(values: Sequence[str]) -> np.ndarray:
     return array
 
 
-def hamming_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """All pairwise distances between rows of a (n, 32) and b (m, 32)."""
-    distances: np.ndarray = _POPCOUNT[np.bitwise_xor(a[:, None, :], b[None, :, :])].sum(
-        axis=2, dtype=np.int32
-    )
-    return distances
-
-
 SNAPSHOT_FORMAT = 1
 
 
@@ -78,7 +66,9 @@ class Matcher:
         self._items: dict[int, _Item] = {}
         self._pdq_owner: dict[int, int] = {}  # signal id -> item id
         self._exact: dict[tuple[str, str], set[int]] = defaultdict(set)
-        self._videos: dict[int, np.ndarray] = {}  # item id -> frames (k, 32) of quality >= 50
+        # pytx's rule (frames of quality >= 50 within 31; 80% of the query's frames matched)
+        self._videos = VpdqIndex()
+        self._video_frames: dict[int, list[VpdqFrame]] = {}  # kept for snapshots
 
     # Keeping in step ------------------------------------------------------------------
 
@@ -131,9 +121,7 @@ class Matcher:
                     added_values.append(value)
                     self._pdq_owner[sid] = item_id
                 elif kind == SignalType.VPDQ.value:
-                    good = [p for q, p, _t in frames or [] if q >= VPDQ_FRAME_QUALITY]
-                    if good:
-                        self._videos[item_id] = pdq_bytes(good)
+                    self._remember_video(item_id, [VpdqFrame(p, q, t) for q, p, t in frames or []])
                 else:
                     self._exact[(kind, value)].add(item_id)
                     entry.exact_keys.append((kind, value))
@@ -143,7 +131,8 @@ class Matcher:
 
     def _forget(self, item_id: int) -> list[int]:
         entry = self._items.pop(item_id, None)
-        self._videos.pop(item_id, None)
+        self._videos.remove(item_id)
+        self._video_frames.pop(item_id, None)
         if entry is None:
             return []
         pdq_ids = [sid for sid in entry.signal_ids if self._pdq_owner.pop(sid, None) is not None]
@@ -214,29 +203,22 @@ class Matcher:
                 found_for_signal.sort(key=lambda m: (m.distance, m.item_id))
             return results
 
+    def _remember_video(self, item_id: int, frames: list[VpdqFrame]) -> None:
+        try:
+            self._videos.add(item_id, frames)
+        except ValueError:  # no frame good enough to match on: exact hashes still work
+            return
+        self._video_frames[item_id] = frames
+
     def _match_video(self, signal: Signal) -> list[Match]:
-        """pytx's rule: of the query's frames (quality >= 50), 80% within 31 of a stored frame."""
-        query = [f.pdq for f in signal.frames if f.quality >= VPDQ_FRAME_QUALITY]
-        unique = pdq_bytes(sorted(set(query)))
-        if len(unique) == 0:
-            return []
+        query = [VpdqFrame(f.pdq, f.quality, f.timestamp) for f in signal.frames]
         matches = []
-        for item_id, frames in self._videos.items():
-            distances = hamming_matrix(unique, frames)
-            nearest = distances.min(axis=1)
-            share = float((nearest <= VPDQ_FRAME_DISTANCE).mean())
-            if share >= VPDQ_MATCH_SHARE:
-                entry = self._items[item_id]
-                matches.append(
-                    Match(
-                        entry.list_name,
-                        item_id,
-                        int(np.median(nearest)),
-                        entry.categories,
-                        "vpdq",
-                        round(share, 3),
-                    )
-                )
+        for found in self._videos.match(query):
+            entry = self._items[found.video_id]
+            share = round(found.query_match_percent / 100, 3)
+            matches.append(
+                Match(entry.list_name, found.video_id, 0, entry.categories, "vpdq", share)
+            )
         return matches
 
     @property
@@ -263,8 +245,11 @@ class Matcher:
                         "signals": entry.signal_ids,
                         "pdq": [sid for sid in entry.signal_ids if sid in self._pdq_owner],
                         "exact": [list(key) for key in entry.exact_keys],
-                        "video": array_to_hexes(self._videos[item_id])
-                        if item_id in self._videos
+                        "video": [
+                            [f.quality, f.pdq_hex, f.timestamp]
+                            for f in self._video_frames.get(item_id, [])
+                        ]
+                        if item_id in self._video_frames
                         else [],
                     }
                     for item_id, entry in self._items.items()
@@ -301,7 +286,8 @@ class Matcher:
                 matcher._exact[(kind, value)].add(item_id)
                 matcher._items[item_id].exact_keys.append((kind, value))
             if item["video"]:
-                matcher._videos[item_id] = pdq_bytes(item["video"])
+                frames = [VpdqFrame(p, int(q), float(t)) for q, p, t in item["video"]]
+                matcher._remember_video(item_id, frames)
         matcher.applied_seq = int(state["applied_seq"])
         matcher._search_radius = max((e.max_distance for e in matcher._items.values()), default=31)
         return matcher
