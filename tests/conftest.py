@@ -238,3 +238,26 @@ def client(app_settings: Settings, app_db: Database) -> Iterator[TestClient]:
 @pytest.fixture
 def staff(app_db: Database) -> Staff:
     return Staff(app_db, PasswordHashing(Argon2Parameters(1, 8192, 1)))
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Runs `reclaim ...` in-process against a data directory of its own; fails on a traceback."""
+    from typer.testing import CliRunner
+
+    from reclaim.cli.main import app
+    from reclaim.config import reset_settings
+
+    monkeypatch.setenv("RECLAIM_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("RECLAIM_ARGON2_MEMORY_KIB", "8192")
+    monkeypatch.setenv("RECLAIM_ARGON2_TIME_COST", "1")
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+        reset_settings()
+        result = runner.invoke(app, list(args), input=stdin)
+        reset_settings()
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke

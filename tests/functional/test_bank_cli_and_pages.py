@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from reclaim.bank.items import Provenance, add_item, get_or_create_list
 from reclaim.bank.signals import make_signal
-from reclaim.cli.main import app
-from reclaim.config import reset_settings
 from reclaim.storage.database import Database
 from tests.conftest import Staff, csrf
 
@@ -20,19 +17,9 @@ PDQ = secrets.token_hex(32)
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("RECLAIM_DATA_DIR", str(tmp_path / "var"))
-    runner = CliRunner()
-
-    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
-        reset_settings()
-        result = runner.invoke(app, list(args), input=stdin)
-        reset_settings()
-        assert "Traceback" not in result.output
-        return result
-
-    invoke("db", "upgrade")
-    return invoke
+def run(cli):  # type: ignore[no-untyped-def]
+    cli("db", "upgrade")
+    return cli
 
 
 def test_import_reports_rejected_lines_and_is_idempotent(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

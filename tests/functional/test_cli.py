@@ -6,27 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from reclaim.cli.main import app
-from reclaim.config import reset_settings
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("RECLAIM_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("RECLAIM_ARGON2_MEMORY_KIB", "8192")
-    monkeypatch.setenv("RECLAIM_ARGON2_TIME_COST", "1")
-    runner = CliRunner()
-
-    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
-        reset_settings()
-        result = runner.invoke(app, list(args), input=stdin)
-        reset_settings()
-        assert "Traceback" not in result.output
-        return result
-
-    return invoke
+def run(cli):  # type: ignore[no-untyped-def]
+    return cli
 
 
 def test_db_upgrade_is_idempotent(run) -> None:  # type: ignore[no-untyped-def]
