@@ -7,39 +7,12 @@ are skipped with a message when it is absent; with CI=true they fail instead.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-import pytest
+from tests.reference_data import IN_CI, RELATIVE, find_reference, reference_dir
 
-RELATIVE = Path("shared") / "reference" / "threatexchange-data"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@cache
-def find_reference() -> Path | None:
-    """``shared/reference/threatexchange-data`` next to the repository root, walking up
-    from this file."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / RELATIVE
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-def reference_dir() -> Path:
-    found = find_reference()
-    if found is None:
-        message = (
-            f"reference data not found: expected {RELATIVE} next to the repository "
-            "(a checkout of the shared folder beside the repo)"
-        )
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+__all__ = ["IN_CI", "RELATIVE", "find_reference", "reference_dir"]
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from functools import cache
-from pathlib import Path
-
 import numpy as np
-import pytest
 from numpy.typing import NDArray
 
-RELATIVE = Path("shared") / "reference" / "threatexchange-data"
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from tests.reference_data import reference_dir
 
 Matches = list[tuple[int, int]]
 
@@ -67,21 +61,4 @@ def clustered_hashes(
     return np.array(rows, np.uint8).reshape(-1, 32)
 
 
-@cache
-def find_reference() -> Path | None:
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / RELATIVE
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-def reference_dir() -> Path:
-    """The shared ThreatExchange data; skip (locally) or fail (CI=true) when absent."""
-    found = find_reference()
-    if found is None:
-        message = f"reference data not found: expected {RELATIVE} beside the repository root"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+__all__ = ["brute_force", "clustered_hashes", "flip_bits", "random_hashes", "reference_dir"]
