@@ -37,12 +37,25 @@ def live_server(
     db.dispose()
 
 
+WAIT_MS = 90_000
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        original = instance.new_context
+
+        def new_context(**options: Any) -> Any:
+            # 2 shared cores can be slow: waits are generous so slowness is not taken for a
+            # failure (a real failure still fails, just later).
+            context = original(**options)
+            context.set_default_timeout(WAIT_MS)
+            return context
+
+        instance.new_context = new_context
         yield instance
         instance.close()
 
