@@ -12,6 +12,7 @@ from reclaim.matching.errors import (
     SnapshotFormatError,
     SnapshotVersionError,
 )
+from reclaim.matching.exact import ExactHashIndex
 from reclaim.matching.index import IndexStats, Match, PdqIndex, SearchResult, warm_up
 from reclaim.matching.pdq import (
     PDQ_MATCH_THRESHOLD,
@@ -24,10 +25,18 @@ from reclaim.matching.pdq import (
     hexes_to_array,
     is_pdq_hex,
 )
+from reclaim.matching.video import (
+    VpdqFrame,
+    VpdqIndex,
+    VpdqMatch,
+    match_vpdq_pair,
+    parse_vpdq,
+)
 
 __all__ = [
     "PDQ_MATCH_THRESHOLD",
     "PDQ_QUALITY_THRESHOLD",
+    "ExactHashIndex",
     "IndexStats",
     "Match",
     "MatchingError",
@@ -37,6 +46,9 @@ __all__ = [
     "SnapshotError",
     "SnapshotFormatError",
     "SnapshotVersionError",
+    "VpdqFrame",
+    "VpdqIndex",
+    "VpdqMatch",
     "array_to_hexes",
     "bits_to_hex",
     "hamming_distance",
@@ -44,5 +56,7 @@ __all__ = [
     "hex_to_bits",
     "hexes_to_array",
     "is_pdq_hex",
+    "match_vpdq_pair",
+    "parse_vpdq",
     "warm_up",
 ]
