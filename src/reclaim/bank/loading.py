@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from reclaim.bank.matcher import Matcher
-from reclaim.matching import SnapshotError
+from reclaim.matching import SnapshotError, warm_up
 from reclaim.storage.database import Database
 
 log = logging.getLogger("reclaim.bank")
@@ -60,7 +60,9 @@ class MatcherLoader:
 
     def _run(self) -> None:
         try:
-            self.matcher = load_matcher(self.db, self.directory)
+            matcher = load_matcher(self.db, self.directory)
+            warm_up()  # compile or load the search kernels now, not on the first request
+            self.matcher = matcher
         except Exception as exc:  # reported by /readyz; the process stays up to say so
             self.error = type(exc).__name__
             log.error("index failed to load", exc_info=exc)
