@@ -175,3 +175,25 @@ def test_logs_are_json_with_request_ids_and_nothing_personal(
     )
     for forbidden in ("dsl@school.example", "a wrong password here", "secret-query", "testclient"):
         assert forbidden not in err
+
+
+@pytest.mark.parametrize(
+    "path", ["/report", "/staff/login", "/api/v1/reports", "/api/v1/match", "/status"]
+)
+def test_file_uploads_are_refused_before_anything_reads_them(client: TestClient, path: str) -> None:
+    """The promise, at the edge: a multipart body is refused from its headers alone."""
+    picture = b"\xff\xd8\xff\xe0" + b"synthetic-bytes" * 100
+    response = client.post(
+        path, files={"photo": ("photo.jpg", picture, "image/jpeg")}, data={"x": "1"}
+    )
+    assert response.status_code == 415
+    assert response.json()["detail"] == "Reclaim never accepts files: only hashes and text."
+
+
+def test_oversized_bodies_are_refused(client: TestClient) -> None:
+    response = client.post(
+        "/staff/login",
+        content=b"a=" + b"x" * (1024 * 1024 + 1),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413

@@ -25,6 +25,7 @@ from reclaim.storage.database import Database
 from reclaim.web.guards import Forbidden, LoginRequired
 from reclaim.web.metrics import Metrics
 from reclaim.web.middleware import (
+    NoFilesMiddleware,
     OriginCheckMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
 
     # Outermost last: request context wraps everything, so even refusals are logged.
+    app.add_middleware(NoFilesMiddleware)
     app.add_middleware(OriginCheckMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, settings=settings, metrics=app.state.metrics)

@@ -172,3 +172,53 @@ class OriginCheckMiddleware:
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
+
+
+MAX_BODY_BYTES = 1024 * 1024
+_NO_FILES = (
+    b'{"type":"https://reclaim.invalid/problems/files-refused","title":"Unsupported Media Type",'
+    b'"status":415,"detail":"Reclaim never accepts files: only hashes and text."}'
+)
+_TOO_LARGE = (
+    b'{"type":"https://reclaim.invalid/problems/too-large","title":"Content Too Large",'
+    b'"status":413,"detail":"That is more than Reclaim ever needs: only hashes and text."}'
+)
+
+
+class NoFilesMiddleware:
+    """Refuse file uploads before anything reads them.
+
+    Reclaim receives hashes and typed text only. A multipart body (how browsers send files)
+    is refused from its headers alone, so its bytes are never parsed, buffered or spooled to
+    a temporary file by the framework; so is any body declaring more than 1 MiB.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in {"GET", "HEAD", "OPTIONS"}:
+            headers = dict(scope.get("headers", []))
+            media_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+            declared = headers.get(b"content-length", b"0")
+            refusal = None
+            if media_type.startswith(b"multipart/"):
+                refusal = (415, _NO_FILES)
+            elif not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+                refusal = (413, _TOO_LARGE)
+            if refusal is not None:
+                status, body = refusal
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [
+                            (b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
