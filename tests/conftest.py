@@ -13,6 +13,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -166,15 +167,7 @@ class Staff:
         self, client: TestClient, username: str = "dsl@school.example", password: str = PASSWORD
     ) -> None:
         """Password, then two-factor enrolment (first time) or a code, as a person would."""
-        response = client.post(
-            "/staff/login",
-            data={
-                "username": username,
-                "password": password,
-                "csrf_token": csrf(client, "/staff/login"),
-            },
-            follow_redirects=False,
-        )
+        response = post_login(client, username, password)
         assert response.status_code == 303, response.text
         if response.headers["location"] == "/staff/enrol":
             page = client.get("/staff/enrol")
@@ -202,6 +195,19 @@ class Staff:
     def next_code(self, username: str) -> str:
         """A code for a step not used yet (each step is accepted once)."""
         return totp.code_at(self.secrets[username], time.time() + 30)
+
+
+def post_login(client: TestClient, username: str, password: str) -> Any:
+    """The sign-in form, filled in and sent with this browser's CSRF token."""
+    return client.post(
+        "/staff/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": csrf(client, "/staff/login"),
+        },
+        follow_redirects=False,
+    )
 
 
 def csrf_in(html: str) -> str:

@@ -24,19 +24,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS  # one launch recipe for both
+
 from benchmarks.hashing.synthetic import encode, photo
 
 __all__ = ["main"]
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "reclaim" / "web" / "static"
-CHROMIUM = os.environ.get("RECLAIM_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 TARGET_12MP_SECONDS = 1.5
 
 _TIME = """async ([runs]) => {

@@ -16,21 +16,9 @@ from reclaim.accounts.staff import disable_user
 from reclaim.audit.models import AuditEvent
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
-from tests.conftest import BASE_URL, PASSWORD, Staff, csrf, csrf_in
+from tests.conftest import BASE_URL, PASSWORD, Staff, csrf, csrf_in, post_login
 
 SESSION = "reclaim_session"
-
-
-def _login(client: TestClient, username: str, password: str) -> object:
-    return client.post(
-        "/staff/login",
-        data={
-            "username": username,
-            "password": password,
-            "csrf_token": csrf(client, "/staff/login"),
-        },
-        follow_redirects=False,
-    )
 
 
 def test_admin_signs_in_with_two_factor_and_sees_the_empty_dashboard(
@@ -55,7 +43,7 @@ def test_password_alone_does_not_open_staff_pages(client: TestClient, staff: Sta
     staff.create()
     staff.sign_in(client)
     client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff")})
-    response = _login(client, "dsl@school.example", PASSWORD)
+    response = post_login(client, "dsl@school.example", PASSWORD)
     assert response.headers["location"] == "/staff/login/code"
     assert client.get("/staff", follow_redirects=False).status_code == 303
     assert client.get("/staff/audit", follow_redirects=False).status_code == 303
@@ -66,7 +54,7 @@ def test_wrong_code_is_refused_and_a_code_works_only_once(client: TestClient, st
     staff.sign_in(client)
     used = staff.next_code("dsl@school.example")
     client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff")})
-    _login(client, "dsl@school.example", PASSWORD)
+    post_login(client, "dsl@school.example", PASSWORD)
     token = csrf(client, "/staff/login/code")
     wrong = client.post(
         "/staff/login/code",
@@ -78,7 +66,7 @@ def test_wrong_code_is_refused_and_a_code_works_only_once(client: TestClient, st
     )
     assert ok.status_code == 303
     client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff")})
-    _login(client, "dsl@school.example", PASSWORD)
+    post_login(client, "dsl@school.example", PASSWORD)
     replay = client.post(
         "/staff/login/code", data={"code": used, "csrf_token": csrf(client, "/staff/login/code")}
     )
@@ -87,7 +75,7 @@ def test_wrong_code_is_refused_and_a_code_works_only_once(client: TestClient, st
 
 def test_recovery_code_signs_in_once(client: TestClient, staff: Staff) -> None:
     staff.create()
-    _login(client, "dsl@school.example", PASSWORD)
+    post_login(client, "dsl@school.example", PASSWORD)
     page = client.get("/staff/enrol")
     secret = page.text.split('data-testid="totp-secret">')[1].split("<")[0].replace(" ", "")
     done = client.post(
@@ -99,7 +87,7 @@ def test_recovery_code_signs_in_once(client: TestClient, staff: Staff) -> None:
     )
     for expected in (303, 401):
         client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff")})
-        _login(client, "dsl@school.example", PASSWORD)
+        post_login(client, "dsl@school.example", PASSWORD)
         response = client.post(
             "/staff/login/code",
             data={"code": code, "csrf_token": csrf(client, "/staff/login/code")},
@@ -113,10 +101,12 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(
 ) -> None:
     staff.create()
     for _ in range(2):
-        assert _login(client, "dsl@school.example", "wrong password entirely").status_code == 401
-    third = _login(client, "dsl@school.example", "wrong password entirely")
+        assert (
+            post_login(client, "dsl@school.example", "wrong password entirely").status_code == 401
+        )
+    third = post_login(client, "dsl@school.example", "wrong password entirely")
     assert third.status_code == 429 and "paused" in third.text
-    locked = _login(client, "dsl@school.example", PASSWORD)
+    locked = post_login(client, "dsl@school.example", PASSWORD)
     assert locked.status_code == 429
 
 
@@ -125,13 +115,13 @@ def test_lockout_ends_after_the_lockout_period(
 ) -> None:
     staff.create()
     for _ in range(3):
-        _login(client, "dsl@school.example", "wrong password entirely")
+        post_login(client, "dsl@school.example", "wrong password entirely")
     from reclaim.accounts.models import LoginThrottle
 
     with app_db.session() as session:
         for row in session.scalars(select(LoginThrottle)):
             row.locked_until = utcnow() - timedelta(seconds=1)
-    assert _login(client, "dsl@school.example", PASSWORD).status_code == 303
+    assert post_login(client, "dsl@school.example", PASSWORD).status_code == 303
 
 
 def test_unknown_and_known_accounts_look_the_same(client: TestClient, staff: Staff) -> None:
@@ -160,7 +150,7 @@ def test_unknown_and_known_accounts_look_the_same(client: TestClient, staff: Sta
     assert 0.5 < ratio < 2.0, f"known/unknown timing ratio {ratio:.2f} reveals which accounts exist"
     # Unknown names are locked exactly like real ones.
     for _ in range(3):
-        last = _login(client, "ghost@school.example", "not the password at all")
+        last = post_login(client, "ghost@school.example", "not the password at all")
     assert last.status_code == 429  # type: ignore[attr-defined]
 
 
@@ -214,7 +204,7 @@ def test_session_id_changes_at_sign_in_and_old_ids_stop_working(
     staff.create()
     staff.sign_in(client)
     client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff")})
-    _login(client, "dsl@school.example", PASSWORD)
+    post_login(client, "dsl@school.example", PASSWORD)
     pending = client.cookies.get(SESSION)
     assert pending
     client.post(
@@ -256,7 +246,7 @@ def test_disabling_an_account_ends_its_sessions(
         assert user is not None
         disable_user(session, user)
     assert client.get("/staff", follow_redirects=False).status_code == 303
-    assert _login(client, "dsl@school.example", PASSWORD).status_code == 401
+    assert post_login(client, "dsl@school.example", PASSWORD).status_code == 401
 
 
 @pytest.mark.parametrize("field", ["last_seen_at", "expires_at"])
@@ -294,7 +284,8 @@ def test_login_rate_limit_per_client(
     settings = make_settings(tmp_path, login_rate_per_minute=3)  # type: ignore[arg-type]
     with TestClient(create_app(settings, app_db), base_url=BASE_URL) as limited:
         statuses = [
-            _login(limited, f"n{i}@x.example", "whatever it is here").status_code for i in range(4)
+            post_login(limited, f"n{i}@x.example", "whatever it is here").status_code
+            for i in range(4)
         ]  # type: ignore[attr-defined]
     assert statuses[:3] == [401, 401, 401] and statuses[3] == 429
 
@@ -303,7 +294,7 @@ def test_sign_in_and_its_failures_are_audited(
     client: TestClient, staff: Staff, app_db: Database
 ) -> None:
     staff.create()
-    _login(client, "dsl@school.example", "wrong password entirely")
+    post_login(client, "dsl@school.example", "wrong password entirely")
     staff.sign_in(client)
     client.get("/staff/audit")
     with app_db.read_session() as session:
