@@ -158,6 +158,13 @@ class Settings(BaseSettings):
         "SHA-256(challenge:nonce) the client must find (12 is about 4,000 tries). 0 turns it off.",
     )
 
+    intake_organisation: str = Field(
+        "",
+        description="Name of the organisation that runs the public site: young people's reports "
+        "belong to it and its staff are alerted to urgent ones. Empty: the oldest organisation "
+        "that is not a platform.",
+    )
+
     smtp_url: SecretStr = Field(
         SecretStr(""),
         description="Where news-about-your-report emails go out: `smtp://user:pass@host:587` "

@@ -52,6 +52,20 @@ def find_organisation(session: Session, name_or_id: str) -> Organisation:
     return organisation
 
 
+def intake_organisation(session: Session, name: str = "") -> Organisation | None:
+    """The organisation that runs the public site (``RECLAIM_INTAKE_ORGANISATION``).
+
+    Young people's reports belong to it, and its staff are the ones alerted to urgent reports.
+    With no name configured it is the oldest organisation that is not a platform; ``None``
+    only while no such organisation exists (a fresh install before `reclaim admin create-org`).
+    A platform is never the intake organisation: platforms never see case data.
+    """
+    query = select(Organisation).where(Organisation.kind != OrganisationKind.PLATFORM.value)
+    if name.strip():
+        query = query.where(Organisation.name == name.strip())
+    return session.scalar(query.order_by(Organisation.id).limit(1))
+
+
 def create_user(
     session: Session,
     hashing: PasswordHashing,
