@@ -43,15 +43,10 @@ def export_lines(items: Iterable[ExportItem], fmt: str) -> Iterator[str]:
             for signal in item.signals:
                 buffer.seek(0)
                 buffer.truncate()
-                value = (
-                    signal["value"].replace("\n", ";")
-                    if signal["type"] == "vpdq"
-                    else signal["value"]
-                )
                 writer.writerow(
                     [
                         signal["type"],
-                        value,
+                        signal["value"],
                         item.list,
                         ",".join(item.categories),
                         "",
@@ -124,7 +119,7 @@ def parse(
             try:
                 signal = make_signal(
                     row.get("signal_type") or "",
-                    (row.get("signal_str") or "").replace(";", "\n"),
+                    row.get("signal_str") or "",
                     row.get("quality") or default_quality,
                 )
                 yield ParsedItem(number, [signal], _categories(row.get("category") or ""))

@@ -7,12 +7,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from reclaim.bank import signals as sig
 from reclaim.bank.models import ContentItem, HashList, Signal
+from reclaim.matching.video import VpdqFrame
 from reclaim.storage.base import utcnow
 
 # Names the lock that keeps feed numbers in commit order on PostgreSQL.
@@ -135,7 +137,7 @@ def add_item(
             value=s.value,
             value_key=value_key(s),
             quality=s.quality,
-            frames=[[f.quality, f.pdq, f.timestamp] for f in s.frames] if s.frames else None,
+            frames=stored_frames(s.frames) if s.frames else None,
         )
         for s in signals
     ]
@@ -164,8 +166,21 @@ def signal_dict(signal: Signal) -> dict[str, object]:
     if signal.quality is not None:
         entry["quality"] = signal.quality
     if signal.frames:
-        entry["frames"] = [{"quality": q, "pdq": p, "t": t} for q, p, t in signal.frames]
+        entry["frames"] = [
+            {"quality": f.quality, "pdq": f.pdq_hex, "t": f.timestamp}
+            for f in frames_of(signal.frames)
+        ]
     return entry
+
+
+def stored_frames(frames: Sequence[VpdqFrame]) -> list[list[object]]:
+    """A video's frames as the ``signal.frames`` column holds them: ``[quality, pdq, t]``."""
+    return [[f.quality, f.pdq_hex, f.timestamp] for f in frames]
+
+
+def frames_of(stored: Sequence[Sequence[Any]] | None) -> list[VpdqFrame]:
+    """The frames of a ``signal.frames`` column (or of a matcher snapshot), read back."""
+    return [VpdqFrame(str(p), int(q), float(t)) for q, p, t in stored or []]
 
 
 def frames_json(signal: Signal) -> str:

@@ -46,7 +46,7 @@ def test_vpdq_accepts_pytx_lines_and_json_frames() -> None:
         "vpdq", [{"quality": 100, "pdq": PDQ, "t": 0}, {"quality": 90, "pdq": PDQ, "t": 1}]
     )
     assert from_lines == from_json
-    assert from_lines.value == f"100,{PDQ},0.000\n90,{PDQ},1.000"
+    assert json.loads(from_lines.value) == [f"{PDQ},100,0.000", f"{PDQ},90,1.000"]  # pytx order
     with pytest.raises(SignalRejected, match="frame 2"):
         make_signal("vpdq", f"100,{PDQ},0\n100,nothex,1")
 

@@ -88,8 +88,8 @@ def platform_key(scope: Scope) -> Callable[[Request], ApiKey]:
 class SignalIn(BaseModel):
     type: Literal["pdq", "vpdq", "sha256", "md5"]
     value: str | list[dict[str, Any]] = Field(
-        description="Hex hash; for vpdq, frames as `quality,pdq,timestamp` lines "
-        "or a list of {quality, pdq, t}."
+        description="Hex hash; for vpdq, pytx's signal string (a JSON list of "
+        "`pdq_hex,quality,timestamp`), such lines, or a list of {pdq, quality, t}."
     )
     quality: int | None = Field(None, ge=0, le=100)
     dihedral: list[str] | None = Field(
