@@ -72,6 +72,35 @@ def get_or_create_list(session: Session, name: str = DEFAULT_LIST, **fields: obj
     return hash_list
 
 
+def refusal(hash_list: HashList, signal: sig.Signal) -> str | None:
+    """Why ``hash_list`` cannot keep ``signal`` (a PDQ without quality or below its floor)."""
+    if signal.type is not sig.SignalType.PDQ:
+        return None
+    if signal.quality is None:
+        return "A PDQ signal needs its quality (0-100)."
+    if signal.quality < hash_list.min_quality:
+        return (
+            f"This PDQ hash has quality {signal.quality}, below {hash_list.min_quality}: "
+            "the picture is too plain or too small to match reliably. SHA-256 and MD5 "
+            "still match exact copies."
+        )
+    return None
+
+
+def keepable(
+    hash_list: HashList, signals: Sequence[sig.Signal]
+) -> tuple[list[sig.Signal], list[str]]:
+    """The signals ``hash_list`` can keep, and why each other one was left out."""
+    kept, reasons = [], []
+    for signal in signals:
+        refused = refusal(hash_list, signal)
+        if refused:
+            reasons.append(refused)
+        else:
+            kept.append(signal)
+    return kept, reasons
+
+
 @dataclass(frozen=True, slots=True)
 class Added:
     item: ContentItem
@@ -111,15 +140,9 @@ def add_item(
     if not signals:
         raise BankError("A content item needs at least one signal.")
     for signal in signals:
-        if signal.type is sig.SignalType.PDQ:
-            if signal.quality is None:
-                raise BankError("A PDQ signal needs its quality (0-100).")
-            if signal.quality < hash_list.min_quality:
-                raise BankError(
-                    f"This PDQ hash has quality {signal.quality}, below {hash_list.min_quality}: "
-                    "the picture is too plain or too small to match reliably. SHA-256 and MD5 "
-                    "still match exact copies."
-                )
+        refused = refusal(hash_list, signal)
+        if refused:
+            raise BankError(refused)
     existing = _existing(session, hash_list, signals)
     if existing is not None:
         return Added(existing, False)

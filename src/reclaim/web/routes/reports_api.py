@@ -128,6 +128,27 @@ class ReportIn(BaseModel):
     )
 
 
+def self_contained_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON schema with its ``$defs`` written in place, for a route that reads its
+    own body: pydantic's ``#/$defs/...`` references do not resolve inside an OpenAPI document."""
+    schema = model.model_json_schema()
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                extra = {k: inline(v) for k, v in node.items() if k != "$ref"}
+                return {**inline(definitions[ref.removeprefix("#/$defs/")]), **extra}
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    result: dict[str, Any] = inline(schema)
+    return result
+
+
 class HelpOut(BaseModel):
     name: str
     phone: str
@@ -413,7 +434,7 @@ def challenge(request: Request) -> ChallengeOut:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": ReportIn.model_json_schema()}},
+            "content": {"application/json": {"schema": self_contained_schema(ReportIn)}},
         }
     },
     responses={413: {"description": "Body too large"}, 415: {"description": "Not JSON"}},
