@@ -305,3 +305,17 @@ def test_match_takes_a_pytx_vpdq_signal_string(
     assert [s.split(",")[0] for s in json.loads(record["signals"][0]["value"])] == [
         f.split(",")[0] for f in frames
     ]
+
+
+def test_feedback_tags_are_bounded(
+    client: TestClient, app_db: Database, platform: dict[str, str]
+) -> None:
+    item = add(app_db, random_pdq())
+    for tags in (["x" * 40_000], [f"t{i}" for i in range(21)]):
+        response = client.post(
+            "/api/v1/feedback",
+            json={"feedback": [{"item_id": item, "status": "Blocked", "tags": tags}]},
+            headers=auth(platform["all"]),
+        )
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
