@@ -156,6 +156,8 @@ def _parse_json_line(number: int, line: str, default_quality: int | None) -> Par
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise SignalRejected(f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise SignalRejected("this line nests too deeply to be a hash list entry") from None
     if not isinstance(record, dict) or not isinstance(record.get("signals"), list):
         raise SignalRejected('each line is an object with a "signals" list')
     signals = []

@@ -108,3 +108,16 @@ def test_format_detection() -> None:
     assert detect_format("x.txt", '{"signals": []}') == "jsonl"
     assert detect_format("x.txt", MD5) == "plain"
     assert SignalType("md5") is SignalType.MD5
+
+
+def test_deeply_nested_json_is_one_rejected_line() -> None:
+    lines = [
+        "[" * 100_000 + "]" * 100_000,
+        '{"signals": [{"type": "md5", "value": "' + MD5 + '"}]}',
+    ]
+    results = list(parse(lines, "jsonl"))
+    assert isinstance(results[0], Rejected) and results[0].line == 1
+    assert isinstance(results[1], ParsedItem)
+    nested_frames = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(SignalRejected):
+        make_signal("vpdq", nested_frames)
