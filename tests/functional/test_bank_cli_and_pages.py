@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from reclaim.bank.items import Provenance, add_item, get_or_create_list
 from reclaim.bank.signals import make_signal
@@ -158,7 +160,6 @@ def test_admin_issues_and_revokes_a_platform_key_on_the_web(
         "/staff/api-keys", data={"organisation_id": platform_id, "name": " ", "csrf_token": token}
     )
     assert bad.status_code == 400 and "Give the key a name" in bad.text
-    from sqlalchemy import select
 
     from reclaim.accounts.models import ApiKey
 
@@ -168,3 +169,26 @@ def test_admin_issues_and_revokes_a_platform_key_on_the_web(
     assert (
         client.get("/api/v1/hashes", headers={"Authorization": f"Bearer {key}"}).status_code == 401
     )
+
+
+def test_import_keeps_exact_hashes_of_a_line_whose_pdq_is_too_plain(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    sha, md5 = secrets.token_hex(32), secrets.token_hex(16)
+    line = {
+        "signals": [
+            {"type": "pdq", "value": PDQ, "quality": 20},
+            {"type": "sha256", "value": sha},
+            {"type": "md5", "value": md5},
+        ]
+    }
+    source = tmp_path / "list.jsonl"
+    source.write_text(json.dumps(line) + "\n")
+    result = run("bank", "import", str(source))
+    assert "1 added" in result.output, result.output
+    assert "line 1:" in result.output and "quality 20" in result.output
+    assert "SHA-256 and MD5 were kept" in result.output
+    exported = json.loads(run("bank", "export", "--format", "jsonl").output.splitlines()[0])
+    assert {(s["type"], s["value"]) for s in exported["signals"]} == {("sha256", sha), ("md5", md5)}
+    again = run("bank", "import", str(source))
+    assert "0 added, 1 already present" in again.output

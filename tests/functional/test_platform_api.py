@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 import pytest
@@ -277,3 +278,44 @@ def test_openapi_documents_the_platform_api(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in ("/api/v1/match", "/api/v1/hashes", "/api/v1/feedback", "/api/v1/export"):
         assert path in paths
+
+
+def test_match_takes_a_pytx_vpdq_signal_string(
+    client: TestClient, app_db: Database, platform: dict[str, str]
+) -> None:
+    """What pytx's ``VPDQSignal.hash_from_file`` gives: a JSON list of ``pdq,quality,time``."""
+    frames = [f"{random_pdq()},{90 - i},{float(i):.3}" for i in range(6)]
+    signal_str = json.dumps(frames)
+    with app_db.session() as session:
+        video = add_item(
+            session,
+            get_or_create_list(session),
+            [make_signal("vpdq", signal_str)],
+            provenance=Provenance.IMPORTED,
+        ).item.id
+    response = client.post(
+        "/api/v1/match",
+        json={"signals": [{"type": "vpdq", "value": signal_str}]},
+        headers=auth(platform["all"]),
+    )
+    assert response.status_code == 200, response.text
+    assert [m["item_id"] for m in response.json()["results"][0]["matches"]] == [video]
+    feed = client.get("/api/v1/hashes", headers=auth(platform["all"])).json()
+    (record,) = [r for r in feed["records"] if r["item_id"] == video]
+    assert [s.split(",")[0] for s in json.loads(record["signals"][0]["value"])] == [
+        f.split(",")[0] for f in frames
+    ]
+
+
+def test_feedback_tags_are_bounded(
+    client: TestClient, app_db: Database, platform: dict[str, str]
+) -> None:
+    item = add(app_db, random_pdq())
+    for tags in (["x" * 40_000], [f"t{i}" for i in range(21)]):
+        response = client.post(
+            "/api/v1/feedback",
+            json={"feedback": [{"item_id": item, "status": "Blocked", "tags": tags}]},
+            headers=auth(platform["all"]),
+        )
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"

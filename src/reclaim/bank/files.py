@@ -43,15 +43,10 @@ def export_lines(items: Iterable[ExportItem], fmt: str) -> Iterator[str]:
             for signal in item.signals:
                 buffer.seek(0)
                 buffer.truncate()
-                value = (
-                    signal["value"].replace("\n", ";")
-                    if signal["type"] == "vpdq"
-                    else signal["value"]
-                )
                 writer.writerow(
                     [
                         signal["type"],
-                        value,
+                        signal["value"],
                         item.list,
                         ",".join(item.categories),
                         "",
@@ -124,7 +119,7 @@ def parse(
             try:
                 signal = make_signal(
                     row.get("signal_type") or "",
-                    (row.get("signal_str") or "").replace(";", "\n"),
+                    row.get("signal_str") or "",
                     row.get("quality") or default_quality,
                 )
                 yield ParsedItem(number, [signal], _categories(row.get("category") or ""))
@@ -161,6 +156,8 @@ def _parse_json_line(number: int, line: str, default_quality: int | None) -> Par
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise SignalRejected(f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise SignalRejected("this line nests too deeply to be a hash list entry") from None
     if not isinstance(record, dict) or not isinstance(record.get("signals"), list):
         raise SignalRejected('each line is an object with a "signals" list')
     signals = []

@@ -7,12 +7,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from reclaim.bank import signals as sig
 from reclaim.bank.models import ContentItem, HashList, Signal
+from reclaim.matching.video import VpdqFrame
 from reclaim.storage.base import utcnow
 
 # Names the lock that keeps feed numbers in commit order on PostgreSQL.
@@ -70,6 +72,35 @@ def get_or_create_list(session: Session, name: str = DEFAULT_LIST, **fields: obj
     return hash_list
 
 
+def refusal(hash_list: HashList, signal: sig.Signal) -> str | None:
+    """Why ``hash_list`` cannot keep ``signal`` (a PDQ without quality or below its floor)."""
+    if signal.type is not sig.SignalType.PDQ:
+        return None
+    if signal.quality is None:
+        return "A PDQ signal needs its quality (0-100)."
+    if signal.quality < hash_list.min_quality:
+        return (
+            f"This PDQ hash has quality {signal.quality}, below {hash_list.min_quality}: "
+            "the picture is too plain or too small to match reliably. SHA-256 and MD5 "
+            "still match exact copies."
+        )
+    return None
+
+
+def keepable(
+    hash_list: HashList, signals: Sequence[sig.Signal]
+) -> tuple[list[sig.Signal], list[str]]:
+    """The signals ``hash_list`` can keep, and why each other one was left out."""
+    kept, reasons = [], []
+    for signal in signals:
+        refused = refusal(hash_list, signal)
+        if refused:
+            reasons.append(refused)
+        else:
+            kept.append(signal)
+    return kept, reasons
+
+
 @dataclass(frozen=True, slots=True)
 class Added:
     item: ContentItem
@@ -109,15 +140,9 @@ def add_item(
     if not signals:
         raise BankError("A content item needs at least one signal.")
     for signal in signals:
-        if signal.type is sig.SignalType.PDQ:
-            if signal.quality is None:
-                raise BankError("A PDQ signal needs its quality (0-100).")
-            if signal.quality < hash_list.min_quality:
-                raise BankError(
-                    f"This PDQ hash has quality {signal.quality}, below {hash_list.min_quality}: "
-                    "the picture is too plain or too small to match reliably. SHA-256 and MD5 "
-                    "still match exact copies."
-                )
+        refused = refusal(hash_list, signal)
+        if refused:
+            raise BankError(refused)
     existing = _existing(session, hash_list, signals)
     if existing is not None:
         return Added(existing, False)
@@ -135,7 +160,7 @@ def add_item(
             value=s.value,
             value_key=value_key(s),
             quality=s.quality,
-            frames=[[f.quality, f.pdq, f.timestamp] for f in s.frames] if s.frames else None,
+            frames=stored_frames(s.frames) if s.frames else None,
         )
         for s in signals
     ]
@@ -164,8 +189,21 @@ def signal_dict(signal: Signal) -> dict[str, object]:
     if signal.quality is not None:
         entry["quality"] = signal.quality
     if signal.frames:
-        entry["frames"] = [{"quality": q, "pdq": p, "t": t} for q, p, t in signal.frames]
+        entry["frames"] = [
+            {"quality": f.quality, "pdq": f.pdq_hex, "t": f.timestamp}
+            for f in frames_of(signal.frames)
+        ]
     return entry
+
+
+def stored_frames(frames: Sequence[VpdqFrame]) -> list[list[object]]:
+    """A video's frames as the ``signal.frames`` column holds them: ``[quality, pdq, t]``."""
+    return [[f.quality, f.pdq_hex, f.timestamp] for f in frames]
+
+
+def frames_of(stored: Sequence[Sequence[Any]] | None) -> list[VpdqFrame]:
+    """The frames of a ``signal.frames`` column (or of a matcher snapshot), read back."""
+    return [VpdqFrame(str(p), int(q), float(t)) for q, p, t in stored or []]
 
 
 def frames_json(signal: Signal) -> str:

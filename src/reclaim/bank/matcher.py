@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reclaim.bank.items import frames_of, stored_frames
 from reclaim.bank.models import ContentItem, HashList
 from reclaim.bank.models import Signal as SignalRow
 from reclaim.bank.signals import Signal, SignalType
@@ -121,7 +122,7 @@ class Matcher:
                     added_values.append(value)
                     self._pdq_owner[sid] = item_id
                 elif kind == SignalType.VPDQ.value:
-                    self._remember_video(item_id, [VpdqFrame(p, q, t) for q, p, t in frames or []])
+                    self._remember_video(item_id, frames_of(frames))
                 else:
                     self._exact[(kind, value)].add(item_id)
                     entry.exact_keys.append((kind, value))
@@ -211,9 +212,8 @@ class Matcher:
         self._video_frames[item_id] = frames
 
     def _match_video(self, signal: Signal) -> list[Match]:
-        query = [VpdqFrame(f.pdq, f.quality, f.timestamp) for f in signal.frames]
         matches = []
-        for found in self._videos.match(query):
+        for found in self._videos.match(signal.frames):
             entry = self._items[found.video_id]
             share = round(found.query_match_percent / 100, 3)
             matches.append(
@@ -245,12 +245,7 @@ class Matcher:
                         "signals": entry.signal_ids,
                         "pdq": [sid for sid in entry.signal_ids if sid in self._pdq_owner],
                         "exact": [list(key) for key in entry.exact_keys],
-                        "video": [
-                            [f.quality, f.pdq_hex, f.timestamp]
-                            for f in self._video_frames.get(item_id, [])
-                        ]
-                        if item_id in self._video_frames
-                        else [],
+                        "video": stored_frames(self._video_frames.get(item_id, [])),
                     }
                     for item_id, entry in self._items.items()
                 ],
@@ -286,8 +281,7 @@ class Matcher:
                 matcher._exact[(kind, value)].add(item_id)
                 matcher._items[item_id].exact_keys.append((kind, value))
             if item["video"]:
-                frames = [VpdqFrame(p, int(q), float(t)) for q, p, t in item["video"]]
-                matcher._remember_video(item_id, frames)
+                matcher._remember_video(item_id, frames_of(item["video"]))
         matcher.applied_seq = int(state["applied_seq"])
         matcher._search_radius = max((e.max_distance for e in matcher._items.values()), default=31)
         return matcher

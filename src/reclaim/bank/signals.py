@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from reclaim.matching.video import VpdqFrame, vpdq_signal_str
+from reclaim.matching.video import parse_vpdq as parse_video_frames
 
 
 class SignalType(StrEnum):
@@ -29,20 +31,15 @@ _LENGTH = {SignalType.PDQ: 64, SignalType.SHA256: 64, SignalType.MD5: 32}
 
 
 @dataclass(frozen=True, slots=True)
-class VideoFrame:
-    quality: int
-    pdq: str
-    timestamp: float
-
-
-@dataclass(frozen=True, slots=True)
 class Signal:
-    """One hash: its type, its canonical text, and (PDQ) its quality or (vPDQ) its frames."""
+    """One hash: its type, its canonical text, and (PDQ) its quality or (vPDQ) its frames.
+
+    A vPDQ's canonical text is pytx's ``signal_str`` (:func:`vpdq_signal_str`)."""
 
     type: SignalType
     value: str
     quality: int | None = None
-    frames: tuple[VideoFrame, ...] = ()
+    frames: tuple[VpdqFrame, ...] = ()
 
 
 def parse_type(text: str) -> SignalType:
@@ -75,47 +72,24 @@ def parse_quality(value: Any) -> int | None:
     return quality
 
 
-def parse_vpdq(frames: Any) -> tuple[VideoFrame, ...]:
-    """Frames as a list of ``{quality, pdq, t}`` objects or pytx ``quality,pdq,timestamp`` lines."""
-    if isinstance(frames, str):
-        text = frames.strip()
-        if text.startswith("["):
-            try:
-                frames = json.loads(text)
-            except json.JSONDecodeError:
-                raise SignalRejected("vpdq frames are not valid JSON.") from None
-        else:
-            frames = [line.split(",") for line in re.split(r"[\n;]", text) if line.strip()]
-    if not isinstance(frames, list) or not frames:
+def parse_vpdq(frames: Any) -> tuple[VpdqFrame, ...]:
+    """A video's frames in any spelling :func:`reclaim.matching.video.parse_vpdq` reads."""
+    if not isinstance(frames, str | list | tuple):
+        raise SignalRejected("A vpdq signal is a list of frames.")
+    try:
+        parsed = tuple(parse_video_frames(frames))
+    except ValueError as exc:
+        raise SignalRejected(str(exc).replace("vPDQ line", "vpdq frame")) from None
+    if not parsed:
         raise SignalRejected("A vpdq signal needs at least one frame.")
-    parsed: list[VideoFrame] = []
-    for number, frame in enumerate(frames, 1):
-        if isinstance(frame, dict):
-            parts = [frame.get("quality"), frame.get("pdq"), frame.get("t", frame.get("timestamp"))]
-        elif isinstance(frame, list | tuple) and len(frame) in (3, 4):
-            parts = list(frame[-3:])  # accept frame_number,quality,pdq,timestamp too
-        else:
-            raise SignalRejected(f"vpdq frame {number} should be quality, pdq and timestamp.")
-        try:
-            quality = parse_quality(parts[0])
-            pdq = parse_hex(SignalType.PDQ, str(parts[1]))
-            timestamp = float(parts[2])  # type: ignore[arg-type]
-        except (SignalRejected, TypeError, ValueError) as exc:
-            raise SignalRejected(f"vpdq frame {number}: {exc}") from None
-        parsed.append(VideoFrame(quality if quality is not None else 0, pdq, round(timestamp, 3)))
-    return tuple(parsed)
-
-
-def vpdq_text(frames: tuple[VideoFrame, ...]) -> str:
-    """pytx's per-frame format, one ``quality,pdq,timestamp`` per line."""
-    return "\n".join(f"{f.quality},{f.pdq},{f.timestamp:.3f}" for f in frames)
+    return parsed
 
 
 def make_signal(kind: str | SignalType, value: Any, quality: Any = None) -> Signal:
     signal_type = kind if isinstance(kind, SignalType) else parse_type(kind)
     if signal_type is SignalType.VPDQ:
         frames = parse_vpdq(value)
-        return Signal(signal_type, vpdq_text(frames), None, frames)
+        return Signal(signal_type, vpdq_signal_str(frames), None, frames)
     if not isinstance(value, str):
         raise SignalRejected(f"A {signal_type.value} signal is a text of hexadecimal characters.")
     return Signal(signal_type, parse_hex(signal_type, value), parse_quality(quality))

@@ -9,8 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reclaim.bank.files import ExportItem, ParsedItem, Rejected
-from reclaim.bank.items import BankError, ItemStatus, Provenance, add_item, signal_dict
+from reclaim.bank.items import (
+    BankError,
+    ItemStatus,
+    Provenance,
+    add_item,
+    keepable,
+    signal_dict,
+)
 from reclaim.bank.models import ContentItem, HashList
+from reclaim.bank.signals import SignalType
 
 
 @dataclass(slots=True)
@@ -18,6 +26,11 @@ class ImportReport:
     added: int = 0
     already_present: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    #: Lines stored without some of their signals (a PDQ too plain to match), and why.
+    notes: list[Rejected] = field(default_factory=list)
+
+
+EXACT_NAMES = {SignalType.SHA256: "SHA-256", SignalType.MD5: "MD5"}
 
 
 def import_items(
@@ -29,12 +42,22 @@ def import_items(
         if isinstance(entry, Rejected):
             report.rejected.append(entry)
             continue
+        kept, left_out = keepable(hash_list, entry.signals)
+        if left_out and not kept:
+            report.rejected.append(Rejected(entry.line, " ".join(left_out)))
+            continue
+        if left_out:
+            exact = " and ".join(EXACT_NAMES[s.type] for s in kept if s.type in EXACT_NAMES)
+            kept_words = f"its {exact} were kept" if exact else "its other hashes were kept"
+            report.notes.append(
+                Rejected(entry.line, f"{' '.join(left_out)} (On this line {kept_words}.)")
+            )
         try:
             with session.begin_nested():
                 result = add_item(
                     session,
                     hash_list,
-                    entry.signals,
+                    kept,
                     provenance=Provenance.IMPORTED,
                     provenance_ref=source[:200],
                     categories=entry.categories,

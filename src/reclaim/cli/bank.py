@@ -78,6 +78,8 @@ def import_command(
         f"{report.added} added, {report.already_present} already present, "
         f"{len(report.rejected)} rejected ({chosen})."
     )
+    for note in report.notes[:200]:
+        err.print(f"  line {note.line}: {note.reason}", highlight=False)
     for rejected in report.rejected[:200]:
         err.print(f"  line {rejected.line}: {rejected.reason}", highlight=False)
     if len(report.rejected) > 200:

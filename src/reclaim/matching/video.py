@@ -17,8 +17,10 @@ its quality and timestamp. Following pytx (``VPDQIndex`` / ``prepare_vpdq_featur
 from __future__ import annotations
 
 import json
+import math
+import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,42 +54,109 @@ class VpdqFrame:
             raise ValueError(f"vPDQ timestamp must be >= 0, got {self.timestamp!r}")
 
 
-def parse_vpdq(text: str) -> list[VpdqFrame]:
-    """Parse a vPDQ hash in any of the usual spellings.
+#: Timestamps are kept to the millisecond, as pytx and the vpdq library write them.
+VPDQ_TIMESTAMP_DECIMALS = 3
+
+
+def _frame_from_fields(parts: Sequence[object]) -> VpdqFrame:
+    """One frame from its fields, in any of the orders vPDQ is written in.
+
+    3 fields: pytx's ``pdq_hex,quality,timestamp`` (also Reclaim's files from before it wrote
+    pytx's order, ``quality,pdq_hex,timestamp``: the 64-hex field says which); 4 fields: the vpdq
+    CLI's ``frame_number,quality,pdq_hex,timestamp``.
+    """
+    fields = [str(p).strip() for p in parts]
+    if len(fields) == 4:
+        pdq, quality, timestamp = fields[2], fields[1], fields[3]
+    elif len(fields) == 3:
+        if not is_pdq_hex(fields[0]) and is_pdq_hex(fields[1]):
+            quality, pdq, timestamp = fields
+        else:
+            pdq, quality, timestamp = fields
+    else:
+        raise ValueError(f"expected 3 or 4 comma-separated fields, got {len(fields)}")
+    try:
+        number = int(quality)
+    except ValueError:
+        raise ValueError(
+            f"vPDQ quality must be a whole number 0-100, got {quality!r:.20}"
+        ) from None
+    try:
+        seconds = float(timestamp)
+    except ValueError:
+        raise ValueError(f"vPDQ timestamp must be a number, got {timestamp!r:.20}") from None
+    if not math.isfinite(seconds):
+        raise ValueError(f"vPDQ timestamp must be a number, got {timestamp!r:.20}")
+    return VpdqFrame(pdq.lower(), number, round(seconds, VPDQ_TIMESTAMP_DECIMALS))
+
+
+def _frame_from_object(entry: Mapping[str, object]) -> VpdqFrame:
+    """``{"pdq" (or "hash", "pdq_hex"), "quality", "t" (or "timestamp")}``."""
+    pdq = next((entry[k] for k in ("pdq", "pdq_hex", "hash") if k in entry), None)
+    timestamp = next((entry[k] for k in ("t", "timestamp") if k in entry), None)
+    quality = entry.get("quality")
+    if not isinstance(pdq, str) or timestamp is None or quality is None:
+        raise ValueError("a frame object has pdq, quality and t")
+    if isinstance(quality, bool) or not isinstance(quality, int | str):
+        raise ValueError("vPDQ quality must be a whole number 0-100")
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int | float | str):
+        raise ValueError("vPDQ timestamp must be a number")
+    return _frame_from_fields([pdq, quality, timestamp])
+
+
+def parse_vpdq(value: str | Sequence[object]) -> list[VpdqFrame]:
+    """Parse a vPDQ hash in any of the usual spellings: the one vPDQ parser of Reclaim.
 
     * pytx signal string: a JSON list of ``"pdq_hex,quality,timestamp"``;
-    * pytx compact lines: ``pdq_hex,quality,timestamp`` per line;
-    * vpdq CLI / sample files: ``frame_number,quality,pdq_hex,timestamp`` per line.
+    * pytx compact lines: ``pdq_hex,quality,timestamp`` per line (or separated by ``;``);
+    * vpdq CLI / sample files: ``frame_number,quality,pdq_hex,timestamp`` per line;
+    * already-decoded JSON: a list of those strings, of ``[pdq, quality, t]`` lists, or of
+      ``{"pdq", "quality", "t"}`` objects (what Reclaim's report page sends).
 
     Raises ValueError naming the first bad line.
     """
-    stripped = text.strip()
-    if stripped.startswith("["):
-        try:
-            items = json.loads(stripped)
-        except ValueError as exc:
-            raise ValueError(f"vPDQ JSON is malformed: {exc}") from exc
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise ValueError("vPDQ JSON must be a list of strings")
-        lines: Iterable[str] = items
+    items: Sequence[object]
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            try:
+                decoded = json.loads(stripped)
+            except (ValueError, RecursionError) as exc:
+                raise ValueError(f"vPDQ JSON is malformed: {exc}") from exc
+            if not isinstance(decoded, list):
+                raise ValueError("vPDQ JSON must be a list of strings")
+            items = decoded
+        else:
+            items = re.split(r"[\n;]", stripped)
     else:
-        lines = stripped.splitlines()
+        items = value
     frames = []
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line:
-            continue
-        parts = [p.strip() for p in line.split(",")]
+    for number, item in enumerate(items, 1):
         try:
-            if len(parts) == 3:
-                frames.append(VpdqFrame(parts[0].lower(), int(parts[1]), float(parts[2])))
-            elif len(parts) == 4:
-                frames.append(VpdqFrame(parts[2].lower(), int(parts[1]), float(parts[3])))
+            if isinstance(item, str):
+                line = item.strip()
+                if not line:
+                    continue
+                frames.append(_frame_from_fields(line.split(",")))
+            elif isinstance(item, Mapping):
+                frames.append(_frame_from_object(item))
+            elif isinstance(item, list | tuple) and all(
+                isinstance(p, str | int | float) and not isinstance(p, bool) for p in item
+            ):
+                frames.append(_frame_from_fields(item))
             else:
-                raise ValueError(f"expected 3 or 4 comma-separated fields, got {len(parts)}")
+                raise ValueError("vPDQ JSON must be a list of strings")
         except ValueError as exc:
             raise ValueError(f"vPDQ line {number}: {exc}") from exc
     return frames
+
+
+def vpdq_signal_str(frames: Iterable[VpdqFrame]) -> str:
+    """pytx's VPDQ ``signal_str``: a JSON list of ``"pdq_hex,quality,timestamp"``, timestamps
+    to the millisecond. What Reclaim stores, feeds and exports for a video."""
+    return json.dumps(
+        [f"{f.pdq_hex},{f.quality},{f.timestamp:.{VPDQ_TIMESTAMP_DECIMALS}f}" for f in frames]
+    )
 
 
 def prepare_frames(
@@ -243,4 +312,5 @@ __all__ = [
     "match_vpdq_pair",
     "parse_vpdq",
     "prepare_frames",
+    "vpdq_signal_str",
 ]

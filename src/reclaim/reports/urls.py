@@ -5,6 +5,9 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2000
+#: DNS limits (RFC 1035 section 2.3.4): a name of 253 characters, labels of 63.
+MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
 
 #: Query parameters that only track who clicked; removing them never changes the page.
 TRACKING = frozenset(
@@ -50,7 +53,10 @@ def canonical_url(text: str) -> str:
     if scheme not in {"http", "https"}:
         raise UrlRejected("A link starts with http:// or https://.")
     host = (parts.hostname or "").lower().rstrip(".")
-    if not host or " " in host or ("." not in host and host != "localhost"):
+    too_long = len(host) > MAX_HOST_LENGTH or any(
+        len(label) > MAX_LABEL_LENGTH for label in host.split(".")
+    )
+    if not host or too_long or " " in host or ("." not in host and host != "localhost"):
         raise UrlRejected("This does not look like a web address. Check it and try again.")
     try:
         port = parts.port

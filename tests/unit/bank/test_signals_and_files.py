@@ -46,7 +46,7 @@ def test_vpdq_accepts_pytx_lines_and_json_frames() -> None:
         "vpdq", [{"quality": 100, "pdq": PDQ, "t": 0}, {"quality": 90, "pdq": PDQ, "t": 1}]
     )
     assert from_lines == from_json
-    assert from_lines.value == f"100,{PDQ},0.000\n90,{PDQ},1.000"
+    assert json.loads(from_lines.value) == [f"{PDQ},100,0.000", f"{PDQ},90,1.000"]  # pytx order
     with pytest.raises(SignalRejected, match="frame 2"):
         make_signal("vpdq", f"100,{PDQ},0\n100,nothex,1")
 
@@ -108,3 +108,16 @@ def test_format_detection() -> None:
     assert detect_format("x.txt", '{"signals": []}') == "jsonl"
     assert detect_format("x.txt", MD5) == "plain"
     assert SignalType("md5") is SignalType.MD5
+
+
+def test_deeply_nested_json_is_one_rejected_line() -> None:
+    lines = [
+        "[" * 100_000 + "]" * 100_000,
+        '{"signals": [{"type": "md5", "value": "' + MD5 + '"}]}',
+    ]
+    results = list(parse(lines, "jsonl"))
+    assert isinstance(results[0], Rejected) and results[0].line == 1
+    assert isinstance(results[1], ParsedItem)
+    nested_frames = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(SignalRejected):
+        make_signal("vpdq", nested_frames)

@@ -29,6 +29,9 @@ from reclaim.web.ratelimit import RateLimiter
 
 router = APIRouter(prefix="/api/v1", tags=["platforms"])
 
+#: Free tags per feedback entry (as StopNCII), each a short word or phrase.
+MAX_TAGS, MAX_TAG_LENGTH = 20, 64
+
 AUTH_HEADERS = {"WWW-Authenticate": 'Bearer realm="reclaim"'}
 
 
@@ -88,8 +91,8 @@ def platform_key(scope: Scope) -> Callable[[Request], ApiKey]:
 class SignalIn(BaseModel):
     type: Literal["pdq", "vpdq", "sha256", "md5"]
     value: str | list[dict[str, Any]] = Field(
-        description="Hex hash; for vpdq, frames as `quality,pdq,timestamp` lines "
-        "or a list of {quality, pdq, t}."
+        description="Hex hash; for vpdq, pytx's signal string (a JSON list of "
+        "`pdq_hex,quality,timestamp`), such lines, or a list of {pdq, quality, t}."
     )
     quality: int | None = Field(None, ge=0, le=100)
     dihedral: list[str] | None = Field(
@@ -214,7 +217,9 @@ def hashes(
 class FeedbackIn(BaseModel):
     item_id: int
     status: FeedbackStatus
-    tags: list[str] = Field(default_factory=list, max_length=20)
+    tags: list[Annotated[str, Field(min_length=1, max_length=MAX_TAG_LENGTH)]] = Field(
+        default_factory=list, max_length=MAX_TAGS
+    )
 
 
 class FeedbackRequest(BaseModel):

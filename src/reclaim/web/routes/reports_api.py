@@ -21,6 +21,14 @@ from reclaim.accounts.passwords import PasswordHashing
 from reclaim.bank.signals import SignalRejected
 from reclaim.config import Settings
 from reclaim.directory import country as find_country
+from reclaim.matching.plausible import (
+    MAX_REPORT_FRAMES,
+    MAX_VIDEO_FRAMES,
+    Implausible,
+    check_pdq,
+    frames_to_keep,
+)
+from reclaim.matching.video import VpdqFrame
 from reclaim.notify.mail import looks_like_email
 from reclaim.reports.proof import ProofOfWork, ProofRejected
 from reclaim.reports.references import show_reference
@@ -82,7 +90,7 @@ class FileIn(BaseModel):
     md5: Hex32
     pdq: Hex64 | None = None
     quality: Annotated[int, Field(ge=0, le=100)] | None = None
-    frames: Annotated[list[Frame], Field(max_length=600)] | None = None
+    frames: Annotated[list[Frame], Field(max_length=MAX_VIDEO_FRAMES * 2)] | None = None
     capped: bool | None = None
 
     @model_validator(mode="after")
@@ -126,6 +134,27 @@ class ReportIn(BaseModel):
     proof: Proof | None = Field(
         None, description="Proof-of-work from `GET /api/v1/reports/challenge`, when required."
     )
+
+
+def self_contained_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON schema with its ``$defs`` written in place, for a route that reads its
+    own body: pydantic's ``#/$defs/...`` references do not resolve inside an OpenAPI document."""
+    schema = model.model_json_schema()
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                extra = {k: inline(v) for k, v in node.items() if k != "$ref"}
+                return {**inline(definitions[ref.removeprefix("#/$defs/")]), **extra}
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    result: dict[str, Any] = inline(schema)
+    return result
 
 
 class HelpOut(BaseModel):
@@ -282,6 +311,37 @@ WRONG_PIN = (
 )
 
 
+def plausible_files(files: list[FileIn]) -> list[FileHashes]:
+    """The files' hashes as stored: only what real media could give (see
+    :mod:`reclaim.matching.plausible`), video frames that can match, within the report's
+    frame budget. Anything else is refused (422) in calm words."""
+    kept: list[FileHashes] = []
+    total = 0
+    try:
+        for f in files:
+            if f.pdq is not None and f.quality is not None:
+                check_pdq(f.pdq, f.quality)
+            frames = None
+            if f.frames:
+                usable = frames_to_keep(VpdqFrame(fr.pdq, fr.quality, fr.t) for fr in f.frames)
+                total += len(f.frames)
+                frames = [
+                    {"t": x.timestamp, "quality": x.quality, "pdq": x.pdq_hex} for x in usable
+                ]
+            kept.append(FileHashes(f.kind, f.sha256, f.md5, f.pdq, f.quality, frames or None))
+    except Implausible as exc:
+        raise ApiProblem(422, str(exc), kind="report-invalid") from None
+    if total > MAX_REPORT_FRAMES:
+        raise ApiProblem(422, TOO_MUCH_VIDEO, kind="report-invalid")
+    return kept
+
+
+TOO_MUCH_VIDEO = (
+    "That is more video than one report can take (10 minutes in all). Please send these "
+    "videos in two reports: make this one with fewer, then start another for the rest."
+)
+
+
 def make_report(request: Request, body: ReportIn, source: str) -> Created:
     """Checks shared by the API and the no-JavaScript form, then the report itself."""
     settings = _settings(request)
@@ -291,17 +351,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
     new = NewReport(
         age_group=body.age_group,
         country=body.country.upper(),
-        files=[
-            FileHashes(
-                kind=f.kind,
-                sha256=f.sha256,
-                md5=f.md5,
-                pdq=f.pdq,
-                quality=f.quality,
-                frames=[fr.model_dump() for fr in f.frames] if f.frames else None,
-            )
-            for f in body.files
-        ],
+        files=plausible_files(body.files),
         urls=[u for u in body.urls if u.strip()],
         apps=body.apps.strip(),
         who_has_it=body.who_has_it.strip(),
@@ -413,7 +463,7 @@ def challenge(request: Request) -> ChallengeOut:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": ReportIn.model_json_schema()}},
+            "content": {"application/json": {"schema": self_contained_schema(ReportIn)}},
         }
     },
     responses={413: {"description": "Body too large"}, 415: {"description": "Not JSON"}},
