@@ -16,6 +16,7 @@ import os
 import secrets
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -63,7 +64,8 @@ class Settings(BaseSettings):
 
     env: Environment = Field(
         Environment.DEVELOPMENT,
-        description="`development` or `production`. Production refuses placeholder secrets.",
+        description="`development` or `production`. Production refuses placeholder or patterned "
+        "secrets and a `RECLAIM_PUBLIC_URL` that is not `https://`.",
     )
     data_dir: Path = Field(
         Path("var"),
@@ -280,7 +282,19 @@ def new_field_key() -> str:
 
 def _is_placeholder(value: str) -> bool:
     lowered = value.strip().lower()
-    return lowered in _PLACEHOLDERS or len(set(lowered)) < 8
+    return lowered in _PLACEHOLDERS or len(set(lowered)) < 8 or _is_patterned(lowered)
+
+
+def _is_patterned(value: str) -> bool:
+    """A made-up secret: a short unit repeated ("abcdefgh" x 4) or mostly runs ("0123...").
+
+    A random key almost never is: with 64 symbols, a step of -1, 0 or +1 between neighbours
+    has a 3-in-64 chance, so more than half of them by chance is vanishingly unlikely.
+    """
+    if len(value) >= 2 and value in (value + value)[1:-1]:  # a repetition of a shorter unit
+        return True
+    steps = [ord(b) - ord(a) for a, b in pairwise(value)]
+    return bool(steps) and sum(abs(step) <= 1 for step in steps) * 2 > len(steps)
 
 
 def _local_key(path: Path, make: str) -> str:
@@ -310,11 +324,22 @@ def _checked(settings: Settings) -> Settings:
                 "RECLAIM_FIELD_ENCRYPTION_KEY is missing or a placeholder: create one with "
                 "`reclaim admin generate-key` and keep it safe (losing it loses encrypted data)."
             )
+        else:
+            try:
+                decode_field_key(field_key)
+            except ConfigurationError as exc:
+                problems.append(str(exc))
+        if not settings.https:
+            problems.append(
+                "RECLAIM_PUBLIC_URL must start with https:// in production (it is "
+                f"{settings.public_url}): sign-in and PINs must never cross the network in "
+                "plain text. Put Reclaim behind a TLS-terminating proxy and give its https:// "
+                "address."
+            )
         if problems:
             raise ConfigurationError(
                 "Reclaim will not start in production:\n- " + "\n- ".join(problems)
             )
-        decode_field_key(field_key)
         return settings
     updates: dict[str, object] = {}
     if not secret:
