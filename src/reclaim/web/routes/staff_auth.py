@@ -159,7 +159,11 @@ def code(request: Request, code: Annotated[str, Form(max_length=40)]) -> Respons
 def _enrolment_context(request: Request, secret: str, account: str) -> dict[str, object]:
     issuer = settings_of(request).totp_issuer
     uri = totp.provisioning_uri(secret, account=account, issuer=issuer)
-    qr = segno.make(uri, error="m").svg_inline(scale=5, title="QR code for your authenticator app")
+    # omitsize: a viewBox instead of a fixed width and height, so CSS scales the whole code
+    # (quiet zone and all three finder patterns) instead of cropping it.
+    qr = segno.make(uri, error="m").svg_inline(
+        scale=5, omitsize=True, title="QR code for your authenticator app"
+    )
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return {"qr_svg": qr, "secret": grouped, "account": account, "issuer": issuer}
 
