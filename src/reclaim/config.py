@@ -113,10 +113,22 @@ class Settings(BaseSettings):
         12, ge=1, description="Staff sessions end this long after login, however active."
     )
     login_max_failures: int = Field(
-        5, ge=1, description="Failed logins for one account name before it is locked."
+        5,
+        ge=1,
+        description="Wrong passwords, and apart from them wrong second-factor codes, for one "
+        "account name before signing in as it pauses.",
     )
     login_lockout_minutes: int = Field(
-        15, ge=1, description="How long an account name stays locked after too many failures."
+        15,
+        ge=1,
+        description="How long signing in as a name pauses after too many wrong passwords (each "
+        "further one pauses again) or, the first time, wrong codes.",
+    )
+    login_code_lockout_max_hours: int = Field(
+        24,
+        ge=1,
+        description="Each further wrong second-factor code doubles the pause, up to this many "
+        "hours; the count is kept until a right code is given.",
     )
     login_rate_per_minute: int = Field(
         20, ge=1, description="Login attempts allowed per client address per minute."
@@ -143,10 +155,32 @@ class Settings(BaseSettings):
         10, ge=1, description="Reference + PIN checks one client address may make per minute."
     )
     pin_max_failures: int = Field(
-        5, ge=1, description="Wrong PINs for one reference before checking it pauses."
+        5,
+        ge=1,
+        description="Wrong PINs for one reference (real or not) before checking it pauses. "
+        "The count is kept until the right PIN is given.",
     )
     pin_lockout_minutes: int = Field(
-        15, ge=1, description="How long checking a reference pauses after too many wrong PINs."
+        15,
+        ge=1,
+        description="The first pause for a reference after too many wrong PINs; each further "
+        "wrong PIN doubles it.",
+    )
+    pin_lockout_max_hours: int = Field(
+        24, ge=1, description="The longest pause for one reference after wrong PINs."
+    )
+    pin_fresh_try_hours: int = Field(
+        4,
+        ge=1,
+        description="While a reference is paused, a connection that gave no wrong PIN in the "
+        "last day may still try it, so its owner is not locked out by someone else; a wrong PIN "
+        "given that way shuts this side door for the reference for this many hours.",
+    )
+    pin_failures_per_day: int = Field(
+        20,
+        ge=1,
+        description="Wrong PINs one client address may give in a day, across all references, "
+        "before its checks pause.",
     )
     bot_guard_honeypot: bool = Field(
         True,
