@@ -16,6 +16,7 @@ import os
 import secrets
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -63,7 +64,8 @@ class Settings(BaseSettings):
 
     env: Environment = Field(
         Environment.DEVELOPMENT,
-        description="`development` or `production`. Production refuses placeholder secrets.",
+        description="`development` or `production`. Production refuses placeholder or patterned "
+        "secrets and a `RECLAIM_PUBLIC_URL` that is not `https://`.",
     )
     data_dir: Path = Field(
         Path("var"),
@@ -111,10 +113,22 @@ class Settings(BaseSettings):
         12, ge=1, description="Staff sessions end this long after login, however active."
     )
     login_max_failures: int = Field(
-        5, ge=1, description="Failed logins for one account name before it is locked."
+        5,
+        ge=1,
+        description="Wrong passwords, and apart from them wrong second-factor codes, for one "
+        "account name before signing in as it pauses.",
     )
     login_lockout_minutes: int = Field(
-        15, ge=1, description="How long an account name stays locked after too many failures."
+        15,
+        ge=1,
+        description="How long signing in as a name pauses after too many wrong passwords (each "
+        "further one pauses again) or, the first time, wrong codes.",
+    )
+    login_code_lockout_max_hours: int = Field(
+        24,
+        ge=1,
+        description="Each further wrong second-factor code doubles the pause, up to this many "
+        "hours; the count is kept until a right code is given.",
     )
     login_rate_per_minute: int = Field(
         20, ge=1, description="Login attempts allowed per client address per minute."
@@ -141,10 +155,32 @@ class Settings(BaseSettings):
         10, ge=1, description="Reference + PIN checks one client address may make per minute."
     )
     pin_max_failures: int = Field(
-        5, ge=1, description="Wrong PINs for one reference before checking it pauses."
+        5,
+        ge=1,
+        description="Wrong PINs for one reference (real or not) before checking it pauses. "
+        "The count is kept until the right PIN is given.",
     )
     pin_lockout_minutes: int = Field(
-        15, ge=1, description="How long checking a reference pauses after too many wrong PINs."
+        15,
+        ge=1,
+        description="The first pause for a reference after too many wrong PINs; each further "
+        "wrong PIN doubles it.",
+    )
+    pin_lockout_max_hours: int = Field(
+        24, ge=1, description="The longest pause for one reference after wrong PINs."
+    )
+    pin_fresh_try_hours: int = Field(
+        4,
+        ge=1,
+        description="While a reference is paused, a connection that gave no wrong PIN in the "
+        "last day may still try it, so its owner is not locked out by someone else; a wrong PIN "
+        "given that way shuts this side door for the reference for this many hours.",
+    )
+    pin_failures_per_day: int = Field(
+        20,
+        ge=1,
+        description="Wrong PINs one client address may give in a day, across all references, "
+        "before its checks pause.",
     )
     bot_guard_honeypot: bool = Field(
         True,
@@ -280,7 +316,19 @@ def new_field_key() -> str:
 
 def _is_placeholder(value: str) -> bool:
     lowered = value.strip().lower()
-    return lowered in _PLACEHOLDERS or len(set(lowered)) < 8
+    return lowered in _PLACEHOLDERS or len(set(lowered)) < 8 or _is_patterned(lowered)
+
+
+def _is_patterned(value: str) -> bool:
+    """A made-up secret: a short unit repeated ("abcdefgh" x 4) or mostly runs ("0123...").
+
+    A random key almost never is: with 64 symbols, a step of -1, 0 or +1 between neighbours
+    has a 3-in-64 chance, so more than half of them by chance is vanishingly unlikely.
+    """
+    if len(value) >= 2 and value in (value + value)[1:-1]:  # a repetition of a shorter unit
+        return True
+    steps = [ord(b) - ord(a) for a, b in pairwise(value)]
+    return bool(steps) and sum(abs(step) <= 1 for step in steps) * 2 > len(steps)
 
 
 def _local_key(path: Path, make: str) -> str:
@@ -310,11 +358,22 @@ def _checked(settings: Settings) -> Settings:
                 "RECLAIM_FIELD_ENCRYPTION_KEY is missing or a placeholder: create one with "
                 "`reclaim admin generate-key` and keep it safe (losing it loses encrypted data)."
             )
+        else:
+            try:
+                decode_field_key(field_key)
+            except ConfigurationError as exc:
+                problems.append(str(exc))
+        if not settings.https:
+            problems.append(
+                "RECLAIM_PUBLIC_URL must start with https:// in production (it is "
+                f"{settings.public_url}): sign-in and PINs must never cross the network in "
+                "plain text. Put Reclaim behind a TLS-terminating proxy and give its https:// "
+                "address."
+            )
         if problems:
             raise ConfigurationError(
                 "Reclaim will not start in production:\n- " + "\n- ".join(problems)
             )
-        decode_field_key(field_key)
         return settings
     updates: dict[str, object] = {}
     if not secret:

@@ -95,9 +95,10 @@ def free_socket() -> socket.socket:
 
 
 @contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Run an ASGI app on a free loopback port until the block ends; yields its base URL."""
-    sock = free_socket()
+def serve(app: Any, sock: socket.socket | None = None) -> Iterator[str]:
+    """Run an ASGI app on a free loopback port (or on ``sock``, when the app must know its
+    address beforehand) until the block ends; yields its base URL."""
+    sock = sock or free_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on", access_log=False)
     server = uvicorn.Server(config)

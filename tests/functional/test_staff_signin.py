@@ -116,10 +116,10 @@ def test_lockout_ends_after_the_lockout_period(
     staff.create()
     for _ in range(3):
         post_login(client, "dsl@school.example", "wrong password entirely")
-    from reclaim.accounts.models import LoginThrottle
+    from reclaim.accounts.models import Lockout
 
     with app_db.session() as session:
-        for row in session.scalars(select(LoginThrottle)):
+        for row in session.scalars(select(Lockout)):
             row.locked_until = utcnow() - timedelta(seconds=1)
     assert post_login(client, "dsl@school.example", PASSWORD).status_code == 303
 
@@ -321,3 +321,57 @@ def test_audit_viewer_filters_and_pages(client: TestClient, staff: Staff) -> Non
         "staff:user:created"
         in client.get("/staff/audit", params={"since": today, "until": today}).text
     )
+
+
+def test_signing_in_again_does_not_reset_the_count_of_wrong_codes(
+    client: TestClient, staff: Staff
+) -> None:
+    """Finding 8: with the password known, password + wrong code rounds must not go on for
+    ever. Wrong codes are counted on their own, the lock is checked at every step, and the
+    half-signed-in session ends when the lock starts (app_settings: 3 failures)."""
+    staff.create()
+    staff.sign_in(client)
+    client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff")})
+    wrong = "000000" if staff.next_code("dsl@school.example") != "000000" else "111111"
+    answers = []
+    for _ in range(3):
+        signed_in = post_login(client, "dsl@school.example", PASSWORD)
+        answers.append(signed_in.status_code)
+        if signed_in.status_code != 303:
+            break
+        for _ in range(2):
+            response = client.post(
+                "/staff/login/code",
+                data={"code": wrong, "csrf_token": csrf(client, "/staff/login/code")},
+                follow_redirects=False,
+            )
+            answers.append(response.status_code)
+            if response.status_code == 429:
+                assert "paused" in response.text
+                # The half-signed-in session is over: the code page sends you to sign in.
+                again = client.get("/staff/login/code", follow_redirects=False)
+                assert again.status_code == 303
+                break
+    assert answers == [303, 401, 401, 303, 429, 429], answers
+    # Still locked with the right password and the right code.
+    assert post_login(client, "dsl@school.example", PASSWORD).status_code == 429
+
+
+def test_wrong_passwords_and_wrong_codes_are_counted_apart(
+    client: TestClient, staff: Staff
+) -> None:
+    staff.create()
+    staff.sign_in(client)
+    client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff")})
+    for _ in range(2):
+        assert (
+            post_login(client, "dsl@school.example", "wrong password entirely").status_code == 401
+        )
+    assert post_login(client, "dsl@school.example", PASSWORD).status_code == 303
+    wrong = "000000" if staff.next_code("dsl@school.example") != "000000" else "111111"
+    response = client.post(
+        "/staff/login/code", data={"code": wrong, "csrf_token": csrf(client, "/staff/login/code")}
+    )
+    assert response.status_code == 401  # one wrong code is not a third failure
+    staff.sign_in(client)
+    assert client.get("/staff").status_code == 200

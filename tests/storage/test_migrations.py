@@ -18,7 +18,7 @@ TABLES = {
     "staff_user",
     "recovery_code",
     "staff_session",
-    "login_throttle",
+    "lockout",
     "audit_event",
 }
 

@@ -56,12 +56,45 @@ def test_production_refuses_a_field_key_of_the_wrong_size(tmp_path: Path) -> Non
         )
 
 
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "abcdefgh" * 4,
+        "k3j5-Q9x" * 5,
+        "0123456789abcdefghijklmnopqrstuvwxyz",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ123456",
+    ],
+)
+def test_production_refuses_a_patterned_secret_key(tmp_path: Path, secret: str) -> None:
+    with pytest.raises(ConfigurationError, match="RECLAIM_SECRET_KEY"):
+        load_settings(
+            env="production",
+            data_dir=tmp_path,
+            secret_key=secret,
+            field_encryption_key=GOOD_FIELD_KEY,
+            public_url="https://reclaim.example.org",
+        )
+
+
+@pytest.mark.parametrize("url", ["http://reclaim.example.org", "http://127.0.0.1:8000"])
+def test_production_refuses_a_public_url_without_https(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"RECLAIM_PUBLIC_URL.*https://"):
+        load_settings(
+            env="production",
+            data_dir=tmp_path,
+            secret_key=GOOD_SECRET,
+            field_encryption_key=GOOD_FIELD_KEY,
+            public_url=url,
+        )
+
+
 def test_production_starts_with_real_secrets_and_writes_no_key_files(tmp_path: Path) -> None:
     settings = load_settings(
         env="production",
         data_dir=tmp_path,
         secret_key=GOOD_SECRET,
         field_encryption_key=GOOD_FIELD_KEY,
+        public_url="https://reclaim.example.org",
     )
     assert settings.is_production
     assert len(settings.field_key_bytes()) == 32

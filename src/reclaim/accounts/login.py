@@ -1,24 +1,28 @@
-"""Checking a password and a second factor, with throttling that reveals nothing.
+"""Checking a password and a second factor, with lockouts that reveal nothing.
 
-Every attempt costs one Argon2 verification, whether the account exists or not, and failures
-are counted per account *name*, so an unknown name is throttled and locked exactly like a real
-one: the response to a wrong password and to an unknown account is the same, in body, status
-and (within noise) time.
+Every password attempt costs one Argon2 verification, whether the account exists or not, and
+failures are counted per account *name*, so an unknown name is paused exactly like a real one:
+the response to a wrong password and to an unknown account is the same, in body, status and
+(within noise) time.
+
+Wrong passwords and wrong second-factor codes are counted apart (accounts.lockout), so signing
+in again with a known password does not wipe the count of wrong codes; both locks are checked
+at every step.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reclaim.accounts import totp
-from reclaim.accounts.models import LoginThrottle, RecoveryCode, StaffUser
+from reclaim.accounts import lockout, totp
+from reclaim.accounts.lockout import LockoutPolicy
+from reclaim.accounts.models import RecoveryCode, StaffUser
 from reclaim.accounts.passwords import PasswordHashing
 from reclaim.accounts.staff import normalise_username
 from reclaim.audit.actions import AuditAction
@@ -28,52 +32,67 @@ from reclaim.storage.base import utcnow
 
 class LoginOutcome(StrEnum):
     OK = "ok"
-    REJECTED = "rejected"  # wrong name or password: deliberately not told apart
+    REJECTED = "rejected"  # wrong name, password or code: deliberately not told apart
     LOCKED = "locked"
 
 
 @dataclass(frozen=True, slots=True)
 class LoginPolicy:
-    max_failures: int = 5
-    lockout: timedelta = timedelta(minutes=15)
+    #: Wrong passwords for one name: a fixed pause (anyone may type a name, so no doubling).
+    password: LockoutPolicy = field(default_factory=LockoutPolicy)
+    #: Wrong codes (only someone with the password gets this far): pauses double.
+    code: LockoutPolicy = field(
+        default_factory=lambda: LockoutPolicy(max_lockout=timedelta(hours=24))
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class LoginResult:
     outcome: LoginOutcome
     user: StaffUser | None = None
+    locked_until: datetime | None = None
 
 
-def _throttle_key(username: str) -> str:
-    return hashlib.sha256(normalise_username(username).encode()).hexdigest()
+def _keys(username: str) -> tuple[str, str]:
+    name = normalise_username(username)
+    return lockout.key_for("staff-password", name), lockout.key_for("staff-code", name)
+
+
+def locked_until(session: Session, username: str, now: datetime) -> datetime | None:
+    """Until when signing in as this name is paused (by wrong passwords or wrong codes)."""
+    until = [
+        found.locked_until
+        for found in (lockout.state(session, key) for key in _keys(username))
+        if found.paused(now) and found.locked_until is not None
+    ]
+    return max(until) if until else None
 
 
 def check_password_login(
     session: Session, hashing: PasswordHashing, policy: LoginPolicy, username: str, password: str
 ) -> LoginResult:
     now = utcnow()
-    key = _throttle_key(username)
-    throttle = session.get(LoginThrottle, key)
+    password_key, _ = _keys(username)
     user = session.scalar(
         select(StaffUser).where(StaffUser.username == normalise_username(username))
     )
     # Verify first, always, so a locked or unknown account costs the same as a real attempt.
     valid = hashing.verify(user.password_hash if user else None, password)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
+    paused = locked_until(session, username, now)
+    if paused is not None:
         record(
             session,
             AuditAction.STAFF_LOGIN_LOCKED,
             object_type="user",
             object_id=user.id if user else None,
         )
-        return LoginResult(LoginOutcome.LOCKED)
+        return LoginResult(LoginOutcome.LOCKED, locked_until=paused)
     if valid and user is not None and user.is_active:
-        if throttle:
-            session.delete(throttle)
+        lockout.clear(session, password_key)
         if hashing.needs_rehash(user.password_hash):
             user.password_hash = hashing.hash(password)
         return LoginResult(LoginOutcome.OK, user)
-    locked = count_failure(session, username, policy, throttle=throttle)
+    until = lockout.record_failure(session, password_key, policy.password, now)
     record(
         session,
         AuditAction.STAFF_LOGIN_FAILED,
@@ -81,26 +100,30 @@ def check_password_login(
         object_id=user.id if user else None,
         organisation_id=user.organisation_id if user else None,
     )
-    return LoginResult(LoginOutcome.LOCKED if locked else LoginOutcome.REJECTED)
+    if until is not None:
+        return LoginResult(LoginOutcome.LOCKED, locked_until=until)
+    return LoginResult(LoginOutcome.REJECTED)
 
 
-def count_failure(
-    session: Session, username: str, policy: LoginPolicy, *, throttle: LoginThrottle | None = None
-) -> bool:
-    """Count a failed attempt (password or second factor) for a name; True if now locked."""
+def check_code_login(
+    session: Session, policy: LoginPolicy, user: StaffUser, code: str, recovery_key: bytes
+) -> LoginResult:
+    """The second step: a code, checked only while neither lock is on; counted on its own."""
     now = utcnow()
-    key = _throttle_key(username)
-    throttle = throttle or session.get(LoginThrottle, key)
-    if throttle is None:
-        throttle = LoginThrottle(key=key, failures=0)
-        session.add(throttle)
-    if throttle.locked_until and throttle.locked_until <= now:
-        throttle.failures, throttle.locked_until = 0, None
-    throttle.failures += 1
-    throttle.updated_at = now
-    if throttle.failures >= policy.max_failures:
-        throttle.locked_until = now + policy.lockout
-    return throttle.locked_until is not None
+    paused = locked_until(session, user.username, now)
+    if paused is not None:
+        record(session, AuditAction.STAFF_LOGIN_LOCKED, object_type="user", object_id=user.id)
+        return LoginResult(LoginOutcome.LOCKED, user, paused)
+    _, code_key = _keys(user.username)
+    if check_second_factor(session, user, code, recovery_key):
+        lockout.clear(session, code_key)
+        record(session, AuditAction.STAFF_MFA_SUCCEEDED, object_type="user", object_id=user.id)
+        return LoginResult(LoginOutcome.OK, user)
+    record(session, AuditAction.STAFF_MFA_FAILED, object_type="user", object_id=user.id)
+    until = lockout.record_failure(session, code_key, policy.code, now)
+    if until is not None:
+        return LoginResult(LoginOutcome.LOCKED, user, until)
+    return LoginResult(LoginOutcome.REJECTED, user)
 
 
 def check_second_factor(session: Session, user: StaffUser, code: str, recovery_key: bytes) -> bool:

@@ -1,4 +1,4 @@
-"""Tables for organisations, staff users, their recovery codes, sessions and login throttling."""
+"""Tables for organisations, staff users, their recovery codes, sessions and lockouts."""
 
 from __future__ import annotations
 
@@ -81,15 +81,17 @@ class StaffSession(Base):
     )
 
 
-class LoginThrottle(Base):
-    """Failed logins per account name (existing or not: the same for both, so nothing leaks)."""
+class Lockout(Base):
+    """Wrong guesses at one secret: a staff name's password, its second-factor codes, or a
+    report's PIN. Keyed by a SHA-256 of what was guessed at, existing or not, so an unknown
+    name or reference is counted and paused exactly like a real one (see accounts.lockout)."""
 
-    __tablename__ = "login_throttle"
+    __tablename__ = "lockout"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApiKey(Base):

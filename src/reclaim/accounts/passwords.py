@@ -22,7 +22,10 @@ MIN_LENGTH_SINGLE_FACTOR = 15
 MIN_LENGTH_WITH_SECOND_FACTOR = 8
 MAX_LENGTH = 128  # NIST asks for at least 64; 128 keeps hashing cost bounded.
 
-_CONTEXT_WORDS = ("reclaim", "safeguarding", "childline", "password", "passw0rd")
+# The service's own words (NIST: "context-specific words, such as the name of the service").
+_CONTEXT_WORDS = ("reclaim", "safeguarding", "childline", "password")
+# Letter-for-digit swaps people use to dress a word up ("r3claim", "passw0rd").
+_UNLEET = str.maketrans("013457@$!", "oieastasi")
 
 
 class PasswordRejected(ValueError):
@@ -47,6 +50,27 @@ def _is_sequential(text: str) -> bool:
     return steps in ({1}, {-1}, {0})
 
 
+def _is_context_word_with_a_little_added(lowered: str, minimum: int) -> bool:
+    """True for one of the service's own words plus a few digits or symbols ("reclaim1",
+    "Childline2024!"); a passphrase that merely uses such a word among others is fine."""
+    for text in (lowered, lowered.translate(_UNLEET)):
+        rest = text
+        for word in _CONTEXT_WORDS:
+            rest = rest.replace(word, " ")
+        if rest == text:
+            continue
+        rest = rest.strip()
+        if (
+            len(rest) < minimum
+            or not any(c.isalpha() for c in rest)
+            or rest in _common_passwords()
+            or len(set(rest)) <= 2
+            or _is_sequential(rest)
+        ):
+            return True
+    return False
+
+
 def check_password(password: str, *, second_factor: bool, username: str = "") -> None:
     """Raise :class:`PasswordRejected` if the password breaks a rule."""
     text = normalise(password)
@@ -62,7 +86,7 @@ def check_password(password: str, *, second_factor: bool, username: str = "") ->
         raise PasswordRejected("That password is on a list of common passwords. Choose another.")
     if len(set(lowered)) <= 2 or _is_sequential(lowered):
         raise PasswordRejected("That password is too easy to guess (repeated or in sequence).")
-    if any(word == lowered for word in _CONTEXT_WORDS):
+    if _is_context_word_with_a_little_added(lowered, minimum):
         raise PasswordRejected("That password is too easy to guess here. Choose another.")
     name = username.strip().lower()
     if len(name) >= 4 and name in lowered:

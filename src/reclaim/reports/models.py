@@ -31,8 +31,6 @@ class Report(Base):
     # Decrypted only when read: the notification sender is the one place that reads it.
     contact: Mapped[str | None] = mapped_column(EncryptedText("report.contact"), deferred=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web, form, api
-    pin_failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reclaim.accounts import lockout
+from reclaim.accounts.lockout import LockoutPolicy
 from reclaim.accounts.models import Organisation
 from reclaim.accounts.passwords import PasswordHashing
 from reclaim.audit.recorder import acting_as, record, redact
@@ -140,7 +142,6 @@ def create_report(session: Session, hashing: PasswordHashing, new: NewReport) ->
         details=json.dumps(details) if details else None,
         contact=(new.contact or "").strip() or None,
         source=new.source,
-        pin_failures=0,
     )
     session.add(report)
     session.flush()
@@ -204,15 +205,30 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PinPolicy:
-    max_failures: int = 5
-    lockout: timedelta = timedelta(minutes=15)
+    #: Wrong PINs for one reference (existing or not) before checking it pauses; the pauses
+    #: double and the count is kept until the right PIN is given.
+    lockout: LockoutPolicy = field(
+        default_factory=lambda: LockoutPolicy(max_lockout=timedelta(hours=24))
+    )
+    #: While a reference is paused, a connection that has given no wrong PIN lately may still
+    #: try it, so its owner gets in while a stranger hammers it. A wrong PIN given that way
+    #: closes this side door for the reference for this long: strangers with many
+    #: connections get one such guess per period at most.
+    fresh_try_every: timedelta = timedelta(hours=4)
+
+    @property
+    def side_door(self) -> LockoutPolicy:
+        return LockoutPolicy(max_failures=1, lockout=self.fresh_try_every)
 
 
 @dataclass(frozen=True, slots=True)
 class Access:
     outcome: Outcome
     report: Report | None = None
+    #: When LOCKED: the earliest moment this connection's next try will be checked.
     locked_until: datetime | None = None
+    #: True when a PIN was really compared and was wrong (counts against the connection).
+    wrong_guess: bool = False
 
 
 def open_report(
@@ -222,34 +238,50 @@ def open_report(
     pin_text: str,
     policy: PinPolicy,
     now: datetime | None = None,
+    *,
+    fresh_connection: bool = False,
 ) -> Access:
-    """Check a reference and PIN. Commit the session whatever the outcome (failures count)."""
+    """Check a reference and PIN. Commit the session whatever the outcome (failures count).
+
+    Unknown references take the very same path as real ones (their own lockout row, an Argon2
+    verification against a dummy hash), so the answers never tell whether a reference exists.
+    """
     moment = now or utcnow()
     reference = normalise_reference(reference_text)
     pin = normalise_pin(pin_text)
+    subject = reference or reference_text.strip().upper()[:40]
+    key, side_key = (
+        lockout.key_for("report-pin", subject),
+        lockout.key_for("report-pin-side", subject),
+    )
+    held = lockout.state(session, key)
+    by_side_door = False
+    if held.paused(moment) and held.locked_until is not None:
+        side = lockout.state(session, side_key)
+        if not fresh_connection or (side.paused(moment) and side.locked_until is not None):
+            retry = held.locked_until
+            if fresh_connection and side.locked_until is not None:
+                retry = min(retry, side.locked_until)
+            return Access(Outcome.LOCKED, locked_until=retry)
+        by_side_door = True
     report = (
         session.scalar(select(Report).where(Report.reference == reference)) if reference else None
     )
-    if report is not None and report.locked_until and report.locked_until > moment:
-        return Access(Outcome.LOCKED, locked_until=report.locked_until)
     # Verify even when there is no such reference, so that both cost the same.
     ok = hashing.verify(report.pin_hash if report else None, pin or "-") and pin is not None
-    if report is None:
-        return Access(Outcome.WRONG)
-    if not ok:
-        report.pin_failures += 1
-        if report.pin_failures >= policy.max_failures:
-            report.pin_failures = 0
-            report.locked_until = moment + policy.lockout
-            session.flush()
-            record(session, ReportAction.PIN_LOCKED, object_type="report", object_id=report.id)
-            return Access(Outcome.LOCKED, locked_until=report.locked_until)
-        session.flush()
-        return Access(Outcome.WRONG)
-    if report.pin_failures or report.locked_until:
-        report.pin_failures, report.locked_until = 0, None
-    record(session, ReportAction.VIEWED, object_type="report", object_id=report.id)
-    return Access(Outcome.OK, report)
+    if ok and report is not None:
+        lockout.clear(session, key)
+        lockout.clear(session, side_key)
+        record(session, ReportAction.VIEWED, object_type="report", object_id=report.id)
+        return Access(Outcome.OK, report)
+    until = lockout.record_failure(session, key, policy.lockout, moment)
+    if by_side_door:
+        lockout.record_failure(session, side_key, policy.side_door, moment)
+    if until is None:
+        return Access(Outcome.WRONG, wrong_guess=True)
+    if report is not None and not held.paused(moment):
+        record(session, ReportAction.PIN_LOCKED, object_type="report", object_id=report.id)
+    return Access(Outcome.LOCKED, locked_until=until, wrong_guess=True)
 
 
 @dataclass(frozen=True, slots=True)

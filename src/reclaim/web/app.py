@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import reclaim
+from reclaim.accounts.lockout import LockoutPolicy
 from reclaim.accounts.login import LoginPolicy
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.sessions import SessionPolicy
@@ -86,8 +87,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         )
     )
     app.state.login_policy = LoginPolicy(
-        max_failures=settings.login_max_failures,
-        lockout=timedelta(minutes=settings.login_lockout_minutes),
+        password=LockoutPolicy(
+            settings.login_max_failures, timedelta(minutes=settings.login_lockout_minutes)
+        ),
+        code=LockoutPolicy(
+            settings.login_max_failures,
+            timedelta(minutes=settings.login_lockout_minutes),
+            timedelta(hours=settings.login_code_lockout_max_hours),
+        ),
     )
     app.state.session_policy = SessionPolicy(
         idle=timedelta(minutes=settings.session_idle_minutes),
@@ -97,6 +104,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.api_limiter = RateLimiter(600, 60)
     app.state.report_limiter = RateLimiter(settings.report_rate_per_hour, 3600)
     app.state.pin_limiter = RateLimiter(settings.pin_rate_per_minute, 60)
+    app.state.pin_failure_limiter = RateLimiter(settings.pin_failures_per_day, 86400)
     app.state.report_proof = ProofOfWork(settings.secret_key_bytes(), settings.bot_guard_pow_bits)
     app.state.matcher_loader = loader
     app.state.notification_sender = sender

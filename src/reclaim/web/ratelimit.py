@@ -1,7 +1,9 @@
-"""A small sliding-window rate limiter (per process) for logins and other abuse-prone actions."""
+"""A small sliding-window rate limiter (per process) for logins, PIN guesses and other
+abuse-prone actions: the one limiter for whoever is making the attempts (a client address)."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from threading import Lock
@@ -14,13 +16,17 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = Lock()
 
+    def _recent(self, key: str, moment: float) -> deque[float]:
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= moment - self.window:
+            hits.popleft()
+        return hits
+
     def hit(self, key: str, now: float | None = None, limit: int | None = None) -> float:
         """Count one attempt for ``key``; returns 0 if allowed, else seconds until allowed."""
         moment = time.monotonic() if now is None else now
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= moment - self.window:
-                hits.popleft()
+            hits = self._recent(key, moment)
             if len(hits) >= (limit or self.limit):
                 return max(0.0, hits[0] + self.window - moment)
             hits.append(moment)
@@ -29,3 +35,24 @@ class RateLimiter:
                     k: v for k, v in self._hits.items() if v and v[-1] > moment - self.window
                 }
             return 0.0
+
+    def check(self, key: str, now: float | None = None) -> tuple[int, float]:
+        """Without counting anything: (attempts in the window, seconds until one is allowed)."""
+        moment = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits.get(key)
+            if not hits:
+                return 0, 0.0
+            hits = self._recent(key, moment)
+            if len(hits) >= self.limit:
+                return len(hits), max(0.0, hits[0] + self.window - moment)
+            return len(hits), 0.0
+
+
+def wait_words(seconds: float) -> str:
+    """A wait in plain words: "15 minutes", "1 minute", "3 hours"."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 120:
+        return f"{minutes} minute" + ("s" if minutes != 1 else "")
+    hours = math.ceil(minutes / 60)
+    return f"{hours} hours"

@@ -83,3 +83,16 @@ def test_normalisation_makes_equivalent_unicode_match() -> None:
 def test_rules_never_crash_on_any_text(text: str) -> None:
     with contextlib.suppress(PasswordRejected):
         check_password(text, second_factor=False)
+
+
+@pytest.mark.parametrize(
+    "guessable",
+    ["reclaim1", "childline1", "Reclaim2024!", "r3claim12", "safeguarding99", "password2024"],
+)
+def test_the_services_own_words_with_a_little_added_are_refused(guessable: str) -> None:
+    with pytest.raises(PasswordRejected, match="easy to guess here"):
+        check_password(guessable, second_factor=True)
+
+
+def test_a_passphrase_that_happens_to_use_a_context_word_is_fine() -> None:
+    check_password("reclaim tulip kettle river", second_factor=True)

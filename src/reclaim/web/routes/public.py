@@ -26,7 +26,6 @@ from reclaim.reports.service import (
     AgeGroup,
     Outcome,
     erase,
-    open_report,
     status_of,
     withdraw,
 )
@@ -44,11 +43,10 @@ from reclaim.web.problems import ApiProblem
 from reclaim.web.routes.reports_api import (
     WRONG_PIN,
     ReportIn,
-    check_pin_rate,
+    check_pin,
     check_report_rate,
     locked_message,
     make_report,
-    pin_policy,
 )
 from reclaim.web.templating import render
 
@@ -284,25 +282,21 @@ async def status_page(request: Request) -> Response:
     form = await request.form()
     reference, pin = _form_text(form, "reference", 40), _form_text(form, "pin", 40)
     try:
-        check_pin_rate(request)
+        with _db(request).session() as session:
+            access = check_pin(request, session, reference, pin)
+            if access.report is not None:
+                context = _status_context(access.report, session, request)
+                adult = access.report.age_group == AgeGroup.ADULT.value
+                return page(request, "young/status.html", context, adult=adult)
     except ApiProblem as problem:
         return page(
             request,
             "young/status_form.html",
             {"error": problem.detail, "reference": reference},
-            status_code=429,
+            status_code=problem.status,
         )
-    settings = _settings(request)
-    with _db(request).session() as session:
-        access = open_report(
-            session, request.app.state.hashing, reference, pin, pin_policy(settings)
-        )
-        if access.report is not None:
-            context = _status_context(access.report, session, request)
-            adult = access.report.age_group == AgeGroup.ADULT.value
-            return page(request, "young/status.html", context, adult=adult)
     if access.outcome is Outcome.LOCKED:
-        error, code = locked_message(settings.pin_lockout_minutes), 429
+        error, code = locked_message(access.locked_until), 429
     else:
         error, code = WRONG_PIN, 400
     return page(

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Final, Literal, NoReturn
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from reclaim.accounts.lockout import LockoutPolicy
 from reclaim.accounts.passwords import PasswordHashing
 from reclaim.bank.signals import SignalRejected
 from reclaim.config import Settings
@@ -56,9 +57,10 @@ from reclaim.reports.wording import (
     hash_label,
     next_steps,
 )
+from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from reclaim.web.problems import ApiProblem
-from reclaim.web.ratelimit import RateLimiter
+from reclaim.web.ratelimit import RateLimiter, wait_words
 
 __all__ = ["MAX_BODY_BYTES", "ReportIn", "router"]
 
@@ -278,12 +280,49 @@ def check_pin_rate(request: Request) -> None:
         )
 
 
-def locked_message(minutes: int) -> str:
+def locked_message(until: datetime | None) -> str:
+    seconds = (until - utcnow()).total_seconds() if until else 0.0
     return (
         f"That reference and PIN did not match too many times, so checking is paused for "
-        f"{minutes} minutes to keep your report safe. Your report is still working. "
+        f"{wait_words(seconds)} to keep your report safe. Your report is still working. "
         "If you need to talk to someone now, the numbers under Get help now are free."
     )
+
+
+CONNECTION_PAUSED = (
+    "There were many tries from this connection today, so checking from here is paused for "
+    "{wait} to keep everyone's reports safe. Your report is still working. If you need to "
+    "talk to someone now, the numbers under Get help now are free."
+)
+
+
+def check_pin(request: Request, session: Any, reference: str, pin: str) -> Access:
+    """The one way a reference and PIN are checked (API and page). The guesser is limited,
+    not the reference's owner: each connection has a rate and a daily budget of wrong PINs
+    across all references; a reference's own pauses (reports.service.open_report) do not
+    stop a connection with no wrong PINs, so the owner gets in while a stranger hammers it."""
+    check_pin_rate(request)
+    failures: RateLimiter = request.app.state.pin_failure_limiter
+    address = f"pin-wrong:{client_key(request)}"
+    wrong_today, wait = failures.check(address)
+    if wait:
+        raise ApiProblem(
+            429,
+            CONNECTION_PAUSED.format(wait=wait_words(wait)),
+            kind="rate-limited",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+    access = open_report(
+        session,
+        request.app.state.hashing,
+        reference,
+        pin,
+        pin_policy(_settings(request)),
+        fresh_connection=wrong_today == 0,
+    )
+    if access.wrong_guess:
+        failures.hit(address)
+    return access
 
 
 NO_NOTIFICATIONS = (
@@ -372,9 +411,14 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
 
 
 def pin_policy(settings: Settings) -> PinPolicy:
-    from datetime import timedelta
-
-    return PinPolicy(settings.pin_max_failures, timedelta(minutes=settings.pin_lockout_minutes))
+    return PinPolicy(
+        LockoutPolicy(
+            settings.pin_max_failures,
+            timedelta(minutes=settings.pin_lockout_minutes),
+            timedelta(hours=settings.pin_lockout_max_hours),
+        ),
+        fresh_try_every=timedelta(hours=settings.pin_fresh_try_hours),
+    )
 
 
 def status_out(status: ReportStatus, default_country: str) -> StatusOut:
@@ -500,21 +544,21 @@ async def create(request: Request) -> Response:
 
 
 def _open(request: Request, session: Any, reference: str) -> Access:
-    check_pin_rate(request)
     pin = request.headers.get("x-reclaim-pin", "")
     if not pin:
+        check_pin_rate(request)
         raise ApiProblem(401, "Send the PIN in the `X-Reclaim-PIN` header.", kind="pin-required")
-    settings = _settings(request)
-    return open_report(session, request.app.state.hashing, reference, pin, pin_policy(settings))
+    return check_pin(request, session, reference, pin)
 
 
 def _refuse(access: Access, settings: Settings) -> NoReturn:
     if access.outcome is Outcome.LOCKED:
+        wait = (access.locked_until - utcnow()).total_seconds() if access.locked_until else 60
         raise ApiProblem(
             429,
-            locked_message(settings.pin_lockout_minutes),
+            locked_message(access.locked_until),
             kind="pin-locked",
-            headers={"Retry-After": str(settings.pin_lockout_minutes * 60)},
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
         )
     raise ApiProblem(404, WRONG_PIN, kind="not-found")
 

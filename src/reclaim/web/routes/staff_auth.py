@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Annotated
 
 import segno
@@ -13,29 +14,34 @@ from reclaim.accounts import sessions, totp
 from reclaim.accounts.login import (
     LoginOutcome,
     LoginPolicy,
+    check_code_login,
     check_password_login,
-    check_second_factor,
-    count_failure,
     replace_recovery_codes,
 )
 from reclaim.accounts.passwords import PasswordHashing
 from reclaim.audit.actions import AuditAction
 from reclaim.audit.recorder import current_context, record
+from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from reclaim.web.cookies import SESSION_COOKIE, cookie_args, cookie_name, settings_of
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import LoginRequired, resolve_staff, session_policy, session_token
-from reclaim.web.ratelimit import RateLimiter
+from reclaim.web.ratelimit import RateLimiter, wait_words
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
 REJECTED = "That username and password did not match. Check them and try again."
 LOCKED = (
-    "Too many attempts. For your safety, sign-in for this name is paused for {minutes} minutes. "
+    "Too many attempts. For your safety, sign-in for this name is paused for {wait}. "
     "If you need help now, ask your organisation's Reclaim administrator."
 )
 BAD_CODE = "That code did not work. Codes change every 30 seconds: try the newest one."
+
+
+def locked_text(until: datetime | None) -> str:
+    seconds = (until - utcnow()).total_seconds() if until else 0.0
+    return LOCKED.format(wait=wait_words(seconds))
 
 
 def _db(request: Request) -> Database:
@@ -97,8 +103,7 @@ def login(
         result = check_password_login(db, hashing, policy, username, password)
         if result.outcome is not LoginOutcome.OK or result.user is None:
             if result.outcome is LoginOutcome.LOCKED:
-                minutes = int(policy.lockout.total_seconds() // 60)
-                error, status = LOCKED.format(minutes=minutes), 429
+                error, status = locked_text(result.locked_until), 429
             else:
                 error, status = REJECTED, 401
             return render(
@@ -135,21 +140,19 @@ def code(request: Request, code: Annotated[str, Form(max_length=40)]) -> Respons
     policy: LoginPolicy = request.app.state.login_policy
     with _db(request).session() as db:
         staff_session, user = resolve_staff(request, db, stage=sessions.STAGE_PASSWORD)
-        if check_second_factor(db, user, code, settings_of(request).secret_key_bytes()):
+        result = check_code_login(db, policy, user, code, settings_of(request).secret_key_bytes())
+        if result.outcome is LoginOutcome.OK:
             token = sessions.rotate(
                 db, staff_session, sessions.STAGE_ACTIVE, session_policy(request)
             )
-            record(db, AuditAction.STAFF_MFA_SUCCEEDED, object_type="user", object_id=user.id)
             return _with_session_cookie(request, _redirect("/staff"), token)
-        record(db, AuditAction.STAFF_MFA_FAILED, object_type="user", object_id=user.id)
-        # Wrong codes count towards the same lock as wrong passwords.
-        if count_failure(db, user.username, policy):
+        if result.outcome is LoginOutcome.LOCKED:
+            # The half-signed-in session ends: the next try starts again from the password.
             sessions.end(db, session_token(request))
-            minutes = int(policy.lockout.total_seconds() // 60)
             response = render(
                 request,
                 "staff/login.html",
-                {"error": LOCKED.format(minutes=minutes)},
+                {"error": locked_text(result.locked_until)},
                 status_code=429,
             )
             return _with_session_cookie(request, response, None)
@@ -159,7 +162,11 @@ def code(request: Request, code: Annotated[str, Form(max_length=40)]) -> Respons
 def _enrolment_context(request: Request, secret: str, account: str) -> dict[str, object]:
     issuer = settings_of(request).totp_issuer
     uri = totp.provisioning_uri(secret, account=account, issuer=issuer)
-    qr = segno.make(uri, error="m").svg_inline(scale=5, title="QR code for your authenticator app")
+    # omitsize: a viewBox instead of a fixed width and height, so CSS scales the whole code
+    # (quiet zone and all three finder patterns) instead of cropping it.
+    qr = segno.make(uri, error="m").svg_inline(
+        scale=5, omitsize=True, title="QR code for your authenticator app"
+    )
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return {"qr_svg": qr, "secret": grouped, "account": account, "issuer": issuer}
 
