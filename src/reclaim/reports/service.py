@@ -35,6 +35,7 @@ from reclaim.bank.models import ContentItem, PlatformFeedback
 from reclaim.notify import outbox
 from reclaim.notify.models import Notification
 from reclaim.reports.models import Report, ReportHash, ReportUrl
+from reclaim.reports.ownership import report_for_staff, resolve_intake
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
 from reclaim.reports.urls import canonical_url, host_of
 from reclaim.storage.base import utcnow
@@ -114,7 +115,11 @@ def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
     return exact, True
 
 
-def create_report(session: Session, hashing: PasswordHashing, new: NewReport) -> Created:
+def create_report(
+    session: Session, hashing: PasswordHashing, new: NewReport, *, intake: str = ""
+) -> Created:
+    """Make a report; it belongs to the intake organisation named ``intake`` (see
+    :mod:`reclaim.reports.ownership`)."""
     if not new.files and not new.urls:
         raise ReportError("Add a photo or video, or a link where you saw it.")
     if new.files and new.age_group is AgeGroup.ADULT:
@@ -129,7 +134,9 @@ def create_report(session: Session, hashing: PasswordHashing, new: NewReport) ->
             urls.append(url)
     pin = new_pin()
     details = {k: v for k, v in (("apps", new.apps), ("who_has_it", new.who_has_it)) if v}
+    owner = resolve_intake(session, intake)
     report = Report(
+        organisation_id=owner.id if owner is not None else None,
         reference=_unused_reference(session),
         pin_hash=hashing.hash(pin),
         age_group=new.age_group.value,
@@ -415,7 +422,7 @@ def details_of(report: Report) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class ReportSummary:
-    id: int
+    public_id: str
     reference: str
     created_at: datetime
     age_group: str
@@ -427,17 +434,20 @@ class ReportSummary:
     urls: int
 
 
-def reports_for_staff(session: Session, limit: int = 50) -> list[ReportSummary]:
-    """Open reports, urgent first, newest first within each."""
+def reports_for_staff(
+    session: Session, organisation_id: int, intake: str, limit: int = 50
+) -> list[ReportSummary]:
+    """The organisation's open reports, urgent first, newest first within each."""
+    resolve_intake(session, intake)
     reports = session.scalars(
         select(Report)
-        .where(Report.erased_at.is_(None))
+        .where(Report.erased_at.is_(None), Report.organisation_id == organisation_id)
         .order_by(Report.urgent.desc(), Report.created_at.desc(), Report.id.desc())
         .limit(limit)
     )
     return [
         ReportSummary(
-            id=r.id,
+            public_id=r.public_id,
             reference=r.reference,
             created_at=r.created_at,
             age_group=r.age_group,
@@ -485,6 +495,7 @@ class CaseView:
     the contact itself: only whether the person asked for news and what was sent)."""
 
     id: int
+    public_id: str
     reference: str
     created_at: datetime
     age_group: str
@@ -502,8 +513,11 @@ class CaseView:
     news_waiting: int
 
 
-def case_for_staff(session: Session, report_id: int) -> CaseView | None:
-    report = session.get(Report, report_id)
+def case_for_staff(
+    session: Session, organisation_id: int, public_id: str, intake: str
+) -> CaseView | None:
+    """The report as its own organisation's staff see it; None for anyone else's."""
+    report = report_for_staff(session, organisation_id, public_id, intake)
     if report is None:
         return None
     status = status_of(session, report)
@@ -534,6 +548,7 @@ def case_for_staff(session: Session, report_id: int) -> CaseView | None:
     updated = {u.id: u.updated_at for u in report.urls}
     return CaseView(
         id=report.id,
+        public_id=report.public_id,
         reference=report.reference,
         created_at=report.created_at,
         age_group=report.age_group,
