@@ -356,6 +356,31 @@ def _withdraw_link(session: Session, link: ReportHash, reason: str) -> bool:
     return True
 
 
+def withdrawn_by_owner(session: Session, item: ContentItem) -> bool:
+    """Whether the young people who reported this item have all withdrawn or deleted it: then
+    their choice stands, and only their own new report of it makes it active again."""
+    if item.provenance != Provenance.SELF_REPORT.value:
+        return False
+    links = list(
+        session.scalars(select(ReportHash.withdrawn_at).where(ReportHash.item_id == item.id))
+    )
+    return bool(links) and all(at is not None for at in links)
+
+
+def staff_set_item_status(
+    session: Session, item: ContentItem, status: ItemStatus, reason: str
+) -> bool:
+    """A staff member changes an item's status, always with a reason. What a young person
+    withdrew or deleted stays off the list: staff may switch it off further (disable, with a
+    reason), never make it active."""
+    if status is ItemStatus.ACTIVE and withdrawn_by_owner(session, item):
+        raise BankError(
+            "The young person who reported this withdrew or deleted it, so it stays off the "
+            "list. You can disable it, with a reason, but not make it active."
+        )
+    return set_status(session, item, status, reason)
+
+
 def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = None) -> int:
     """Withdraw some (``hash_ids``) or all of a report's hashes; returns how many changed."""
     links = report.hashes
@@ -382,8 +407,12 @@ def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = 
 def erase(session: Session, report: Report) -> None:
     """Delete everything: personal details gone, hashes withdrawn, the audit trail redacted
     (its chain still verifies). The reference remains only to say that it was deleted."""
+    provenance = f"report:{report.reference}"
     for link in report.hashes:
         _withdraw_link(session, link, "deleted by the person who reported it")
+        item = session.get(ContentItem, link.item_id)
+        if item is not None and item.provenance_ref == provenance:
+            item.provenance_ref = None  # the item stays, withdrawn: a tombstone in the feed
     url_ids = [u.id for u in report.urls]
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from reclaim.accounts.models import Organisation
 from reclaim.accounts.roles import Permission
 from reclaim.audit.recorder import record
-from reclaim.bank.items import BankError, ItemStatus, set_status
+from reclaim.bank.items import BankError, ItemStatus
 from reclaim.bank.matcher import Matcher
 from reclaim.bank.models import ContentItem, HashList, PlatformFeedback
 from reclaim.bank.signals import SignalRejected, SignalType, make_signal
+from reclaim.reports.service import staff_set_item_status
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import require_case_staff
@@ -129,7 +130,7 @@ def change_status(
         if item is None:
             raise HTTPException(404)
         try:
-            set_status(db, item, status, reason)
+            staff_set_item_status(db, item, status, reason)
         except BankError as exc:
             raise HTTPException(400, str(exc)) from None
     return RedirectResponse(f"/staff/items/{item_id}", status_code=303)
