@@ -407,3 +407,23 @@ def test_every_staff_status_change_needs_a_reason(
     assert refused.status_code == 400 and "Say why" in refused.text
     assert _set_item(client, item.id, "active", "checked again").status_code == 303
     assert _item_of(app_db).status == "active"
+
+
+def test_an_item_page_shows_the_report_reference_only_to_its_own_organisation(
+    client: TestClient, app_db: Database, staff: Staff
+) -> None:
+    _org(app_db, "Intake Hotline", "hotline")
+    staff.create("analyst@intake.example", role="analyst", org="Intake Hotline")
+    staff.create("analyst@other.example", role="analyst", org="Other School")
+    made = _report(client)
+    item = _item_of(app_db)
+    staff.sign_in(client, "analyst@other.example")
+    page = client.get(f"/staff/items/{item.id}")
+    assert page.status_code == 200 and made["reference"] not in page.text.replace("-", "")
+    assert "a young person's report" in page.text and "/staff/reports/" not in page.text
+    client.cookies.clear()
+    staff.sign_in(client, "analyst@intake.example")
+    page = client.get(f"/staff/items/{item.id}")
+    _, public_id, _ = _row(app_db, made["reference"])
+    assert made["reference"] in page.text.replace("-", "")
+    assert f"/staff/reports/{public_id}" in page.text

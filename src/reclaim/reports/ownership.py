@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from reclaim.accounts.models import Organisation
 from reclaim.accounts.staff import intake_organisation
 from reclaim.audit.recorder import record
-from reclaim.reports.models import Report
+from reclaim.reports.models import Report, ReportHash
 
 ASSIGNED = "reports:report:assigned"
 
@@ -55,3 +55,21 @@ def report_for_staff(
             Report.public_id == public_id, Report.organisation_id == organisation_id
         )
     )
+
+
+def item_reports_for_staff(
+    session: Session, item_id: int, organisation_id: int
+) -> list[tuple[str, str]]:
+    """(reference, public_id) of the organisation's reports that added this item. A hash list
+    is shared; which young person's report an item came from is not."""
+    rows = session.execute(
+        select(Report.reference, Report.public_id)
+        .join(ReportHash, ReportHash.report_id == Report.id)
+        .where(
+            ReportHash.item_id == item_id,
+            Report.organisation_id == organisation_id,
+            Report.erased_at.is_(None),
+        )
+        .order_by(Report.id)
+    )
+    return [(reference, public_id) for reference, public_id in rows]
