@@ -136,14 +136,13 @@ def test_admin_issues_and_revokes_a_platform_key_on_the_web(
     from reclaim.accounts.staff import create_organisation
 
     with app_db.session() as session:
-        platform_id = create_organisation(session, "PhotoShare", "platform").id
-    staff.create()
-    staff.sign_in(client)
+        create_organisation(session, "PhotoShare", "platform")
+    staff.create("admin@photoshare.example", org="PhotoShare")  # the platform's own admin
+    staff.sign_in(client, "admin@photoshare.example")
     token = csrf(client, "/staff/api-keys")
     page = client.post(
         "/staff/api-keys",
         data={
-            "organisation_id": platform_id,
             "name": "scanner",
             "scopes": ["match", "feed"],
             "rate_per_minute": 600,
@@ -157,7 +156,7 @@ def test_admin_issues_and_revokes_a_platform_key_on_the_web(
     assert feed.status_code == 200
     assert key not in client.get("/staff/api-keys").text  # shown once only
     bad = client.post(
-        "/staff/api-keys", data={"organisation_id": platform_id, "name": " ", "csrf_token": token}
+        "/staff/api-keys", data={"name": " ", "scopes": ["feed"], "csrf_token": token}
     )
     assert bad.status_code == 400 and "Give the key a name" in bad.text
 

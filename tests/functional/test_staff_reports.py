@@ -40,6 +40,14 @@ def _report_id(db: Database, reference: str) -> int:
     return found
 
 
+def _public_id(db: Database, reference: str) -> str:
+    """The report's id in staff URLs (random; the sequential id opens nothing)."""
+    with db.session() as session:
+        found = session.scalar(select(Report.public_id).where(Report.reference == reference))
+    assert found is not None
+    return found
+
+
 def _actions(db: Database) -> list[tuple[str, str | None, str | None]]:
     with db.session() as session:
         return [
@@ -62,13 +70,14 @@ def test_open_a_report_and_mark_a_link_removed(
 ) -> None:
     reference, pin = _report(client)
     report_id = _report_id(app_db, reference)
+    public_id = _public_id(app_db, reference)
     staff.create("case@hotline.example", role="caseworker")
     staff.sign_in(client, "case@hotline.example")
 
     dashboard = client.get("/staff").text
-    assert f'href="/staff/reports/{report_id}"' in dashboard
+    assert f'href="/staff/reports/{public_id}"' in dashboard
 
-    page = client.get(f"/staff/reports/{report_id}")
+    page = client.get(f"/staff/reports/{public_id}")
     assert page.status_code == 200, page.text
     html = page.text
     assert "URGENT" in html and "does not feel safe" in html
@@ -83,7 +92,7 @@ def test_open_a_report_and_mark_a_link_removed(
     with app_db.session() as session:
         url_id = session.scalars(select(ReportUrl.id)).one()
     changed = client.post(
-        f"/staff/reports/{report_id}/urls/{url_id}",
+        f"/staff/reports/{public_id}/urls/{url_id}",
         data={"status": "removed", "csrf_token": csrf_in(html)},
         follow_redirects=False,
     )
@@ -111,15 +120,16 @@ def test_a_viewer_can_read_but_not_change(
 ) -> None:
     reference, _pin = _report(client)
     report_id = _report_id(app_db, reference)
+    public_id = _public_id(app_db, reference)
     staff.create("viewer@hotline.example", role="viewer")
     staff.sign_in(client, "viewer@hotline.example")
-    page = client.get(f"/staff/reports/{report_id}")
+    page = client.get(f"/staff/reports/{public_id}")
     assert page.status_code == 200 and LINK in page.text
     assert 'data-testid="url-form"' not in page.text
     with app_db.session() as session:
         url_id = session.scalars(select(ReportUrl.id)).one()
     refused = client.post(
-        f"/staff/reports/{report_id}/urls/{url_id}",
+        f"/staff/reports/{public_id}/urls/{url_id}",
         data={"status": "removed", "csrf_token": csrf_in(page.text)},
         follow_redirects=False,
     )
@@ -141,7 +151,7 @@ def test_moving_a_link_queues_news_when_they_left_an_email(
             PasswordHashing(Argon2Parameters(1, 8192, 1)),
             NewReport(AgeGroup.UNDER_18, "GB", urls=[LINK], contact="pat@example.net"),
         )
-        report_id, url_id = created.report.id, created.report.urls[0].id
+        report_id, url_id = created.report.public_id, created.report.urls[0].id
     staff.create()
     staff.sign_in(client)
     page = client.get(f"/staff/reports/{report_id}").text
@@ -160,13 +170,13 @@ def test_moving_a_link_queues_news_when_they_left_an_email(
 def test_unknown_erased_and_signed_out(client: TestClient, app_db: Database, staff: Staff) -> None:
     assert client.get("/staff/reports/1", follow_redirects=False).status_code == 303
     reference, pin = _report(client)
-    report_id = _report_id(app_db, reference)
+    report_id = _public_id(app_db, reference)
     staff.create()
     staff.sign_in(client)
     assert client.get("/staff/reports/9999").status_code == 404
     page = client.get(f"/staff/reports/{report_id}").text
     wrong = client.post(
-        f"/staff/reports/{report_id + 1}/urls/1",
+        f"/staff/reports/{report_id}x/urls/1",
         data={"status": "removed", "csrf_token": csrf_in(page)},
     )
     assert wrong.status_code == 404

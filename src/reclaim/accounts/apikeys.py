@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import ApiKey, Organisation
+from reclaim.accounts.roles import OrganisationKind
 from reclaim.storage.base import utcnow
 
 
@@ -47,6 +48,11 @@ def issue(
     scopes: Sequence[str] = ALL_SCOPES,
     rate_per_minute: int = 600,
 ) -> IssuedKey:
+    if organisation.kind != OrganisationKind.PLATFORM.value:
+        raise ApiKeyError(
+            f"{organisation.name!r} is not a platform: API keys are for platform organisations "
+            "(create one with `reclaim admin create-org --kind platform`)."
+        )
     if not name.strip():
         raise ApiKeyError("Give the key a name that says where it is used, e.g. 'upload scanner'.")
     try:

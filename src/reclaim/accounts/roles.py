@@ -25,6 +25,9 @@ class Permission(StrEnum):
     VIEW_DASHBOARD = "dashboard:view"
     VIEW_CASES = "cases:view"
     EDIT_CASES = "cases:edit"
+    # Move a reported link along (sent to the website, removed): casework, and a hotline
+    # analyst's takedown work.
+    MOVE_LINKS = "links:move"
     MANAGE_HASHES = "hashes:manage"
     MANAGE_STAFF = "staff:manage"
     VIEW_AUDIT = "audit:view"
@@ -37,14 +40,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DASHBOARD,
             Permission.VIEW_CASES,
             Permission.EDIT_CASES,
+            Permission.MOVE_LINKS,
             Permission.MANAGE_HASHES,
         }
     ),
     Role.CASEWORKER: frozenset(
-        {Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.EDIT_CASES}
+        {
+            Permission.VIEW_DASHBOARD,
+            Permission.VIEW_CASES,
+            Permission.EDIT_CASES,
+            Permission.MOVE_LINKS,
+        }
     ),
     Role.ANALYST: frozenset(
-        {Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.MANAGE_HASHES}
+        {
+            Permission.VIEW_DASHBOARD,
+            Permission.VIEW_CASES,
+            Permission.MOVE_LINKS,
+            Permission.MANAGE_HASHES,
+        }
     ),
     Role.VIEWER: frozenset({Permission.VIEW_DASHBOARD, Permission.VIEW_CASES}),
 }

@@ -157,14 +157,21 @@ def _after_flush(session: Session, _flush_context: object) -> None:
         subject: str = obj.__audit_subject__  # type: ignore[attr-defined]
         key = inspect(obj).mapper.primary_key_from_instance(obj)
         object_id = "/".join(str(part) for part in key) if all(p is not None for p in key) else None
-        org = getattr(obj, "organisation_id", None)
+        row_org = getattr(obj, "organisation_id", None)
+        row_org = row_org if isinstance(row_org, int) else None
+        # Filed under the acting organisation (a staff member's, a platform key's); the
+        # organisation the row belongs to goes in the detail when it is another one. With no
+        # acting organisation (the operator's CLI, the public site) under the row's own.
+        actor_org = current_context().organisation_id
+        if actor_org is not None and row_org is not None and row_org != actor_org:
+            detail = {**(detail or {}), "organisation": row_org}
         record(
             session,
             row_action(subject, change),
             object_type=subject.split(":")[-1],
             object_id=object_id,
             detail=detail,
-            organisation_id=org if isinstance(org, int) else None,
+            organisation_id=actor_org if actor_org is not None else row_org,
         )
 
 

@@ -170,14 +170,18 @@ def add_item(
 
 
 def set_status(session: Session, item: ContentItem, status: ItemStatus, reason: str) -> bool:
-    """Change an item's status (withdraw, disable, expire, reactivate); False if unchanged."""
+    """Change an item's status (withdraw, disable, expire, reactivate); False if unchanged.
+
+    Every change needs a reason. Staff change statuses through
+    :func:`reclaim.reports.service.staff_set_item_status`, which also keeps a young person's
+    withdrawal or deletion in force."""
     if item.status == status.value:
         return False
     reason = reason.strip()
-    if status is not ItemStatus.ACTIVE and not reason:
+    if not reason:
         raise BankError("Say why, in a few words: it is kept with the item and in the audit trail.")
     item.status = status.value
-    item.status_reason = reason or None
+    item.status_reason = reason
     item.status_changed_at = utcnow()
     item.change_seq = next_change_seq(session)
     session.flush()

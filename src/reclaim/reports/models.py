@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reclaim.reports.references import new_public_id
 from reclaim.storage.base import Base, utcnow
 from reclaim.storage.encryption import EncryptedText
 
@@ -19,6 +20,11 @@ class Report(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # The id in staff URLs (random, unguessable); the sequential ``id`` opens nothing.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    # The organisation the report belongs to: the intake organisation when it was made. None
+    # only while no organisation existed; see reclaim.reports.ownership.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     pin_hash: Mapped[str] = mapped_column(String(200))
     # under18, adult_taken_under18 or adult
     age_group: Mapped[str] = mapped_column(String(24))

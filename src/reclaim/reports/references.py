@@ -22,6 +22,12 @@ def new_reference() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
+def new_public_id() -> str:
+    """A report's id in staff URLs: 128 random bits, URL-safe (22 characters). Unlike the
+    row's sequential number it cannot be guessed or counted through."""
+    return secrets.token_urlsafe(16)
+
+
 def new_pin() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(PIN_LENGTH))
 

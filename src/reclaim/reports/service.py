@@ -37,6 +37,7 @@ from reclaim.bank.models import ContentItem, PlatformFeedback
 from reclaim.notify import outbox
 from reclaim.notify.models import Notification
 from reclaim.reports.models import Report, ReportHash, ReportUrl
+from reclaim.reports.ownership import report_for_staff, resolve_intake
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
 from reclaim.reports.urls import canonical_url, host_of
 from reclaim.storage.base import utcnow
@@ -116,7 +117,11 @@ def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
     return exact, True
 
 
-def create_report(session: Session, hashing: PasswordHashing, new: NewReport) -> Created:
+def create_report(
+    session: Session, hashing: PasswordHashing, new: NewReport, *, intake: str = ""
+) -> Created:
+    """Make a report; it belongs to the intake organisation named ``intake`` (see
+    :mod:`reclaim.reports.ownership`)."""
     if not new.files and not new.urls:
         raise ReportError("Add a photo or video, or a link where you saw it.")
     if new.files and new.age_group is AgeGroup.ADULT:
@@ -131,7 +136,9 @@ def create_report(session: Session, hashing: PasswordHashing, new: NewReport) ->
             urls.append(url)
     pin = new_pin()
     details = {k: v for k, v in (("apps", new.apps), ("who_has_it", new.who_has_it)) if v}
+    owner = resolve_intake(session, intake)
     report = Report(
+        organisation_id=owner.id if owner is not None else None,
         reference=_unused_reference(session),
         pin_hash=hashing.hash(pin),
         age_group=new.age_group.value,
@@ -381,6 +388,31 @@ def _withdraw_link(session: Session, link: ReportHash, reason: str) -> bool:
     return True
 
 
+def withdrawn_by_owner(session: Session, item: ContentItem) -> bool:
+    """Whether the young people who reported this item have all withdrawn or deleted it: then
+    their choice stands, and only their own new report of it makes it active again."""
+    if item.provenance != Provenance.SELF_REPORT.value:
+        return False
+    links = list(
+        session.scalars(select(ReportHash.withdrawn_at).where(ReportHash.item_id == item.id))
+    )
+    return bool(links) and all(at is not None for at in links)
+
+
+def staff_set_item_status(
+    session: Session, item: ContentItem, status: ItemStatus, reason: str
+) -> bool:
+    """A staff member changes an item's status, always with a reason. What a young person
+    withdrew or deleted stays off the list: staff may switch it off further (disable, with a
+    reason), never make it active."""
+    if status is ItemStatus.ACTIVE and withdrawn_by_owner(session, item):
+        raise BankError(
+            "The young person who reported this withdrew or deleted it, so it stays off the "
+            "list. You can disable it, with a reason, but not make it active."
+        )
+    return set_status(session, item, status, reason)
+
+
 def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = None) -> int:
     """Withdraw some (``hash_ids``) or all of a report's hashes; returns how many changed."""
     links = report.hashes
@@ -407,8 +439,12 @@ def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = 
 def erase(session: Session, report: Report) -> None:
     """Delete everything: personal details gone, hashes withdrawn, the audit trail redacted
     (its chain still verifies). The reference remains only to say that it was deleted."""
+    provenance = f"report:{report.reference}"
     for link in report.hashes:
         _withdraw_link(session, link, "deleted by the person who reported it")
+        item = session.get(ContentItem, link.item_id)
+        if item is not None and item.provenance_ref == provenance:
+            item.provenance_ref = None  # the item stays, withdrawn: a tombstone in the feed
     url_ids = [u.id for u in report.urls]
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()
@@ -447,7 +483,7 @@ def details_of(report: Report) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class ReportSummary:
-    id: int
+    public_id: str
     reference: str
     created_at: datetime
     age_group: str
@@ -459,17 +495,20 @@ class ReportSummary:
     urls: int
 
 
-def reports_for_staff(session: Session, limit: int = 50) -> list[ReportSummary]:
-    """Open reports, urgent first, newest first within each."""
+def reports_for_staff(
+    session: Session, organisation_id: int, intake: str, limit: int = 50
+) -> list[ReportSummary]:
+    """The organisation's open reports, urgent first, newest first within each."""
+    resolve_intake(session, intake)
     reports = session.scalars(
         select(Report)
-        .where(Report.erased_at.is_(None))
+        .where(Report.erased_at.is_(None), Report.organisation_id == organisation_id)
         .order_by(Report.urgent.desc(), Report.created_at.desc(), Report.id.desc())
         .limit(limit)
     )
     return [
         ReportSummary(
-            id=r.id,
+            public_id=r.public_id,
             reference=r.reference,
             created_at=r.created_at,
             age_group=r.age_group,
@@ -517,6 +556,7 @@ class CaseView:
     the contact itself: only whether the person asked for news and what was sent)."""
 
     id: int
+    public_id: str
     reference: str
     created_at: datetime
     age_group: str
@@ -534,8 +574,11 @@ class CaseView:
     news_waiting: int
 
 
-def case_for_staff(session: Session, report_id: int) -> CaseView | None:
-    report = session.get(Report, report_id)
+def case_for_staff(
+    session: Session, organisation_id: int, public_id: str, intake: str
+) -> CaseView | None:
+    """The report as its own organisation's staff see it; None for anyone else's."""
+    report = report_for_staff(session, organisation_id, public_id, intake)
     if report is None:
         return None
     status = status_of(session, report)
@@ -566,6 +609,7 @@ def case_for_staff(session: Session, report_id: int) -> CaseView | None:
     updated = {u.id: u.updated_at for u in report.urls}
     return CaseView(
         id=report.id,
+        public_id=report.public_id,
         reference=report.reference,
         created_at=report.created_at,
         age_group=report.age_group,

@@ -402,7 +402,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
     hashing: PasswordHashing = request.app.state.hashing
     try:
         with _db(request).session() as session:
-            created = create_report(session, hashing, new)
+            created = create_report(session, hashing, new, intake=settings.intake_organisation)
             session.flush()
             _ = created.report.reference, created.report.urgent
     except (ReportError, UrlRejected, SignalRejected) as exc:

@@ -40,7 +40,13 @@ def dashboard(request: Request) -> Response:
             .select_from(StaffUser)
             .where(StaffUser.organisation_id == user.organisation_id)
         )
-        reports = reports_for_staff(db) if sees_case_data(user.role, user.organisation.kind) else []
+        reports = (
+            reports_for_staff(
+                db, user.organisation_id, request.app.state.settings.intake_organisation
+            )
+            if sees_case_data(user.role, user.organisation.kind)
+            else []
+        )
         if reports:
             record(db, "staff:reports:listed", object_type="reports", detail={"n": len(reports)})
         context = {

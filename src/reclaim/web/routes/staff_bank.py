@@ -11,10 +11,13 @@ from sqlalchemy import func, select
 from reclaim.accounts.models import Organisation
 from reclaim.accounts.roles import Permission
 from reclaim.audit.recorder import record
-from reclaim.bank.items import BankError, ItemStatus, set_status
+from reclaim.bank.items import BankError, ItemStatus, Provenance
 from reclaim.bank.matcher import Matcher
 from reclaim.bank.models import ContentItem, HashList, PlatformFeedback
 from reclaim.bank.signals import SignalRejected, SignalType, make_signal
+from reclaim.reports.ownership import item_reports_for_staff
+from reclaim.reports.references import show_reference
+from reclaim.reports.service import staff_set_item_status
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import require_case_staff
@@ -83,10 +86,15 @@ def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = No
 @router.get("/items/{item_id}")
 def item_detail(request: Request, item_id: int) -> Response:
     with _db(request).session() as db:
-        require_case_staff(request, db, Permission.MANAGE_HASHES)
+        user = require_case_staff(request, db, Permission.MANAGE_HASHES)
         item = db.get(ContentItem, item_id)
         if item is None:
             raise HTTPException(404)
+        self_report = item.provenance == Provenance.SELF_REPORT.value
+        reports = [
+            (show_reference(reference), public_id)
+            for reference, public_id in item_reports_for_staff(db, item.id, user.organisation_id)
+        ]
         feedback = db.execute(
             select(
                 Organisation.name,
@@ -111,6 +119,9 @@ def item_detail(request: Request, item_id: int) -> Response:
                 for s in item.signals
             ],
             "feedback": feedback,
+            # A report's reference is its organisation's case data: others see only where from.
+            "provenance_ref": None if self_report else item.provenance_ref,
+            "reports": reports if self_report else [],
             "statuses": [s.value for s in ItemStatus],
         }
         return render(request, "staff/item.html", context)
@@ -129,7 +140,7 @@ def change_status(
         if item is None:
             raise HTTPException(404)
         try:
-            set_status(db, item, status, reason)
+            staff_set_item_status(db, item, status, reason)
         except BankError as exc:
             raise HTTPException(400, str(exc)) from None
     return RedirectResponse(f"/staff/items/{item_id}", status_code=303)

@@ -1,8 +1,10 @@
 """Staff pages for one report: flags, items with platform feedback, links and their status.
 
-Opening a report is a read of case data and is audited each time. Moving a link along (sent
-to the website, removed) needs ``cases:edit``; the young person sees it on their status page,
-and it is news for them if they left an email.
+A report is addressed by its random ``public_id``, never its sequential number, and only its
+own organisation's staff find it: to anyone else it does not exist (404). Opening a report is
+a read of case data and is audited each time. Moving a link along (sent to the website,
+removed) needs ``links:move``; the young person sees it on their status page, and it is news
+for them if they left an email.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from reclaim.accounts.roles import Permission, can
 from reclaim.audit.recorder import record
-from reclaim.reports.models import ReportUrl
+from reclaim.reports.ownership import report_for_staff
 from reclaim.reports.references import show_reference
 from reclaim.reports.service import UrlStatus, case_for_staff, set_url_status
 from reclaim.reports.wording import URL_STATUS
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
-from reclaim.web.guards import require_case_staff
+from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
@@ -35,11 +37,15 @@ def _db(request: Request) -> Database:
     return db
 
 
-@router.get("/{report_id}")
-def report_detail(request: Request, report_id: int, changed: str = "") -> Response:
+def _intake(request: Request) -> str:
+    return str(request.app.state.settings.intake_organisation)
+
+
+@router.get("/{public_id}")
+def report_detail(request: Request, public_id: str, changed: str = "") -> Response:
     with _db(request).session() as db:
         user = require_case_staff(request, db, Permission.VIEW_CASES)
-        case = case_for_staff(db, report_id)
+        case = case_for_staff(db, user.organisation_id, public_id, _intake(request))
         if case is None:
             raise HTTPException(404)
         record(db, "case:report:viewed", object_type="report", object_id=case.id)
@@ -57,7 +63,7 @@ def report_detail(request: Request, report_id: int, changed: str = "") -> Respon
             "reference": show_reference(case.reference),
             "age_group": AGE_GROUPS.get(case.age_group, case.age_group),
             "feels_safe": FEELS_SAFE.get(case.feels_safe or "", "not asked"),
-            "can_edit": can(user.role, Permission.EDIT_CASES),
+            "can_edit": can(user.role, Permission.MOVE_LINKS),
             "can_see_items": can(user.role, Permission.MANAGE_HASHES),
             "url_choices": URL_CHOICES,
             "url_words": URL_STATUS,
@@ -66,18 +72,24 @@ def report_detail(request: Request, report_id: int, changed: str = "") -> Respon
     return render(request, "staff/report.html", context)
 
 
-@router.post("/{report_id}/urls/{url_id}", dependencies=[Depends(verify_csrf)])
+@router.post("/{public_id}/urls/{url_id}", dependencies=[Depends(verify_csrf)])
 def change_url_status(
     request: Request,
-    report_id: int,
+    public_id: str,
     url_id: int,
     status: Annotated[UrlStatus, Form()],
 ) -> Response:
     with _db(request).session() as db:
-        require_case_staff(request, db, Permission.EDIT_CASES)
-        url = db.get(ReportUrl, url_id)
-        if url is None or url.report_id != report_id:
+        user = require_case_staff(request, db, Permission.VIEW_CASES)
+        report = report_for_staff(db, user.organisation_id, public_id, _intake(request))
+        if report is None:  # another organisation's report does not exist, whatever the role
             raise HTTPException(404)
+        if not can(user.role, Permission.MOVE_LINKS):
+            raise Forbidden
+        url = next((u for u in report.urls if u.id == url_id), None)
+        if url is None:
+            raise HTTPException(404)
+        report_id = report.id
         before = url.status
         if set_url_status(db, url, status):
             record(
@@ -87,4 +99,4 @@ def change_url_status(
                 object_id=url.id,
                 detail={"report": report_id, "from": before, "to": status.value},
             )
-    return RedirectResponse(f"/staff/reports/{report_id}?changed=1", status_code=303)
+    return RedirectResponse(f"/staff/reports/{public_id}?changed=1", status_code=303)

@@ -1,0 +1,334 @@
+"""Who may do what, as a table: staff route x role x organisation.
+
+Every staff member of four organisations (the intake hotline that owns the young people's
+reports, another school, the platform that owns the API keys, another platform), in every role,
+tries every route in ``ENTRIES``. Each cell says what must happen:
+
+- ``OK``: the request succeeds and has its effect (a page shows the target; a change is made);
+- ``NO_EFFECT``: the request succeeds but does not touch the target (another organisation's
+  key is not listed; a key "for" another platform is issued for one's own);
+- ``FORBIDDEN`` (403) and ``NOT_FOUND`` (404, the target's existence is not confirmed): refused,
+  and the target is untouched.
+
+To extend: add an ``Entry`` (a route, how to make a fresh target, how to tell its effect, and
+the table). ``test_every_staff_route_is_in_the_matrix`` fails for a staff route that has neither
+an entry nor a place in ``PENDING`` (routes a later issue brings into the matrix).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from reclaim.accounts.apikeys import issue
+from reclaim.accounts.models import ApiKey, Organisation
+from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
+from reclaim.accounts.roles import Role
+from reclaim.accounts.staff import create_organisation
+from reclaim.reports.models import Report, ReportUrl
+from reclaim.reports.references import show_reference
+from reclaim.reports.service import AgeGroup, NewReport, create_report
+from reclaim.storage.database import Database
+from tests.conftest import BASE_URL, Staff, csrf_in
+
+OK, NO_EFFECT, FORBIDDEN, NOT_FOUND = "ok", "no effect", "403", "404"
+
+#: The organisations every test world has (name, kind). The first non-platform one is the
+#: intake organisation: the young people's reports are its own.
+ORGANISATIONS = {
+    "intake": ("Intake Hotline", "hotline"),
+    "school": ("Other School", "school"),
+    "platform": ("PhotoShare", "platform"),
+    "platform2": ("ClipHost", "platform"),
+}
+ROLES = tuple(r.value for r in Role)
+
+
+@dataclass
+class World:
+    client: TestClient
+    db: Database
+    org_ids: dict[str, int]
+    hashing: PasswordHashing = field(
+        default_factory=lambda: PasswordHashing(Argon2Parameters(1, 8192, 1))
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    marker: str = ""  # text that shows the target on a page
+    data: dict[str, Any] = field(default_factory=dict)
+    ref: Any = None  # whatever ``effect`` needs to look it up again
+
+
+@dataclass(frozen=True)
+class Entry:
+    method: str
+    route: str
+    make: Callable[[World], Target]
+    effect: Callable[[World, Target, Any], bool]
+    expect: dict[str, dict[str, str]]  # organisation -> role -> outcome
+
+
+def everyone(outcome: str, **per_role: str) -> dict[str, str]:
+    return {role: per_role.get(role, outcome) for role in ROLES}
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+
+def _report(world: World) -> Target:
+    with world.db.session() as session:
+        made = create_report(
+            session,
+            world.hashing,
+            NewReport(AgeGroup.UNDER_18, "GB", urls=["https://pics.example.org/p/1"]),
+        )
+        public_id, url_id = made.report.public_id, made.report.urls[0].id
+        shown = show_reference(made.report.reference)
+    return Target(f"/staff/reports/{public_id}", marker=shown, ref=url_id)
+
+
+def _report_url(world: World) -> Target:
+    target = _report(world)
+    return Target(f"{target.path}/urls/{target.ref}", data={"status": "sent"}, ref=target.ref)
+
+
+def _dashboard(world: World) -> Target:
+    return Target("/staff", marker=_report(world).marker)
+
+
+def _platform_key(world: World) -> tuple[int, str]:
+    with world.db.session() as session:
+        platform = session.get(Organisation, world.org_ids["platform"])
+        assert platform is not None
+        key = issue(session, platform, "upload scanner").key
+        return key.id, key.prefix
+
+
+def _keys_page(world: World) -> Target:
+    return Target("/staff/api-keys", marker=_platform_key(world)[1])
+
+
+def _new_key(world: World) -> Target:
+    name = f"issued here {secrets.token_hex(4)}"
+    data = {"organisation_id": world.org_ids["platform"], "name": name, "scopes": ["feed"]}
+    return Target("/staff/api-keys", data=data, ref=name)
+
+
+def _revoke_key(world: World) -> Target:
+    key_id, _ = _platform_key(world)
+    return Target(f"/staff/api-keys/{key_id}/revoke", ref=key_id)
+
+
+# --- effects -----------------------------------------------------------------------------------
+
+
+def _shown(world: World, target: Target, response: Any) -> bool:
+    return response.status_code == 200 and target.marker in response.text
+
+
+def _url_moved(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return session.scalar(select(ReportUrl.status).where(ReportUrl.id == target.ref)) == "sent"
+
+
+def _key_issued_for_platform(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return bool(
+            session.scalar(
+                select(func.count())
+                .select_from(ApiKey)
+                .where(
+                    ApiKey.organisation_id == world.org_ids["platform"],
+                    ApiKey.name == target.ref,
+                )
+            )
+        )
+
+
+def _key_revoked(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        key = session.get(ApiKey, target.ref)
+        return key is not None and key.revoked_at is not None
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+ACTS_ON_LINKS = {"viewer": FORBIDDEN}  # viewer reads; caseworker, dsl, admin, analyst act
+PLATFORM_ADMIN_ONLY = everyone(FORBIDDEN, admin=OK)
+
+ENTRIES = [
+    Entry(
+        "GET",
+        "/staff",
+        _dashboard,
+        _shown,
+        {
+            "intake": everyone(OK),
+            "school": everyone(NO_EFFECT),
+            "platform": everyone(NO_EFFECT),
+            "platform2": everyone(NO_EFFECT),
+        },
+    ),
+    Entry(
+        "GET",
+        "/staff/reports/{public_id}",
+        _report,
+        _shown,
+        {
+            "intake": everyone(OK),
+            "school": everyone(NOT_FOUND),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/reports/{public_id}/urls/{url_id}",
+        _report_url,
+        _url_moved,
+        {
+            "intake": everyone(OK, **ACTS_ON_LINKS),
+            "school": everyone(NOT_FOUND),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "GET",
+        "/staff/api-keys",
+        _keys_page,
+        _shown,
+        {
+            "intake": everyone(FORBIDDEN),
+            "school": everyone(FORBIDDEN),
+            "platform": PLATFORM_ADMIN_ONLY,
+            "platform2": everyone(FORBIDDEN, admin=NO_EFFECT),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/api-keys",
+        _new_key,
+        _key_issued_for_platform,
+        {
+            "intake": everyone(FORBIDDEN),
+            "school": everyone(FORBIDDEN),
+            "platform": PLATFORM_ADMIN_ONLY,
+            "platform2": everyone(FORBIDDEN, admin=NO_EFFECT),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/api-keys/{key_id}/revoke",
+        _revoke_key,
+        _key_revoked,
+        {
+            "intake": everyone(FORBIDDEN),
+            "school": everyone(FORBIDDEN),
+            "platform": PLATFORM_ADMIN_ONLY,
+            "platform2": everyone(FORBIDDEN, admin=NOT_FOUND),
+        },
+    ),
+]
+
+#: Staff routes not yet in the matrix (sign-in steps, audit viewer, hash lists); a later issue
+#: brings them in. A new staff route must be added to ENTRIES or, with a reason, here.
+PENDING = {
+    ("GET", "/staff/login"),
+    ("POST", "/staff/login"),
+    ("GET", "/staff/login/code"),
+    ("POST", "/staff/login/code"),
+    ("GET", "/staff/enrol"),
+    ("POST", "/staff/enrol"),
+    ("POST", "/staff/logout"),
+    ("GET", "/staff/audit"),
+    ("GET", "/staff/lists"),
+    ("GET", "/staff/items/{item_id}"),
+    ("POST", "/staff/items/{item_id}/status"),
+}
+
+
+def _routes(routes: Any) -> Iterator[tuple[str, str]]:
+    for route in routes:
+        if hasattr(route, "original_router"):  # an included router
+            yield from _routes(route.original_router.routes)
+        elif getattr(route, "path", "").startswith("/staff"):
+            for method in sorted(set(getattr(route, "methods", None) or ()) - {"HEAD"}):
+                yield method, route.path
+
+
+def test_every_staff_route_is_in_the_matrix(client: TestClient) -> None:
+    routes = set(_routes(client.app.routes))  # type: ignore[attr-defined]
+    covered = {(e.method, e.route) for e in ENTRIES}
+    assert routes, "no staff routes found"
+    assert not (covered & PENDING), "a route is both in the matrix and pending"
+    missing = routes - covered - PENDING
+    assert not missing, f"staff routes without an entry in the authorisation matrix: {missing}"
+    assert not (covered | PENDING) - routes, "entries for routes that no longer exist"
+
+
+@pytest.fixture
+def world(client: TestClient, app_db: Database, staff: Staff) -> World:
+    org_ids = {}
+    with app_db.session() as session:
+        for key, (name, kind) in ORGANISATIONS.items():
+            org_ids[key] = create_organisation(session, name, kind).id
+    for org, (name, _) in ORGANISATIONS.items():
+        for role in ROLES:
+            staff.create(f"{role}@{org}.example", role=role, org=name)
+    return World(client, app_db, org_ids)
+
+
+def _signed_in(world: World, staff: Staff, username: str) -> tuple[TestClient, str]:
+    browser = TestClient(world.client.app, base_url=BASE_URL)
+    staff.sign_in(browser, username)
+    token = csrf_in(browser.get("/staff").text)
+    return browser, token
+
+
+def _outcome(response: Any, effect: bool) -> str:
+    if response.status_code in (403, 404):
+        return FORBIDDEN if response.status_code == 403 else NOT_FOUND
+    if response.status_code in (200, 303):
+        return OK if effect else NO_EFFECT
+    return f"status {response.status_code}"
+
+
+def test_each_role_of_each_organisation_gets_what_the_matrix_says(
+    world: World, staff: Staff
+) -> None:
+    wrong = []
+    for org in ORGANISATIONS:
+        for role in ROLES:
+            browser, token = _signed_in(world, staff, f"{role}@{org}.example")
+            for entry in ENTRIES:
+                target = entry.make(world)
+                if entry.method == "GET":
+                    response = browser.get(target.path)
+                else:
+                    response = browser.post(
+                        target.path,
+                        data={**target.data, "csrf_token": token},
+                        follow_redirects=False,
+                    )
+                got = _outcome(response, entry.effect(world, target, response))
+                want = entry.expect[org][role]
+                if got != want:
+                    wrong.append(f"{entry.method} {entry.route} as {role}@{org}: {got}, not {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_reports_are_the_intake_organisations(world: World) -> None:
+    _report(world)
+    with world.db.read_session() as session:
+        owners = set(session.scalars(select(Report.organisation_id)))
+    assert owners == {world.org_ids["intake"]}
