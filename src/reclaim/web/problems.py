@@ -53,8 +53,11 @@ def _error_page(request: Request, status: int, detail: str) -> Response:
     return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 
+TOO_LARGE = "That is more than Reclaim ever needs: only hashes and text."
+
 _FRIENDLY = {
     404: "We could not find that page.",
+    413: TOO_LARGE,
     405: "That page cannot be used that way.",
     500: "Something went wrong on our side. Please try again in a moment.",
 }
@@ -71,8 +74,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         headers = getattr(exc, "headers", None)
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        kind = None
+        if exc.status_code == 413:  # the framework's body limit says only "Content Too Large"
+            detail, kind = TOO_LARGE, "content-too-large"
         if _wants_problem(request):
-            response: Response = problem(exc.status_code, detail, instance=request.url.path)
+            response: Response = problem(
+                exc.status_code, detail, kind=kind, instance=request.url.path
+            )
         else:
             response = _error_page(request, exc.status_code, _FRIENDLY.get(exc.status_code, detail))
         if headers:

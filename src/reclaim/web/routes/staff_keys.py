@@ -14,6 +14,7 @@ from reclaim.accounts.roles import OrganisationKind, Permission
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import require_staff
+from reclaim.web.ids import DbId
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/api-keys", include_in_schema=False)
@@ -55,7 +56,7 @@ def keys_page(request: Request) -> Response:
 @router.post("", dependencies=[Depends(verify_csrf)])
 def create_key(
     request: Request,
-    organisation_id: Annotated[int, Form()],
+    organisation_id: Annotated[DbId, Form()],
     name: Annotated[str, Form(max_length=120)],
     scopes: Annotated[list[str] | None, Form()] = None,
     rate_per_minute: Annotated[int, Form()] = 600,
@@ -78,7 +79,7 @@ def create_key(
 
 
 @router.post("/{key_id}/revoke", dependencies=[Depends(verify_csrf)])
-def revoke_key(request: Request, key_id: int) -> Response:
+def revoke_key(request: Request, key_id: DbId) -> Response:
     with _db(request).session() as db:
         require_staff(request, db, Permission.MANAGE_STAFF)
         key = db.get(ApiKey, key_id)

@@ -21,6 +21,7 @@ from reclaim.reports.wording import URL_STATUS
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import require_case_staff
+from reclaim.web.ids import DbId
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
@@ -36,7 +37,7 @@ def _db(request: Request) -> Database:
 
 
 @router.get("/{report_id}")
-def report_detail(request: Request, report_id: int, changed: str = "") -> Response:
+def report_detail(request: Request, report_id: DbId, changed: str = "") -> Response:
     with _db(request).session() as db:
         user = require_case_staff(request, db, Permission.VIEW_CASES)
         case = case_for_staff(db, report_id)
@@ -69,8 +70,8 @@ def report_detail(request: Request, report_id: int, changed: str = "") -> Respon
 @router.post("/{report_id}/urls/{url_id}", dependencies=[Depends(verify_csrf)])
 def change_url_status(
     request: Request,
-    report_id: int,
-    url_id: int,
+    report_id: DbId,
+    url_id: DbId,
     status: Annotated[UrlStatus, Form()],
 ) -> Response:
     with _db(request).session() as db:
