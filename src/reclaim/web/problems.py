@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from reclaim.web.templating import render
 
@@ -107,6 +108,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         return _error_page(
             request, 400, "Some of what was sent was not valid. Go back and check it."
         )
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The client went away (or was cut off by the read deadline) mid-body: no one is
+        # left to answer, and nothing went wrong on our side.
+        log.info("client disconnected before its request arrived whole")
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
