@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `reclaim serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `reclaim serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
+    request_read_timeout: int = Field(
+        20,
+        ge=1,
+        le=600,
+        description="Seconds a client has to send a whole request (headers and body) after "
+        "connecting or after the previous response; slower connections get 408 and are closed.",
+    )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated proxy addresses whose `X-Forwarded-For` is believed.",
@@ -335,7 +342,7 @@ def _local_key(path: Path, make: str) -> str:
     """Read a development key from ``path``, creating it (mode 0600) the first time."""
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(make + "\n")

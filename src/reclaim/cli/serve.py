@@ -34,6 +34,11 @@ def serve(
         host=bind_host,
         port=bind_port,
         workers=workers or settings.workers,
+        # h11 with a deadline for each request's headers and body (reclaim.web.protocol);
+        # headers are at most 16 KiB; idle keep-alive connections close after 5 s.
+        http="reclaim.web.protocol:ReadDeadlineProtocol",
+        h11_max_incomplete_event_size=16 * 1024,
+        timeout_keep_alive=5,
         proxy_headers=False,
         server_header=False,
         access_log=False,

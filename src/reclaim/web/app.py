@@ -23,6 +23,7 @@ from reclaim.logs import configure_logging
 from reclaim.notify.sender import NotificationSender, Notifier
 from reclaim.reports.proof import ProofOfWork
 from reclaim.storage.database import Database
+from reclaim.web.body import DEFAULT_MAX_BODY_BYTES, MAX_FORM_FIELDS
 from reclaim.web.guards import Forbidden, LoginRequired
 from reclaim.web.metrics import Metrics
 from reclaim.web.middleware import (
@@ -77,6 +78,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # Swagger UI loads scripts from a CDN; the spec is served as JSON.
         redoc_url=None,
+        # Every body is capped as it streams (a route taking JSON declares its own cap), and
+        # the form parser takes no files at all: see reclaim.web.body.
+        max_body_size=DEFAULT_MAX_BODY_BYTES,
+        form_limits={"max_files": 0, "max_fields": MAX_FORM_FIELDS},
     )
     app.state.settings = settings
     app.state.db = db

@@ -14,6 +14,7 @@ import secrets
 
 from fastapi import HTTPException, Request
 
+from reclaim.web.body import read_form
 from reclaim.web.cookies import CSRF_COOKIE, SESSION_COOKIE, cookie_args, cookie_name, settings_of
 
 FIELD = "csrf_token"
@@ -50,7 +51,7 @@ def csrf_token_for(request: Request) -> str:
 
 async def verify_csrf(request: Request) -> None:
     """FastAPI dependency for form POSTs: refuse unless the form carries the right token."""
-    form = await request.form()
+    form = await read_form(request)
     sent = form.get(FIELD)
     binding = _binding(request)
     if (

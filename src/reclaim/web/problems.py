@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from reclaim.web.templating import render
 
@@ -53,8 +54,11 @@ def _error_page(request: Request, status: int, detail: str) -> Response:
     return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 
+TOO_LARGE = "That is more than Reclaim ever needs: only hashes and text."
+
 _FRIENDLY = {
     404: "We could not find that page.",
+    413: TOO_LARGE,
     405: "That page cannot be used that way.",
     500: "Something went wrong on our side. Please try again in a moment.",
 }
@@ -71,8 +75,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         headers = getattr(exc, "headers", None)
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        kind = None
+        if exc.status_code == 413:  # the framework's body limit says only "Content Too Large"
+            detail, kind = TOO_LARGE, "content-too-large"
         if _wants_problem(request):
-            response: Response = problem(exc.status_code, detail, instance=request.url.path)
+            response: Response = problem(
+                exc.status_code, detail, kind=kind, instance=request.url.path
+            )
         else:
             response = _error_page(request, exc.status_code, _FRIENDLY.get(exc.status_code, detail))
         if headers:
@@ -99,6 +108,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         return _error_page(
             request, 400, "Some of what was sent was not valid. Go back and check it."
         )
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The client went away (or was cut off by the read deadline) mid-body: no one is
+        # left to answer, and nothing went wrong on our side.
+        log.info("client disconnected before its request arrived whole")
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

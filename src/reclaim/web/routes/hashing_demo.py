@@ -9,13 +9,13 @@ at most :data:`MAX_BODY_BYTES` bytes, unknown fields refused. It stores nothing.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reclaim.web.body import json_body_doc, read_json
 from reclaim.web.problems import problem
 from reclaim.web.templating import render
 
@@ -51,36 +51,20 @@ def hash_check_page(request: Request) -> Response:
     return render(request, "hash_check.html")
 
 
-async def _read_small_body(request: Request) -> bytes | None:
-    """The body, or None as soon as it exceeds MAX_BODY_BYTES (the rest is not read)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return bytes(body)
-
-
 @router.post(
     "/api/v1/hash-check",
     response_model=HashCheckReply,
     tags=["hashing"],
     summary="Echo the hashes a browser made (never accepts files)",
     responses={413: {"description": "Body too large"}, 415: {"description": "Not JSON"}},
+    max_body_size=MAX_BODY_BYTES,
+    openapi_extra=json_body_doc(HashPayload),
 )
 async def hash_check(request: Request) -> Response:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        return problem(415, "Send the hashes as a JSON object. Files are never accepted.")
-    body = await _read_small_body(request)
-    if body is None:
-        return problem(413, f"At most {MAX_BODY_BYTES} bytes: only hashes are accepted.")
+    data = await read_json(request)
     try:
-        payload = HashPayload.model_validate(json.loads(body))
-    except (ValueError, ValidationError):
+        payload = HashPayload.model_validate(data)
+    except ValidationError:
         return problem(422, "Expected exactly {pdq, quality, sha256, md5} as lowercase hex.")
-    reply = HashCheckReply(received=payload, bytes=len(body))
+    reply = HashCheckReply(received=payload, bytes=len(await request.body()))
     return JSONResponse(reply.model_dump(mode="json"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -24,10 +25,23 @@ from reclaim.bank.signals import SignalRejected, SignalType, make_signal, parse_
 from reclaim.bank.transfer import active_items
 from reclaim.notify.outbox import queue_blocked_news
 from reclaim.storage.database import Database
+from reclaim.web.body import json_body, json_body_doc
+from reclaim.web.ids import DbId
 from reclaim.web.problems import ApiProblem
 from reclaim.web.ratelimit import RateLimiter
 
-router = APIRouter(prefix="/api/v1", tags=["platforms"])
+#: Declares the API key in the OpenAPI document; :func:`authorise` checks it.
+API_KEY = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="A platform API key: `Authorization: Bearer rk_...`.",
+)
+router = APIRouter(prefix="/api/v1", tags=["platforms"], dependencies=[Security(API_KEY)])
+
+#: 1,000 signals, videos' frame lists included.
+MATCH_MAX_BYTES: Final = 1024 * 1024
+#: 1,000 feedback entries with their tags.
+FEEDBACK_MAX_BYTES: Final = 512 * 1024
 
 #: Free tags per feedback entry (as StopNCII), each a short word or phrase.
 MAX_TAGS, MAX_TAG_LENGTH = 20, 64
@@ -145,12 +159,17 @@ def matcher_for(request: Request, session: Session) -> Matcher:
     response_model=MatchResponse,
     response_model_exclude_none=True,
     summary="Match up to 1,000 signals",
+    max_body_size=MATCH_MAX_BYTES,
+    openapi_extra=json_body_doc(MatchRequest),
 )
-def match(request: Request, body: MatchRequest) -> MatchResponse:
-    """Needs a key with the `match` scope (`Authorization: Bearer rk_...`)."""
-    # One session for the key and for catching up with the newest changes: this is the hot path.
+def match(
+    request: Request,
+    key: Annotated[ApiKey, Depends(platform_key(Scope.MATCH))],
+    body: Annotated[MatchRequest, Depends(json_body(MatchRequest))],
+) -> MatchResponse:
+    """Needs a key with the `match` scope (`Authorization: Bearer rk_...`). The key is
+    checked before a byte of the body is read."""
     with _db(request).read_session() as session:
-        authorise(request, session, Scope.MATCH)
         matcher = matcher_for(request, session)
     signals, variants, errors = [], [], []
     for index, item in enumerate(body.signals):
@@ -215,7 +234,7 @@ def hashes(
 
 
 class FeedbackIn(BaseModel):
-    item_id: int
+    item_id: DbId
     status: FeedbackStatus
     tags: list[Annotated[str, Field(min_length=1, max_length=MAX_TAG_LENGTH)]] = Field(
         default_factory=list, max_length=MAX_TAGS
@@ -232,12 +251,16 @@ class FeedbackResponse(BaseModel):
 
 
 @router.post(
-    "/feedback", response_model=FeedbackResponse, summary="Say what you did with matched items"
+    "/feedback",
+    response_model=FeedbackResponse,
+    summary="Say what you did with matched items",
+    max_body_size=FEEDBACK_MAX_BYTES,
+    openapi_extra=json_body_doc(FeedbackRequest),
 )
 def feedback(
     request: Request,
-    body: FeedbackRequest,
     key: Annotated[ApiKey, Depends(platform_key(Scope.FEEDBACK))],
+    body: Annotated[FeedbackRequest, Depends(json_body(FeedbackRequest))],
 ) -> FeedbackResponse:
     with _db(request).session() as session:
         ids = {entry.item_id for entry in body.feedback}

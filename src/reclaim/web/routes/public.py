@@ -37,6 +37,7 @@ from reclaim.reports.wording import (
     next_steps,
 )
 from reclaim.storage.database import Database
+from reclaim.web.body import read_form
 from reclaim.web.cookies import cookie_args
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.problems import ApiProblem
@@ -175,7 +176,7 @@ def _form_text(form: Any, name: str, limit: int = 2000) -> str:
 @router.post("/report", dependencies=[Depends(verify_csrf)])
 async def report_form(request: Request) -> Response:
     """The no-JavaScript way in: links and what was typed (hashes need the browser step)."""
-    form = await request.form()
+    form = await read_form(request)
     age = _form_text(form, "age_group", 40)
     if age not in AGES:
         age = "under18"
@@ -279,7 +280,7 @@ def status_form(request: Request) -> Response:
 
 @router.post("/status", dependencies=[Depends(verify_csrf)])
 async def status_page(request: Request) -> Response:
-    form = await request.form()
+    form = await read_form(request)
     reference, pin = _form_text(form, "reference", 40), _form_text(form, "pin", 40)
     try:
         with _db(request).session() as session:
@@ -328,7 +329,7 @@ def _expired(request: Request) -> Response:
 
 @router.post("/status/withdraw", dependencies=[Depends(verify_csrf)])
 async def status_withdraw(request: Request) -> Response:
-    form = await request.form()
+    form = await read_form(request)
     chosen = [int(v) for v in form.getlist("hash") if isinstance(v, str) and v.isdigit()]
     confirmed = _form_text(form, "confirm", 10) == "yes"
     with _db(request).session() as session:
@@ -355,7 +356,7 @@ async def status_withdraw(request: Request) -> Response:
 
 @router.post("/status/delete", dependencies=[Depends(verify_csrf)])
 async def status_delete(request: Request) -> Response:
-    form = await request.form()
+    form = await read_form(request)
     confirmed = _form_text(form, "confirm", 10) == "yes"
     with _db(request).session() as session:
         report = _report_from_token(request, session, form)

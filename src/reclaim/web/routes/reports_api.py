@@ -8,14 +8,14 @@ small proof-of-work keep scripts out without any third party.
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Final, Literal, NoReturn
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Security
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reclaim.accounts.lockout import LockoutPolicy
 from reclaim.accounts.passwords import PasswordHashing
@@ -59,6 +59,8 @@ from reclaim.reports.wording import (
 )
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
+from reclaim.web.body import json_body_doc, read_json, validated
+from reclaim.web.ids import DbId
 from reclaim.web.problems import ApiProblem
 from reclaim.web.ratelimit import RateLimiter, wait_words
 
@@ -66,10 +68,20 @@ __all__ = ["MAX_BODY_BYTES", "ReportIn", "router"]
 
 #: Ten files' hashes (a video's frame codes included) fit with room to spare; an image does not.
 MAX_BODY_BYTES: Final = 256 * 1024
+#: A withdrawal names at most MAX_FILES hash ids.
+WITHDRAW_MAX_BYTES: Final = 4 * 1024
 MAX_FILES: Final = 10
 MAX_URLS: Final = 30
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+#: Declares the PIN header in the OpenAPI document; :func:`_open` checks it.
+PIN = APIKeyHeader(
+    name="X-Reclaim-PIN",
+    auto_error=False,
+    scheme_name="ReclaimPIN",
+    description="The PIN given with the report's reference.",
+)
 
 Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Hex32 = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
@@ -138,27 +150,6 @@ class ReportIn(BaseModel):
     )
 
 
-def self_contained_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """``model``'s JSON schema with its ``$defs`` written in place, for a route that reads its
-    own body: pydantic's ``#/$defs/...`` references do not resolve inside an OpenAPI document."""
-    schema = model.model_json_schema()
-    definitions: dict[str, Any] = schema.pop("$defs", {})
-
-    def inline(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                extra = {k: inline(v) for k, v in node.items() if k != "$ref"}
-                return {**inline(definitions[ref.removeprefix("#/$defs/")]), **extra}
-            return {k: inline(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [inline(v) for v in node]
-        return node
-
-    result: dict[str, Any] = inline(schema)
-    return result
-
-
 class HelpOut(BaseModel):
     name: str
     phone: str
@@ -208,7 +199,7 @@ class StatusOut(BaseModel):
 
 class WithdrawIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    hash_ids: Annotated[list[int], Field(max_length=MAX_FILES)] | None = None
+    hash_ids: Annotated[list[DbId], Field(max_length=MAX_FILES)] | None = None
     all: bool = False
 
     @model_validator(mode="after")
@@ -454,39 +445,6 @@ def status_out(status: ReportStatus, default_country: str) -> StatusOut:
 # The API ------------------------------------------------------------------------------------
 
 
-async def _json_body(request: Request) -> Any:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        raise ApiProblem(
-            415, "Send the report as a JSON object. Files are never accepted.", kind="not-json"
-        )
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-        raise ApiProblem(413, f"At most {MAX_BODY_BYTES} bytes: only hashes and text.")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise ApiProblem(413, f"At most {MAX_BODY_BYTES} bytes: only hashes and text.")
-    try:
-        return json.loads(body)
-    except ValueError:
-        raise ApiProblem(400, "The body is not valid JSON.", kind="bad-json") from None
-
-
-def _validated(model: type[BaseModel], data: Any) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        errors = [
-            {"location": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-            for e in exc.errors()
-        ]
-        raise ApiProblem(
-            422, "Some fields are not valid: see `errors`.", kind="validation", errors=errors
-        ) from None
-
-
 @router.get(
     "/reports/challenge",
     response_model=ChallengeOut,
@@ -504,19 +462,15 @@ def challenge(request: Request) -> ChallengeOut:
     status_code=201,
     response_model=CreatedOut,
     summary="Make a report (hashes and typed text only)",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": self_contained_schema(ReportIn)}},
-        }
-    },
+    openapi_extra=json_body_doc(ReportIn),
     responses={413: {"description": "Body too large"}, 415: {"description": "Not JSON"}},
+    max_body_size=MAX_BODY_BYTES,
 )
 async def create(request: Request) -> Response:
     """Only hashes made on the device and what the person typed. The answer holds the
     reference and the PIN: the PIN is shown this once and stored only as a slow hash."""
     check_report_rate(request)
-    body: ReportIn = _validated(ReportIn, await _json_body(request))
+    body: ReportIn = validated(ReportIn, await read_json(request))
     proof: ProofOfWork = request.app.state.report_proof
     if proof.bits:
         if body.proof is None:
@@ -567,6 +521,7 @@ def _refuse(access: Access, settings: Settings) -> NoReturn:
     "/reports/{reference}",
     response_model=StatusOut,
     summary="A report's status (needs the PIN in `X-Reclaim-PIN`)",
+    dependencies=[Security(PIN)],
 )
 def report_status(request: Request, reference: str) -> StatusOut:
     settings = _settings(request)
@@ -581,11 +536,14 @@ def report_status(request: Request, reference: str) -> StatusOut:
     "/reports/{reference}/withdraw",
     response_model=StatusOut,
     summary="Withdraw some or all hashes (needs the PIN)",
+    dependencies=[Security(PIN)],
+    openapi_extra=json_body_doc(WithdrawIn),
+    max_body_size=WITHDRAW_MAX_BYTES,
 )
 async def report_withdraw(request: Request, reference: str) -> StatusOut:
     """Takes effect at once: the match API stops returning them and the delta feed carries
     a tombstone for each."""
-    body: WithdrawIn = _validated(WithdrawIn, await _json_body(request))
+    body: WithdrawIn = validated(WithdrawIn, await read_json(request))
     settings = _settings(request)
     with _db(request).session() as session:
         access = _open(request, session, reference)
@@ -602,6 +560,7 @@ async def report_withdraw(request: Request, reference: str) -> StatusOut:
     "/reports/{reference}",
     response_model=StatusOut,
     summary="Delete everything (needs the PIN)",
+    dependencies=[Security(PIN)],
 )
 def report_erase(request: Request, reference: str) -> StatusOut:
     """Personal details and links are deleted, every hash is withdrawn, and the audit trail

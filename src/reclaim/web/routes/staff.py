@@ -19,6 +19,7 @@ from reclaim.reports.references import show_reference
 from reclaim.reports.service import reports_for_staff
 from reclaim.storage.database import Database
 from reclaim.web.guards import require_staff
+from reclaim.web.ids import DbId
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -77,7 +78,7 @@ def audit_viewer(
     object_id: Annotated[str | None, Query(max_length=120)] = None,
     since: Annotated[str | None, Query(max_length=10)] = None,
     until: Annotated[str | None, Query(max_length=10)] = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[DbId | None, Query()] = None,
 ) -> Response:
     filters = {
         "action": action or "",

@@ -21,6 +21,7 @@ from reclaim.reports.service import staff_set_item_status
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import require_case_staff
+from reclaim.web.ids import DbId
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -84,7 +85,7 @@ def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = No
 
 
 @router.get("/items/{item_id}")
-def item_detail(request: Request, item_id: int) -> Response:
+def item_detail(request: Request, item_id: DbId) -> Response:
     with _db(request).session() as db:
         user = require_case_staff(request, db, Permission.MANAGE_HASHES)
         item = db.get(ContentItem, item_id)
@@ -130,7 +131,7 @@ def item_detail(request: Request, item_id: int) -> Response:
 @router.post("/items/{item_id}/status", dependencies=[Depends(verify_csrf)])
 def change_status(
     request: Request,
-    item_id: int,
+    item_id: DbId,
     status: Annotated[ItemStatus, Form()],
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:

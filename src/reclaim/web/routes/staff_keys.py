@@ -18,6 +18,7 @@ from reclaim.accounts.roles import OrganisationKind, Permission
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_staff
+from reclaim.web.ids import DbId
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/api-keys", include_in_schema=False)
@@ -87,7 +88,7 @@ def create_key(
 
 
 @router.post("/{key_id}/revoke", dependencies=[Depends(verify_csrf)])
-def revoke_key(request: Request, key_id: int) -> Response:
+def revoke_key(request: Request, key_id: DbId) -> Response:
     with _db(request).session() as db:
         user = require_platform_admin(request, db)
         key = db.get(ApiKey, key_id)

@@ -23,6 +23,7 @@ from reclaim.reports.wording import URL_STATUS
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
+from reclaim.web.ids import DbId
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
@@ -76,7 +77,7 @@ def report_detail(request: Request, public_id: str, changed: str = "") -> Respon
 def change_url_status(
     request: Request,
     public_id: str,
-    url_id: int,
+    url_id: DbId,
     status: Annotated[UrlStatus, Form()],
 ) -> Response:
     with _db(request).session() as db:
