@@ -11,8 +11,13 @@ from typing import Annotated, Final
 
 from pydantic import Field
 
-__all__ = ["MAX_DB_ID", "DbId"]
+__all__ = ["MAX_DB_ID", "DbId", "PublicId"]
 
 MAX_DB_ID: Final = 2**63 - 1
 
 DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+
+#: A report's unguessable id in staff URLs (``secrets.token_urlsafe(16)``: 22 characters).
+#: Bounded so a 16 KiB path never reaches a query or a log; a short or unknown one is a 404
+#: (after sign-in is checked), so nothing here tells a guesser what a real id looks like.
+PublicId = Annotated[str, Field(max_length=64)]

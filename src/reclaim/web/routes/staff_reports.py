@@ -23,7 +23,7 @@ from reclaim.reports.wording import URL_STATUS
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
-from reclaim.web.ids import DbId
+from reclaim.web.ids import DbId, PublicId
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
@@ -43,7 +43,7 @@ def _intake(request: Request) -> str:
 
 
 @router.get("/{public_id}")
-def report_detail(request: Request, public_id: str, changed: str = "") -> Response:
+def report_detail(request: Request, public_id: PublicId, changed: str = "") -> Response:
     with _db(request).session() as db:
         user = require_case_staff(request, db, Permission.VIEW_CASES)
         case = case_for_staff(db, user.organisation_id, public_id, _intake(request))
@@ -76,7 +76,7 @@ def report_detail(request: Request, public_id: str, changed: str = "") -> Respon
 @router.post("/{public_id}/urls/{url_id}", dependencies=[Depends(verify_csrf)])
 def change_url_status(
     request: Request,
-    public_id: str,
+    public_id: PublicId,
     url_id: DbId,
     status: Annotated[UrlStatus, Form()],
 ) -> Response:
