@@ -57,6 +57,7 @@ def report_detail(request: Request, report_id: int, changed: str = "") -> Respon
             "reference": show_reference(case.reference),
             "age_group": AGE_GROUPS.get(case.age_group, case.age_group),
             "feels_safe": FEELS_SAFE.get(case.feels_safe or "", "not asked"),
+            "organisation_kind": user.organisation.kind,
             "can_edit": can(user.role, Permission.EDIT_CASES),
             "can_see_items": can(user.role, Permission.MANAGE_HASHES),
             "url_choices": URL_CHOICES,
