@@ -147,6 +147,8 @@ PAGES = [
     "/start?age=adult_taken_under18&country=US",
     "/start?country=GB",  # the error state
     "/threatened",
+    "/threatened?country=XX",
+    "/sent-to-me",
     "/get-help?country=AU",
     "/report",
     "/report?age=adult",
