@@ -7,6 +7,7 @@ or the logs (canary scan)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -146,6 +147,8 @@ PAGES = [
     "/start?age=adult_taken_under18&country=US",
     "/start?country=GB",  # the error state
     "/threatened",
+    "/threatened?country=XX",
+    "/sent-to-me",
     "/get-help?country=AU",
     "/report",
     "/report?age=adult",
@@ -174,7 +177,7 @@ def test_every_public_page_passes_axe_at_320px(phone: tuple[Any, list[str]]) -> 
     page.fill("#reference", "ABC-DEF-GHJ")
     page.fill("#pin", "123456")
     page.click("form[data-testid=status-form] button")
-    assert page.is_visible("[data-testid=status-error]")
+    page.wait_for_selector("[data-testid=status-error]")
     check_page(page, "status, wrong PIN")
     assert outside == []
 
@@ -357,3 +360,88 @@ def test_end_to_end_keyboard_only_with_no_image_bytes_on_the_server(
         assert canary.encode() not in blob and canary.encode().hex().encode() not in blob, name
         assert not any(s in blob for s in slices), f"a slice of the image is in {name}"
     assert any(b'"sha256"' in r.body for r in site.app.requests)  # only hashes were sent
+
+
+# Issue 9, item 15: the reference + PIN survive, and Quick exit leaves no way back -----------
+
+
+def _report_links_only(page: Any) -> tuple[str, str]:
+    page.goto("/report?age=under18")
+    page.wait_for_selector("#hash-step:not([hidden])")  # report.js has run
+    page.fill("#urls", f"https://example.com/{secrets.token_hex(4)}")
+    page.click("[data-testid=send-report]")
+    page.wait_for_selector("[data-testid=made]:not([hidden])")
+    reference = (page.text_content("[data-slot=reference]") or "").strip()
+    pin = (page.text_content("[data-slot=pin]") or "").strip()
+    assert re.fullmatch(r"\d{6}", pin), pin
+    return reference, pin
+
+
+def test_the_pin_page_keeps_the_pin_until_it_is_saved(
+    phone: tuple[Any, list[str]], site: Site
+) -> None:
+    page, outside = phone
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # "Stay on this page"
+
+    page.on("dialog", on_dialog)
+    reference, pin = _report_links_only(page)
+    check_page(page, "reference and PIN, with print and copy")
+
+    page.click("[data-testid=copy-codes]")
+    page.wait_for_selector("[data-testid=copy-status]:has-text('Copied')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert reference in copied and pin in copied
+
+    # Leaving by another link asks first; staying keeps the PIN on screen.
+    page.click("footer a[href='/privacy']")
+    page.wait_for_timeout(300)  # give the browser time to (not) leave; no timing assert
+    assert dialogs == ["beforeunload"] and page.is_visible("[data-testid=pin]")
+
+    # "Check my report" says why first; after "I have saved it", it carries the reference.
+    page.click("[data-testid=check-report]")
+    assert page.is_visible("[data-testid=save-first]") and page.is_visible("[data-testid=pin]")
+    check_page(page, "reference and PIN, save first")
+    page.check("[data-testid=saved-codes]")
+    page.click("[data-testid=check-report]")
+    page.wait_for_url("**/status?reference=*")
+    assert pin not in page.url
+    assert page.input_value("#reference") == reference
+    assert dialogs == ["beforeunload"]  # saved: nothing asked again
+    assert outside == []
+
+
+def test_quick_exit_never_asks_to_stay(phone: tuple[Any, list[str]]) -> None:
+    page, _ = phone
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    _report_links_only(page)
+    page.click("[data-testid=quick-exit]")
+    page.wait_for_url(EXIT_URL)
+    assert dialogs == []
+
+
+def test_quick_exit_after_a_pin_check_leaves_no_way_back(
+    phone: tuple[Any, list[str]], site: Site
+) -> None:
+    page, _ = phone
+    maker = page.context.new_page()  # the report is made in another tab, closed after
+    reference, pin = _report_links_only(maker)
+    maker.close()
+    page.goto("/status")
+    page.fill("#reference", reference)
+    page.fill("#pin", pin)
+    page.click("form[data-testid=status-form] button")
+    page.wait_for_selector("[data-testid=blocked-text]")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.wait_for_url(EXIT_URL)
+    for _ in range(2):  # every step Back lands outside Reclaim (the exit site, or blank)
+        with contextlib.suppress(Exception):  # the guard's navigation can cut Back short
+            page.go_back()
+        page.wait_for_url(lambda url: not url.startswith(site.url), timeout=15_000)
+        assert "Your report" not in page.content() and "Check my report" not in page.content()

@@ -21,6 +21,7 @@ PUBLIC = [
     "/start?age=adult_taken_under18&country=US",
     "/start?age=adult&country=GB",
     "/threatened",
+    "/sent-to-me",
     "/get-help",
     "/report",
     "/report?age=adult",
@@ -149,12 +150,12 @@ def test_nothing_personal_without_reference_and_pin(client: TestClient) -> None:
 
 def test_directory_shows_source_and_last_checked(client: TestClient) -> None:
     page = client.get("/help/directory?country=GB").text
-    assert "Childline" in page and "0800 1111" in page and "Checked 21 November 2026" in page
+    assert "Childline" in page and "0800 1111" in page and "Not yet checked by a person" in page
     assert "Source: " in page and "StopNCII" in page
     for code in ("GB", "US", "CA", "AU", "XX", "ANY"):
         assert code in countries()
         for entry in countries()[code].entries:
-            assert entry.source.startswith("https://") and entry.verified
+            assert entry.source.startswith("https://") and entry.checked_text
 
 
 def test_staff_dashboard_lists_urgent_reports_first(client: TestClient, staff: Staff) -> None:
@@ -173,6 +174,7 @@ YOUNG_PAGES = [
     "/",
     "/start?age=under18",
     "/threatened",
+    "/sent-to-me",
     "/report",
     "/status",
     "/get-help",

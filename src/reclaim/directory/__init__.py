@@ -1,6 +1,10 @@
-"""The directory of help: per-country services, each with who it is for, its source and the
-date it was last checked. The data are TOML files in ``data/`` (one per country, ``XX`` for
-"somewhere else", ``ANY`` for services that work everywhere); change them there, not in code.
+"""The directory of help: per-country services, each with who it is for, its source and
+whether a person has checked it. The data are TOML files in ``data/`` (one per country, ``XX``
+for "somewhere else", ``ANY`` for services that work everywhere); change them there, not in code.
+
+Every country names a support line for young people (``talk_to``) and a crisis line
+(``crisis``). ``checked`` is either the date a person compared the entry with the service's own
+page, or ``"not yet checked"``: a file never claims a check that nobody made.
 """
 
 from __future__ import annotations
@@ -11,11 +15,31 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["COUNTRY_ORDER", "Country", "Entry", "countries", "country", "load"]
+__all__ = [
+    "COUNTRY_ORDER",
+    "GROUPS",
+    "NOT_CHECKED",
+    "Country",
+    "DirectoryError",
+    "Entry",
+    "countries",
+    "country",
+    "load",
+]
 
 #: The order countries are offered in on the start page.
 COUNTRY_ORDER = ("GB", "US", "CA", "AU", "XX")
-AUDIENCES = frozenset({"everyone", "under18", "adults"})
+NOT_CHECKED = "not yet checked"
+#: Who an entry is for (``for`` in the files) and which groups of people that takes in. The
+#: groups are the start page's answers: under 18 now; 18 or over, the image taken under 18;
+#: 18 or over, the image taken at 18 or over.
+GROUPS = ("under18", "adult_taken_under18", "adult")
+AUDIENCES: dict[str, frozenset[str]] = {
+    "everyone": frozenset(GROUPS),
+    "under18": frozenset({"under18"}),
+    "taken-under18": frozenset({"under18", "adult_taken_under18"}),
+    "adults": frozenset({"adult_taken_under18", "adult"}),
+}
 
 
 class DirectoryError(ValueError):
@@ -26,11 +50,11 @@ class DirectoryError(ValueError):
 class Entry:
     id: str
     name: str
-    for_whom: str  # everyone, under18 or adults
+    for_whom: str  # everyone, under18, taken-under18 or adults (see AUDIENCES)
     uses: tuple[str, ...]  # danger, talk, crisis, remove-image, report-url, report-crime
     what: str
     source: str
-    verified: date
+    checked: date | None  # the day a person checked it against the service; None: not yet
     phone: str = ""
     url: str = ""
     text_only: bool = False
@@ -40,8 +64,17 @@ class Entry:
         """The number as a ``tel:`` target (digits only)."""
         return "".join(ch for ch in self.phone if ch.isdigit())
 
+    @property
+    def checked_text(self) -> str:
+        if self.checked is None:
+            return "Not yet checked by a person"
+        return f"Checked {self.checked.day} {self.checked.strftime('%B %Y')}"
+
+    def suits_group(self, group: str) -> bool:
+        return group in AUDIENCES[self.for_whom]
+
     def suits(self, adult: bool) -> bool:
-        return self.for_whom == "everyone" or self.for_whom == ("adults" if adult else "under18")
+        return self.suits_group("adult" if adult else "under18")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +85,7 @@ class Country:
     non_emergency_police: str
     talk_to: str
     talk_to_adult: str
+    crisis: str
     entries: tuple[Entry, ...]
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -61,8 +95,18 @@ class Country:
         """The service shown under "Get help now"."""
         return self.entry(self.talk_to_adult if adult else self.talk_to)
 
-    def for_use(self, use: str, adult: bool = False) -> list[Entry]:
-        return [e for e in self.entries if use in e.uses and e.suits(adult)]
+    def young_line(self) -> Entry | None:
+        """The support line for young people (someone to talk to, not a tipline)."""
+        return self.entry(self.talk_to)
+
+    def crisis_line(self) -> Entry | None:
+        """The line for when things feel too much."""
+        return self.entry(self.crisis)
+
+    def for_use(self, use: str, adult: bool = False, group: str | None = None) -> list[Entry]:
+        """Entries for ``use`` that suit ``group`` (or, without it, under-18s or adults)."""
+        who = group or ("adult" if adult else "under18")
+        return [e for e in self.entries if use in e.uses and e.suits_group(who)]
 
     def for_audience(self, adult: bool) -> list[Entry]:
         return [e for e in self.entries if e.suits(adult) and "danger" not in e.uses]
@@ -73,11 +117,7 @@ def _entry(raw: dict[str, object], where: str) -> Entry:
         for_whom = str(raw["for"])
         if for_whom not in AUDIENCES:
             raise DirectoryError(f"{where}: `for` must be one of {sorted(AUDIENCES)}")
-        verified = raw["verified"]
-        if isinstance(verified, str):
-            verified = date.fromisoformat(verified)
-        if not isinstance(verified, date):
-            raise DirectoryError(f"{where}: `verified` must be a date (YYYY-MM-DD)")
+        checked = _checked(raw["checked"], where)
         uses = raw.get("use", [])
         if not isinstance(uses, list):
             raise DirectoryError(f"{where}: `use` must be a list")
@@ -88,7 +128,7 @@ def _entry(raw: dict[str, object], where: str) -> Entry:
             uses=tuple(str(u) for u in uses),
             what=str(raw["what"]),
             source=str(raw["source"]),
-            verified=verified,
+            checked=checked,
             phone=str(raw.get("phone", "")),
             url=str(raw.get("url", "")),
             text_only=bool(raw.get("text_only", False)),
@@ -100,6 +140,21 @@ def _entry(raw: dict[str, object], where: str) -> Entry:
     if not entry.source.startswith("https://"):
         raise DirectoryError(f"{where}: `source` must be an https:// address")
     return entry
+
+
+def _checked(value: object, where: str) -> date | None:
+    if value == NOT_CHECKED:
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            value = None
+    if isinstance(value, date):
+        return value
+    raise DirectoryError(
+        f'{where}: `checked` must be the date a person checked it (YYYY-MM-DD) or "{NOT_CHECKED}"'
+    )
 
 
 def load(text: str, name: str) -> Country:
@@ -115,11 +170,21 @@ def load(text: str, name: str) -> Country:
         non_emergency_police=str(data.get("non_emergency_police", "")),
         talk_to=str(data["talk_to"]),
         talk_to_adult=str(data["talk_to_adult"]),
+        crisis=str(data.get("crisis", "")),
         entries=entries,
     )
     for key in (found.talk_to, found.talk_to_adult):
         if found.entry(key) is None:
             raise DirectoryError(f"{name}: talk_to names `{key}`, which has no entry")
+    if found.code == "ANY":  # services for adults anywhere, shown alongside a country
+        return found
+    young, crisis = found.young_line(), found.crisis_line()
+    if young is None or "talk" not in young.uses or not young.suits_group("under18"):
+        raise DirectoryError(
+            f'{name}: `talk_to` must name a support line for young people (use = ["talk"])'
+        )
+    if crisis is None or "crisis" not in crisis.uses:
+        raise DirectoryError(f'{name}: `crisis` must name a crisis line (use = ["crisis"])')
     return found
 
 

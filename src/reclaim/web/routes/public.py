@@ -95,15 +95,21 @@ def page(
     *,
     status_code: int = 200,
     adult: bool = False,
+    group: str = "",
 ) -> Response:
-    """Render a public page with the chosen country's help numbers and the quick exit."""
+    """Render a public page with the chosen country's help numbers and the quick exit.
+
+    ``group`` is the start page's answer when known: a grown-up whose image was taken under
+    18 is offered neither the young people's line (Childline is for under-19s) nor the line
+    for adults worried about a child, but the crisis line, which is for anyone."""
     code = chosen_country(request)
     if request.query_params.get("country"):
         remember_country(request, code)
     place = find_country(code)
+    taken_under18 = group == "adult_taken_under18"
     values: dict[str, Any] = {
         "place": place,
-        "helpline": place.helpline(adult),
+        "helpline": place.crisis_line() if taken_under18 else place.helpline(adult),
         "country_code": code,
         "country_choices": [countries()[c] for c in COUNTRY_ORDER if c in countries()],
         "quick_exit_url": _settings(request).quick_exit_url,
@@ -133,12 +139,12 @@ def route_by_age(request: Request, age: str = "", country: str = "") -> Response
     place = find_country(code)
     context = {
         "age": age,
-        "remove": place.for_use("remove-image", adult),
-        "report_crime": place.for_use("report-crime", adult),
-        "talk": place.for_use("talk", adult),
+        "remove": place.for_use("remove-image", group=age),
+        "report_crime": place.for_use("report-crime", group=age),
+        "talk": place.for_use("talk", group=age),
         "anywhere": list(countries()["ANY"].entries) if adult else [],
     }
-    return page(request, "young/options.html", context, adult=adult)
+    return page(request, "young/options.html", context, adult=age != "under18", group=age)
 
 
 @router.get("/threatened")
@@ -147,7 +153,23 @@ def threatened(request: Request) -> Response:
     return page(
         request,
         "young/threatened.html",
-        {"report_crime": place.for_use("report-crime"), "talk": place.for_use("talk")},
+        {
+            "report_crime": place.for_use("report-crime"),
+            "talk": place.for_use("talk"),
+            "remove": place.for_use("remove-image"),
+        },
+    )
+
+
+@router.get("/sent-to-me")
+def sent_to_me(request: Request) -> Response:
+    """Someone sent me a nude photo of someone else: do not forward, do not screenshot, tell an
+    adult, report the link (the seed: "report the URL to the IWF")."""
+    place = find_country(chosen_country(request))
+    return page(
+        request,
+        "young/sent_to_me.html",
+        {"report_url": place.for_use("report-url"), "talk": place.for_use("talk")},
     )
 
 
@@ -165,7 +187,7 @@ def get_help(request: Request) -> Response:
 def report_page(request: Request, age: str = "under18") -> Response:
     if age not in AGES:
         age = "under18"
-    return page(request, "young/report.html", {"age": age}, adult=age == "adult")
+    return page(request, "young/report.html", {"age": age}, adult=age != "under18", group=age)
 
 
 def _form_text(form: Any, name: str, limit: int = 2000) -> str:
@@ -224,6 +246,7 @@ async def report_form(request: Request) -> Response:
             "exact_only": created.exact_only,
         },
         adult=adult,
+        group=age,
     )
 
 
@@ -274,8 +297,10 @@ def _status_context(report: Report, session: Any, request: Request) -> dict[str,
 
 
 @router.get("/status")
-def status_form(request: Request) -> Response:
-    return page(request, "young/status_form.html")
+def status_form(request: Request, reference: str = "") -> Response:
+    """The form; ``?reference=`` fills in the reference (from "Check my report"). The PIN is
+    never in a URL: the person types it."""
+    return page(request, "young/status_form.html", {"reference": reference[:40]})
 
 
 @router.post("/status", dependencies=[Depends(verify_csrf)])
@@ -288,7 +313,13 @@ async def status_page(request: Request) -> Response:
             if access.report is not None:
                 context = _status_context(access.report, session, request)
                 adult = access.report.age_group == AgeGroup.ADULT.value
-                return page(request, "young/status.html", context, adult=adult)
+                return page(
+                    request,
+                    "young/status.html",
+                    context,
+                    adult=adult,
+                    group=access.report.age_group,
+                )
     except ApiProblem as problem:
         return page(
             request,
@@ -384,14 +415,23 @@ def help_young(request: Request) -> Response:
     return page(request, "young/help_young.html")
 
 
+def _for_adults_helping(request: Request) -> dict[str, Any]:
+    place = find_country(chosen_country(request))
+    return {
+        "young_line": place.young_line(),
+        "report_url": place.for_use("report-url"),
+        "report_crime": place.for_use("report-crime"),
+    }
+
+
 @router.get("/help/parents")
 def help_parents(request: Request) -> Response:
-    return page(request, "young/help_parents.html", adult=True)
+    return page(request, "young/help_parents.html", _for_adults_helping(request), adult=True)
 
 
 @router.get("/help/professionals")
 def help_professionals(request: Request) -> Response:
-    return page(request, "young/help_professionals.html", adult=True)
+    return page(request, "young/help_professionals.html", _for_adults_helping(request), adult=True)
 
 
 @router.get("/help/directory")

@@ -64,6 +64,7 @@ def report_detail(request: Request, public_id: PublicId, changed: str = "") -> R
             "reference": show_reference(case.reference),
             "age_group": AGE_GROUPS.get(case.age_group, case.age_group),
             "feels_safe": FEELS_SAFE.get(case.feels_safe or "", "not asked"),
+            "organisation_kind": user.organisation.kind,
             "can_edit": can(user.role, Permission.MOVE_LINKS),
             "can_see_items": can(user.role, Permission.MANAGE_HASHES),
             "url_choices": URL_CHOICES,

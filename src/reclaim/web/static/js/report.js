@@ -169,6 +169,7 @@ form.addEventListener("submit", async (event) => {
     made.hidden = false;
     document.title = "Your reference and PIN · Reclaim";
     document.getElementById("made-title").focus();
+    document.dispatchEvent(new Event("reclaim:made")); // keep-pin.js: print, copy, "saved"
   } catch (error) {
     showError("We could not send your report. Check your connection and try again.");
     button.disabled = false;

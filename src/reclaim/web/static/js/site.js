@@ -8,6 +8,8 @@
 
   function exit() {
     try {
+      document.dispatchEvent(new Event("reclaim:exit")); // nothing may ask "Leave site?"
+      sessionStorage.setItem("reclaim-exited", "1"); // exit-guard.js: Back leaves again
       document.body.hidden = true; // nothing stays on screen while the next site loads
       history.replaceState(null, "", "/");
     } catch (e) {
