@@ -78,8 +78,15 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr = Field(
         SecretStr(""),
-        description="Signs CSRF tokens and keys recovery-code digests. At least 32 random "
-        "characters. Required in production; generated under `data_dir` in development.",
+        description="Signs CSRF tokens, keys recovery-code digests and the audit chain. At least "
+        "32 random characters. Required in production; generated under `data_dir` in "
+        "development.",
+    )
+    previous_secret_keys: SecretStr = Field(
+        SecretStr(""),
+        description="Earlier values of `RECLAIM_SECRET_KEY`, comma-separated, oldest first: "
+        "the audit trail and checkpoints written under them still verify after a rotation "
+        "(then run `reclaim audit anchor` once).",
     )
     field_encryption_key: SecretStr = Field(
         SecretStr(""),
@@ -295,6 +302,10 @@ class Settings(BaseSettings):
 
     def secret_key_bytes(self) -> bytes:
         return self.secret_key.get_secret_value().encode()
+
+    def previous_secret_key_bytes(self) -> list[bytes]:
+        text = self.previous_secret_keys.get_secret_value()
+        return [part.strip().encode() for part in text.split(",") if part.strip()]
 
     def field_key_bytes(self) -> bytes:
         return decode_field_key(self.field_encryption_key.get_secret_value())

@@ -155,3 +155,59 @@ def test_bad_database_url_is_explained(run, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("RECLAIM_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     result = run("db", "upgrade")
     assert result.exit_code == 2 and "Cannot reach the database" in result.output
+
+
+def test_audit_checkpoint_then_verify_detects_a_cut_tail(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("db", "upgrade")
+    run("admin", "create-org", "--name", "School", "--kind", "school")
+    run("admin", "create-org", "--name", "Hotline", "--kind", "hotline")
+    kept = tmp_path / "offsite" / "checkpoints.txt"
+    kept.parent.mkdir()
+    taken = run("audit", "checkpoint", "--output", str(kept))
+    assert taken.exit_code == 0 and "Checkpoint at event 2" in taken.output, taken.output
+    printed = run("audit", "checkpoint")  # to standard output: one JSON line
+    assert printed.exit_code == 0 and printed.output.startswith('{"format":')
+    ok = run("audit", "verify", "--checkpoint", str(kept))
+    assert ok.exit_code == 0 and "Agrees with 1 checkpoint" in ok.output, ok.output
+    with sqlite3.connect(tmp_path / "var" / "reclaim.db") as conn:
+        conn.execute("DROP TRIGGER audit_event_no_delete")
+        conn.execute("DELETE FROM audit_event WHERE seq > 1")
+    cut = run("audit", "verify", "--checkpoint", str(kept))
+    assert (
+        cut.exit_code == 1 and "BROKEN at event 2" in cut.output and "shows event 2" in cut.output
+    )
+    # Without the checkpoint the shorter chain is consistent (and verifying appends event 2).
+    assert run("audit", "verify").exit_code == 0
+    regrown = run("audit", "verify", "--checkpoint", str(kept))
+    assert regrown.exit_code == 1 and "differs from the checkpoint" in regrown.output
+    kept.write_text(kept.read_text().replace('"seq":2', '"seq":1'))
+    forged = run("audit", "verify", "--checkpoint", str(kept))
+    assert forged.exit_code == 2 and "line 1" in forged.output and "altered" in forged.output
+    missing = run("audit", "verify", "--checkpoint", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 2 and "Cannot read" in missing.output
+
+
+def test_audit_anchor_after_rotating_the_secret_key(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    old, new = (
+        "o" * 8 + "-old-secret-key-for-tests-0123456789",
+        "n" * 8 + "-new-secret-key-0123456789",
+    )
+    monkeypatch.setenv("RECLAIM_SECRET_KEY", old)
+    run("db", "upgrade")
+    run("admin", "create-org", "--name", "School", "--kind", "school")
+    monkeypatch.setenv("RECLAIM_SECRET_KEY", new)
+    unknown = run("audit", "verify")
+    assert unknown.exit_code == 1 and "BROKEN at event 1" in unknown.output
+    refused = run("admin", "create-org", "--name", "Hotline", "--kind", "hotline")
+    assert refused.exit_code == 1 and "reclaim audit anchor" in refused.output
+    not_serving = run("serve")
+    assert not_serving.exit_code == 2 and "reclaim audit anchor" in not_serving.output
+    monkeypatch.setenv("RECLAIM_PREVIOUS_SECRET_KEYS", old)
+    stale = run("audit", "verify")
+    assert stale.exit_code == 1 and "not hashed with the current key" in stale.output
+    anchored = run("audit", "anchor")
+    assert anchored.exit_code == 0 and "Anchor event 2" in anchored.output, anchored.output
+    assert "nothing to do" in run("audit", "anchor").output
+    assert run("admin", "create-org", "--name", "Hotline", "--kind", "hotline").exit_code == 0
+    ok = run("audit", "verify")
+    assert ok.exit_code == 0 and ok.output.startswith("OK: 3 events"), ok.output

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from reclaim.accounts.models import Organisation
+from reclaim.audit.chain import GENESIS, ChainLink, canonical_json, canonical_time
 from reclaim.audit.models import AuditEvent
-from reclaim.audit.recorder import acting_as, record, redact, verify_chain
+from reclaim.audit.recorder import (
+    AuditChainError,
+    _stored,
+    acting_as,
+    anchor,
+    head_problem,
+    record,
+    redact,
+    take_checkpoint,
+    verify_chain,
+)
 from reclaim.storage.database import Database
 
 
@@ -137,3 +150,127 @@ def test_redaction_blanks_personal_fields_and_the_chain_still_verifies(any_db: D
     assert events[0].client_address == "127.0.0.9"
     with any_db.read_session() as session:
         assert verify_chain(session).ok
+
+
+def _rewrite(db: Database, statements: list[str]) -> None:
+    """The attack of issue 9, item 7, by someone with write access to the database only.
+
+    They know the algorithm (it is open source) but not the secret key: run the statements with
+    the guard bypassed, then re-hash every event from the first altered one with SHA-256 over
+    the canonical fields, so every link and every previous-hash agrees again.
+    """
+    with db.engine.begin() as connection:
+        if db.dialect == "postgresql":
+            connection.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+        else:
+            connection.execute(text("DROP TRIGGER audit_event_no_update"))
+            connection.execute(text("DROP TRIGGER audit_event_no_delete"))
+        for statement in statements:
+            connection.execute(text(statement))
+        rows = connection.execute(select(AuditEvent).order_by(AuditEvent.seq)).all()
+        prev = GENESIS
+        for row in rows:
+            body = {
+                "seq": row.seq,
+                "occurred_at": canonical_time(row.occurred_at),
+                "actor": row.actor,
+                "organisation_id": row.organisation_id,
+                "action": row.action,
+                "object_type": row.object_type,
+                "object_id": row.object_id,
+                "request_id": row.request_id,
+                "personal_digest": row.personal_digest,
+                "prev_hash": prev,
+            }
+            new_hash = hashlib.sha256(canonical_json(body)).hexdigest()
+            connection.execute(
+                update(AuditEvent)
+                .where(AuditEvent.seq == row.seq)
+                .values(prev_hash=prev, hash=new_hash)
+            )
+            prev = new_hash
+        if db.dialect == "postgresql":
+            connection.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+
+
+def test_altering_deleting_the_tail_and_rehashing_without_the_key_is_detected(
+    any_db: Database,
+) -> None:
+    _fill(any_db, 10)
+    _rewrite(
+        any_db,
+        [
+            "UPDATE audit_event SET action = 'case:url:viewed' WHERE seq = 3",
+            "DELETE FROM audit_event WHERE seq > 5",
+        ],
+    )
+    with any_db.read_session() as session:
+        verdict = verify_chain(session)
+    assert not verdict.ok, str(verdict)
+    assert verdict.broken_seq == 1  # the very first event is no longer keyed
+
+
+def test_a_checkpoint_detects_a_cut_tail(any_db: Database) -> None:
+    _fill(any_db, 10)
+    with any_db.read_session() as session:
+        checkpoint = take_checkpoint(session)
+    assert checkpoint.seq == 10
+    _tamper(any_db, "DELETE FROM audit_event WHERE seq > 5")
+    with any_db.read_session() as session:
+        assert verify_chain(session).ok  # without the checkpoint, nothing shows
+        verdict = verify_chain(session, [checkpoint])
+    assert not verdict.ok and verdict.broken_seq == 6
+    assert "checkpoint" in verdict.reason
+
+
+def test_a_checkpoint_detects_a_rewrite_before_it_even_with_the_key(any_db: Database) -> None:
+    """With the key an attacker can re-hash, but not change the head the checkpoint holds."""
+    _fill(any_db, 6)
+    with any_db.read_session() as session:
+        checkpoint = take_checkpoint(session)
+    keys = any_db.audit_keys
+    with any_db.engine.begin() as connection:
+        if any_db.dialect == "postgresql":
+            connection.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+        else:
+            connection.execute(text("DROP TRIGGER audit_event_no_update"))
+        connection.execute(text("UPDATE audit_event SET actor = 'user:99' WHERE seq = 2"))
+        prev = GENESIS
+        rows = connection.execute(select(AuditEvent).order_by(AuditEvent.seq)).all()
+        for row in rows:
+            link = _stored(row).link
+            link = ChainLink(**{**{f: getattr(link, f) for f in link.__slots__}, "prev_hash": prev})
+            new_hash = link.digest(keys.current)
+            connection.execute(
+                update(AuditEvent)
+                .where(AuditEvent.seq == row.seq)
+                .values(prev_hash=prev, hash=new_hash)
+            )
+            prev = new_hash
+        if any_db.dialect == "postgresql":
+            connection.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+    with any_db.read_session() as session:
+        assert verify_chain(session).ok  # the key holder re-hashed consistently
+        verdict = verify_chain(session, [checkpoint])
+    assert not verdict.ok and verdict.broken_seq == 6 and "checkpoint" in verdict.reason
+
+
+def test_a_chain_from_before_keyed_hashing_is_anchored_once(any_db: Database) -> None:
+    _fill(any_db, 3)
+    _rewrite(any_db, [])  # what an installation upgraded from unkeyed hashing holds
+    with pytest.raises(AuditChainError, match="reclaim audit anchor"), any_db.session() as s:
+        record(s, "case:url:added")
+    with any_db.read_session() as session:
+        assert head_problem(session)
+        assert not verify_chain(session).ok
+        assert verify_chain(session, require_current_head=False).ok
+    with any_db.session() as session:
+        assert anchor(session) == 4
+    with any_db.session() as session:
+        assert anchor(session) is None
+    _fill(any_db, 1)
+    with any_db.read_session() as session:
+        verdict = verify_chain(session)
+        assert head_problem(session) is None
+    assert verdict.ok and verdict.checked == 5 and verdict.unkeyed == 3
+    assert _events(any_db)[3].action == "staff:audit:chain-anchored"

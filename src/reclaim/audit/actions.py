@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from reclaim.audit.chain import ANCHOR_ACTION
+
 
 class AuditAction(StrEnum):
     STAFF_LOGIN_SUCCEEDED = "staff:session:login"
@@ -17,6 +19,8 @@ class AuditAction(StrEnum):
     STAFF_TOTP_ENROLLED = "staff:user:totp-enrolled"
     AUDIT_VIEWED = "staff:audit:viewed"
     AUDIT_VERIFIED = "staff:audit:verified"
+    AUDIT_CHECKPOINTED = "staff:audit:checkpointed"
+    AUDIT_CHAIN_ANCHORED = ANCHOR_ACTION
 
 
 def row_action(subject: str, change: str) -> str:

@@ -8,22 +8,46 @@ case data) are recorded with :func:`record`.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, text, update
+from sqlalchemy import Connection, event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from reclaim.audit.actions import row_action
-from reclaim.audit.chain import GENESIS, ChainLink, StoredEvent, Verdict, personal_digest, verify
+from reclaim.audit.actions import AuditAction, row_action
+from reclaim.audit.chain import (
+    GENESIS,
+    ChainKeys,
+    ChainLink,
+    Checkpoint,
+    StoredEvent,
+    Verdict,
+    key_epoch,
+    personal_digest,
+    verify,
+)
 from reclaim.audit.models import AuditEvent
 from reclaim.storage.base import utcnow
 
 # Any constant works; it names the lock that serialises appends to the chain on PostgreSQL.
 _PG_CHAIN_LOCK = 0x52454341
+
+# Where a session carries the chain keys (the Database puts them in every session it makes).
+SESSION_KEYS = "reclaim_audit_keys"
+
+
+class AuditChainError(RuntimeError):
+    """The chain cannot be extended or checkpointed as it stands; the message says why."""
+
+
+def keys_of(session: Session) -> ChainKeys:
+    keys = session.info.get(SESSION_KEYS)
+    if not isinstance(keys, ChainKeys):
+        raise RuntimeError("this session carries no audit keys: make sessions with Database")
+    return keys
 
 
 @dataclass(slots=True)
@@ -84,15 +108,92 @@ def record(
     actor: str | None = None,
     organisation_id: int | None = None,
 ) -> str:
-    """Append one event to the chain in the session's transaction; returns its hash."""
-    ctx = current_context()
+    """Append one event to the chain in the session's transaction; returns its hash.
+
+    Refuses (:class:`AuditChainError`) to extend a chain whose newest event is not hashed with
+    the current key: that is a chain from before keyed hashing or a key rotation (an operator
+    runs `reclaim audit anchor` once), or one re-hashed by someone without the key.
+    """
+    keys = keys_of(session)
+    connection = _locked(session)
+    head = _head(connection)
+    problem = _problem(head, keys)
+    if problem:
+        raise AuditChainError(problem)
+    return _append(
+        connection, keys, head, action, object_type, object_id, detail, actor, organisation_id
+    )
+
+
+def head_problem(session: Session) -> str | None:
+    """Why :func:`record` would refuse to extend the chain now, or None (for start-up checks)."""
+    return _problem(_head(session.connection()), keys_of(session))
+
+
+def _problem(head: StoredEvent | None, keys: ChainKeys) -> str | None:
+    if head is None or key_epoch(head.link, head.hash, keys, len(keys.epochs) - 1) is not None:
+        return None
+    return (
+        f"the audit trail's newest event ({head.link.seq}) is not hashed with the current "
+        "secret key. After upgrading to keyed hashing or rotating RECLAIM_SECRET_KEY, run "
+        "`reclaim audit anchor` once; otherwise the trail may have been rewritten: run "
+        "`reclaim audit verify`."
+    )
+
+
+def anchor(session: Session) -> int | None:
+    """Move the chain to the current key with an anchor event; its number, or None if current.
+
+    For an operator, once, after upgrading from unkeyed hashing or rotating the secret key
+    (check the chain first: this vouches for everything before it).
+    """
+    keys = keys_of(session)
+    connection = _locked(session)
+    head = _head(connection)
+    if head is None:
+        return None
+    epoch = key_epoch(head.link, head.hash, keys)
+    if epoch == len(keys.epochs) - 1:
+        return None
+    if epoch is None:
+        raise AuditChainError(
+            f"the newest event ({head.link.seq}) matches no key this installation has: set the "
+            "secret key it was written with in RECLAIM_PREVIOUS_SECRET_KEYS, or investigate"
+        )
+    detail = {"after_event": head.link.seq, "was": "unkeyed" if epoch == 0 else "previous key"}
+    _append(
+        connection, keys, head, AuditAction.AUDIT_CHAIN_ANCHORED, "audit", None, detail, None, None
+    )
+    return head.link.seq + 1
+
+
+def _locked(session: Session) -> Connection:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
-    head = connection.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    return connection
+
+
+def _head(connection: Connection) -> StoredEvent | None:
+    row = connection.execute(
+        select(*AuditEvent.__table__.columns).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
-    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    return None if row is None else _stored(row)
+
+
+def _append(
+    connection: Connection,
+    keys: ChainKeys,
+    head: StoredEvent | None,
+    action: str,
+    object_type: str | None,
+    object_id: str | int | None,
+    detail: Mapping[str, Any] | None,
+    actor: str | None,
+    organisation_id: int | None,
+) -> str:
+    ctx = current_context()
+    seq, prev_hash = (head.link.seq + 1, head.hash) if head else (1, GENESIS)
     detail_value = dict(detail) if detail is not None else None
     client_address = ctx.client_address
     link = ChainLink(
@@ -107,7 +208,7 @@ def record(
         personal_digest=personal_digest(client_address, detail_value),
         prev_hash=prev_hash,
     )
-    digest = link.digest()
+    digest = link.digest(keys.current)
     connection.execute(
         insert(AuditEvent).values(
             seq=link.seq,
@@ -196,7 +297,8 @@ def stored_events(session: Session, batch: int = 1000) -> Generator[StoredEvent,
         result.close()  # a server-side cursor on PostgreSQL: close it even when stopped early
 
 
-def _stored(row: AuditEvent) -> StoredEvent:
+def _stored(row: Any) -> StoredEvent:
+    """An ``AuditEvent`` or a result row with its columns."""
     return StoredEvent(
         link=ChainLink(
             seq=row.seq,
@@ -217,10 +319,29 @@ def _stored(row: AuditEvent) -> StoredEvent:
     )
 
 
-def verify_chain(session: Session) -> Verdict:
+def verify_chain(
+    session: Session, checkpoints: Sequence[Checkpoint] = (), *, require_current_head: bool = True
+) -> Verdict:
     """Check every event in order; the verdict names the first broken link, if any."""
     with closing(stored_events(session)) as events:
-        return verify(events)
+        return verify(events, keys_of(session), checkpoints, require_current_head)
+
+
+def take_checkpoint(session: Session) -> Checkpoint:
+    """Verify the chain and return its head (position and hash) to keep outside the database."""
+    last: list[StoredEvent] = []
+
+    def remembered(events: Iterable[StoredEvent]) -> Iterator[StoredEvent]:
+        for stored in events:
+            last[:] = [stored]
+            yield stored
+
+    with closing(stored_events(session)) as events:
+        verdict = verify(remembered(events), keys_of(session))
+    if not verdict.ok:
+        raise AuditChainError(f"the chain does not verify, so no checkpoint was taken: {verdict}")
+    seq, head = (last[0].link.seq, last[0].hash) if last else (0, GENESIS)
+    return Checkpoint(seq, head, utcnow())
 
 
 def redact(session: Session, *, object_type: str, object_id: str) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from reclaim.bank import signals as sig
 from reclaim.bank.models import ContentItem, HashList, Signal
+from reclaim.matching import PDQ_MATCH_THRESHOLD
 from reclaim.matching.video import VpdqFrame
 from reclaim.storage.base import utcnow
 
@@ -61,9 +62,12 @@ def get_or_create_list(session: Session, name: str = DEFAULT_LIST, **fields: obj
     found = session.scalar(select(HashList).where(HashList.name == name))
     if found is not None:
         return found
-    max_distance = int(fields.get("max_distance", 31))  # type: ignore[call-overload]
+    max_distance = int(fields.get("max_distance", PDQ_MATCH_THRESHOLD))  # type: ignore[call-overload]
     if not 0 <= max_distance <= 63:
-        raise BankError("A list's match distance is from 0 to 63 (31 is PDQ's usual threshold).")
+        raise BankError(
+            f"A list's match distance is from 0 to 63 ({PDQ_MATCH_THRESHOLD} is PDQ's usual "
+            "threshold)."
+        )
     hash_list = HashList(
         name=name, description=str(fields.get("description", "")), max_distance=max_distance
     )

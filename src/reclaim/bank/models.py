@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reclaim.matching import PDQ_MATCH_THRESHOLD
 from reclaim.storage.base import Base, utcnow
 
 
@@ -19,7 +20,7 @@ class HashList(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-    max_distance: Mapped[int] = mapped_column(Integer, default=31)
+    max_distance: Mapped[int] = mapped_column(Integer, default=PDQ_MATCH_THRESHOLD)
     min_quality: Mapped[int] = mapped_column(Integer, default=50)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

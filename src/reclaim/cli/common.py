@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 
-from reclaim.audit.recorder import fresh_context, install_row_auditing
+from reclaim.audit.recorder import AuditChainError, fresh_context, install_row_auditing
 from reclaim.config import ConfigurationError, Settings, get_settings
 from reclaim.storage.database import Database
 
@@ -44,5 +44,7 @@ def database() -> Iterator[Database]:
     fresh_context(actor=f"cli:{user}")
     try:
         yield db
+    except AuditChainError as exc:  # the trail refuses new events until an operator looks
+        raise fail(str(exc), 1) from None
     finally:
         db.dispose()

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from reclaim.audit.recorder import head_problem
 from reclaim.cli.common import out, settings_or_exit
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import is_current
@@ -22,10 +23,19 @@ def serve(
     """Serve Reclaim over HTTP (put TLS in front of it in production)."""
     settings = settings_or_exit()
     db = Database(settings)
-    if not is_current(db):
-        out.print("[yellow]The database schema is not current: run `reclaim db upgrade` first.[/]")
-        raise typer.Exit(2)
-    db.dispose()
+    try:
+        if not is_current(db):
+            out.print(
+                "[yellow]The database schema is not current: run `reclaim db upgrade` first.[/]"
+            )
+            raise typer.Exit(2)
+        with db.read_session() as session:
+            problem = head_problem(session)
+        if problem:
+            out.print(f"[yellow]Not serving: {problem}[/]", soft_wrap=True)
+            raise typer.Exit(2)
+    finally:
+        db.dispose()
     bind_host, bind_port = host or settings.host, port or settings.port
     out.print(f"Reclaim is at http://{bind_host}:{bind_port}/  (staff: /staff/login)")
     uvicorn.run(

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reclaim.matching._kernels import MAX_KEY_BITS
+from reclaim.matching.pdq import PDQ_MATCH_THRESHOLD
 
 BITS = 256
 
@@ -38,7 +39,7 @@ COST_SCAN = 0.8  # one stored hash compared by the exact scan (sequential)
 # Tables per layout considered by choose_layout, and the design radius it optimises for.
 MIN_TABLES = 8
 MAX_TABLES = 24
-DESIGN_RADIUS = 31
+DESIGN_RADIUS = PDQ_MATCH_THRESHOLD
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,11 @@ class ExactHashIndex:
                     del self._ids_of[key]
         return len(keys)
 
+    def digests_of(self, item_id: int) -> list[str]:
+        """The item's digests as lowercase hex, sorted."""
+        with self._lock:
+            return sorted(key.hex() for key in self._digests_of.get(item_id, ()))
+
     def lookup(self, digest: str | bytes) -> list[int]:
         """Sorted ids of the items with exactly this digest."""
         key = normalize_digest(self.algorithm, digest)

@@ -27,10 +27,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reclaim.matching.index import PdqIndex
-from reclaim.matching.pdq import PDQ_BYTES, hamming_distance, hexes_to_array, is_pdq_hex
+from reclaim.matching.pdq import (
+    PDQ_BYTES,
+    PDQ_MATCH_THRESHOLD,
+    hamming_distance,
+    hexes_to_array,
+    is_pdq_hex,
+)
 
 VPDQ_QUALITY_THRESHOLD = 50
-VPDQ_DISTANCE_THRESHOLD = 31
+VPDQ_DISTANCE_THRESHOLD = PDQ_MATCH_THRESHOLD  # a frame matches as a PDQ hash does (pytx: 31)
 VPDQ_QUERY_MATCH_THRESHOLD_PERCENT = 80.0
 VPDQ_INDEX_MATCH_THRESHOLD_PERCENT = 0.0
 

@@ -20,6 +20,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from reclaim.audit.chain import ChainKeys
+from reclaim.audit.recorder import SESSION_KEYS
 from reclaim.config import Settings
 from reclaim.storage.encryption import configure_field_cipher
 
@@ -87,9 +89,14 @@ class Database:
             self.engine = _sqlite_engine(self.url)
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10)
-        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        # The audit chain's keys, derived from the secret key (never stored in the database).
+        self.audit_keys = ChainKeys.from_secrets(
+            settings.secret_key_bytes(), settings.previous_secret_key_bytes()
+        )
+        info = {SESSION_KEYS: self.audit_keys}
+        self._writer = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._reader = sessionmaker(
-            self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
+            self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False, info=info
         )
 
     @property

@@ -35,3 +35,10 @@ def test_md5_and_malformed_digests() -> None:
     with pytest.raises(ValueError, match="unknown algorithm"):
         ExactHashIndex("sha1")  # type: ignore[arg-type]
     assert normalize_digest("sha256", "AB" * 32) == bytes([0xAB]) * 32
+
+
+def test_digests_of_an_item() -> None:
+    index = ExactHashIndex("md5")
+    index.add("AB" * 16, 3)
+    index.add("cd" * 16, 3)
+    assert index.digests_of(3) == ["ab" * 16, "cd" * 16] and index.digests_of(4) == []
