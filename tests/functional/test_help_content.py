@@ -105,7 +105,7 @@ def _staff_report_page(client: TestClient, staff: Staff, db: Database, kind: str
         staff.create()
     staff.sign_in(client)
     listing = client.get("/staff").text
-    report_id = re.search(r'href="/staff/reports/(\d+)"', listing).group(1)  # type: ignore[union-attr]
+    report_id = re.search(r'href="/staff/reports/([A-Za-z0-9_-]+)"', listing).group(1)  # type: ignore[union-attr]
     page = client.get(f"/staff/reports/{report_id}").text
     assert reference[:3] in page
     return page
