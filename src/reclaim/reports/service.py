@@ -98,8 +98,26 @@ class Created:
     exact_only: list[int] = field(default_factory=list)
 
 
+#: Answers to "Do you feel safe right now?" that signal danger: "I am not sure" is treated as
+#: "No" (help at once, urgent), because a child who cannot say they are safe may not be.
+NOT_SAFE = frozenset({"no", "not_sure"})
+
+
 def is_urgent(threatened: bool | None, feels_safe: str | None) -> bool:
-    return feels_safe == "no" or threatened is True
+    """Whether a report signals danger: it jumps every queue and its staff are alerted."""
+    return feels_safe in NOT_SAFE or threatened is True
+
+
+def danger_flags(threatened: bool | None, feels_safe: str | None) -> list[str]:
+    """What the person said that made the report urgent, in staff words."""
+    flags = []
+    if feels_safe == "no":
+        flags.append("does not feel safe")
+    elif feels_safe == "not_sure":
+        flags.append("not sure they are safe")
+    if threatened:
+        flags.append("threatened")
+    return flags
 
 
 def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
@@ -421,8 +439,7 @@ class ReportSummary:
     age_group: str
     country: str
     urgent: bool
-    threatened: bool
-    feels_unsafe: bool
+    flags: list[str]
     files: int
     urls: int
 
@@ -443,8 +460,7 @@ def reports_for_staff(session: Session, limit: int = 50) -> list[ReportSummary]:
             age_group=r.age_group,
             country=r.country,
             urgent=r.urgent,
-            threatened=bool(r.threatened),
-            feels_unsafe=r.feels_safe == "no",
+            flags=danger_flags(r.threatened, r.feels_safe),
             files=len(r.hashes),
             urls=len(r.urls),
         )

@@ -222,6 +222,8 @@ async def report_form(request: Request) -> Response:
             "reference": show_reference(report.reference),
             "pin": created.pin,
             "urgent": report.urgent,
+            "feels_safe": body.feels_safe,
+            "threatened": body.threatened,
             "exact_only": created.exact_only,
         },
         adult=adult,

@@ -16,7 +16,7 @@ from reclaim.accounts.roles import Permission, can
 from reclaim.audit.recorder import record
 from reclaim.reports.models import ReportUrl
 from reclaim.reports.references import show_reference
-from reclaim.reports.service import UrlStatus, case_for_staff, set_url_status
+from reclaim.reports.service import UrlStatus, case_for_staff, danger_flags, set_url_status
 from reclaim.reports.wording import URL_STATUS
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
@@ -43,14 +43,7 @@ def report_detail(request: Request, report_id: int, changed: str = "") -> Respon
         if case is None:
             raise HTTPException(404)
         record(db, "case:report:viewed", object_type="report", object_id=case.id)
-        flags = [
-            text
-            for on, text in (
-                (case.feels_safe == "no", "does not feel safe"),
-                (bool(case.threatened), "threatened"),
-            )
-            if on
-        ]
+        flags = danger_flags(case.threatened, case.feels_safe)
         context = {
             "case": case,
             "flags": flags,

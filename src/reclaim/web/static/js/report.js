@@ -161,6 +161,10 @@ form.addEventListener("submit", async (event) => {
     made.querySelector('[data-slot="reference"]').textContent = data.reference_display;
     made.querySelector('[data-slot="pin"]').textContent = data.pin;
     made.querySelector("[data-urgent-panel]").hidden = !data.urgent;
+    // Say back what they told us (not safe, not sure, threatened), nothing else.
+    made.querySelector('[data-said="no"]').hidden = body.feels_safe !== "no";
+    made.querySelector('[data-said="not_sure"]').hidden = body.feels_safe !== "not_sure";
+    made.querySelector('[data-said="threatened"]').hidden = body.threatened !== true;
     made.querySelector("[data-exact-note]").hidden = !data.exact_only.length;
     blobUrls.forEach((url) => URL.revokeObjectURL(url));
     previews.replaceChildren();
