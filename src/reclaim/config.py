@@ -157,6 +157,14 @@ class Settings(BaseSettings):
         description="Proof-of-work for `POST /api/v1/reports`: leading zero bits of "
         "SHA-256(challenge:nonce) the client must find (12 is about 4,000 tries). 0 turns it off.",
     )
+    bot_guard_form_seconds: int = Field(
+        3,
+        ge=0,
+        le=60,
+        description="The report form without JavaScript (which cannot do the proof-of-work) "
+        "carries a signed, single-use token: it must be at least this many seconds old when "
+        "sent. 0 turns the wait off (the token is still required).",
+    )
 
     intake_organisation: str = Field(
         "",

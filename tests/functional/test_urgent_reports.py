@@ -4,14 +4,19 @@ side is alerted, and limits that fall on an abuser rather than on a child."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from reclaim.reports.models import Report
 from reclaim.storage.database import Database
-from tests.conftest import csrf_in
+from reclaim.storage.migrations_runner import upgrade
+from reclaim.web.app import create_app
+from tests.conftest import BASE_URL, csrf_in, make_settings
 from tests.functional.test_reports_api import make
 
 CSS = Path(__file__).parents[2] / "src/reclaim/web/static/css/reclaim.css"
@@ -76,3 +81,127 @@ def test_not_safe_is_told_what_they_said(client: TestClient) -> None:
     panel = urgent_panel(page)
     assert "You told us you do not feel safe" in panel
     assert "threatening" not in panel
+
+
+# Item 13 and the no-JavaScript form's abuse control -----------------------------------------
+
+
+@pytest.fixture
+def busy(tmp_path: Path) -> Iterator[tuple[TestClient, Database]]:
+    """A school or family network: two reports an hour before the limit is reached."""
+    settings = make_settings(
+        tmp_path, report_rate_per_hour=2, bot_guard_pow_bits=2, login_rate_per_minute=1000
+    )
+    db = Database(settings)
+    upgrade(db)
+    with TestClient(create_app(settings, db), base_url=BASE_URL) as client:
+        yield client, db
+    db.dispose()
+
+
+def test_danger_is_never_refused_by_the_address_limit(busy: tuple[TestClient, Database]) -> None:
+    client, db = busy
+    assert make(client).status_code == 201
+    code, _ = report_by_form(client, urls="https://example.com/1")
+    assert code == 200
+    # The third report from this connection in the hour says "I do not feel safe".
+    made = make(client, feels_safe="no")
+    assert made.status_code == 201, made.text
+    assert made.json()["urgent"] is True
+    code, page = report_by_form(client, urls="https://example.com/2", feels_safe="not_sure")
+    assert code == 200, page
+    assert 'href="tel:999"' in urgent_panel(page)
+    code, page = report_by_form(client, urls="https://example.com/3", threatened="yes")
+    assert code == 200, page
+    with db.session() as session:
+        busy_flags = [
+            r.busy_connection for r in session.scalars(select(Report).order_by(Report.id))
+        ]
+    assert busy_flags == [False, False, True, True, True]
+
+
+def test_over_the_limit_the_work_grows_instead_of_a_refusal(
+    busy: tuple[TestClient, Database],
+) -> None:
+    """The cost falls on whoever sends many reports, not on the child who sends one."""
+    client, _ = busy
+    assert make(client).status_code == 201
+    assert make(client).status_code == 201
+    bits = [client.get("/api/v1/reports/challenge").json()["bits"]]
+    third = make(client)
+    assert third.status_code == 201, third.text
+    bits.append(client.get("/api/v1/reports/challenge").json()["bits"])
+    assert bits[0] > 2 and bits[1] > bits[0]
+    # An old, cheaper challenge is not enough any more.
+    cheap = {"challenge": "x", "nonce": "0"}
+    stale = make(client, proof=cheap)
+    assert stale.status_code == 400
+
+
+def test_a_refusal_shows_emergency_help(busy: tuple[TestClient, Database]) -> None:
+    """Without JavaScript an ordinary report over the limit waits; the page shows 999 and
+    Childline at once, and keeps what was typed."""
+    client, _ = busy
+    for n in range(2):
+        assert report_by_form(client, urls=f"https://example.com/{n}")[0] == 200
+    code, page = report_by_form(client, urls="https://example.com/kept")
+    assert code == 429
+    error = re.search(r'data-testid="report-error">(.*?)</div>', page, re.S)
+    assert error is not None
+    assert 'href="tel:999"' in error.group(1) and "0800 1111" in error.group(1)
+    assert "https://example.com/kept" in page
+
+
+def test_an_api_refusal_says_how_to_get_help(tmp_path: Path) -> None:
+    """With the proof-of-work turned off, an ordinary report over the limit waits (429); the
+    problem says how to get help now. A report that signals danger still goes in."""
+    settings = make_settings(tmp_path, report_rate_per_hour=1, bot_guard_pow_bits=0)
+    db = Database(settings)
+    upgrade(db)
+    with TestClient(create_app(settings, db), base_url=BASE_URL) as client:
+        assert make(client).status_code == 201
+        refused = make(client)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+        assert "call 999 now" in refused.json()["detail"]
+        assert "Childline on 0800 1111" in refused.json()["detail"]
+        assert make(client, threatened=True).status_code == 201
+    db.dispose()
+
+
+def test_the_form_needs_a_fresh_single_use_token(client: TestClient) -> None:
+    page = client.get("/report?age=under18&country=GB").text
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token is not None
+    base = {"csrf_token": csrf_in(page), "age_group": "under18", "urls": "https://example.com/t"}
+    missing = client.post("/report", data=base)
+    assert missing.status_code == 400 and "press Send" in missing.text
+    assert "https://example.com/t" in missing.text  # nothing typed is lost
+    assert client.post("/report", data={**base, "form_token": token.group(1)}).status_code == 200
+    again = client.post("/report", data={**base, "form_token": token.group(1)})
+    assert again.status_code == 400
+
+
+def test_the_form_token_must_be_a_few_seconds_old(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, bot_guard_form_seconds=3)
+    db = Database(settings)
+    upgrade(db)
+    app = create_app(settings, db)
+    with TestClient(app, base_url=BASE_URL) as client:
+        page = client.get("/report").text
+        token = re.search(r'name="form_token" value="([^"]+)"', page)
+        assert token is not None
+        data = {
+            "csrf_token": csrf_in(page),
+            "age_group": "under18",
+            "urls": "https://example.com/fast",
+            "form_token": token.group(1),
+        }
+        fast = client.post("/report", data=data)
+        assert fast.status_code == 400 and "press Send" in fast.text
+        later = time.time() + 4
+        app.state.report_proof.clock = lambda: later
+        page = client.get("/report").text  # a fresh token, now "4 seconds old" at once
+        data["form_token"] = re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        app.state.report_proof.clock = lambda: later + 4
+        assert client.post("/report", data=data).status_code == 200
+    db.dispose()

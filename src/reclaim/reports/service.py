@@ -88,6 +88,7 @@ class NewReport:
     feels_safe: str | None = None  # yes, no, not_sure
     contact: str | None = None
     source: str = "api"
+    busy_connection: bool = False
 
 
 @dataclass(slots=True)
@@ -158,6 +159,7 @@ def create_report(session: Session, hashing: PasswordHashing, new: NewReport) ->
         details=json.dumps(details) if details else None,
         contact=(new.contact or "").strip() or None,
         source=new.source,
+        busy_connection=new.busy_connection,
         pin_failures=0,
     )
     session.add(report)

@@ -14,6 +14,13 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = Lock()
 
+    def count(self, key: str, now: float | None = None) -> int:
+        """Attempts counted for ``key`` in the current window (nothing is counted)."""
+        moment = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits.get(key)
+            return sum(1 for t in hits if t > moment - self.window) if hits else 0
+
     def hit(self, key: str, now: float | None = None, limit: int | None = None) -> float:
         """Count one attempt for ``key``; returns 0 if allowed, else seconds until allowed."""
         moment = time.monotonic() if now is None else now

@@ -36,6 +36,7 @@ from reclaim.reports.service import (
     ReportStatus,
     create_report,
     erase,
+    is_urgent,
     open_report,
     status_of,
     withdraw,
@@ -224,17 +225,87 @@ def help_for(country_code: str, adult: bool, default: str = "GB") -> list[HelpOu
     return found
 
 
-def check_report_rate(request: Request) -> None:
+#: Reports one address may send in an hour before the proof-of-work grows (the hourly budget
+#: is ``RECLAIM_REPORT_RATE_PER_HOUR``); past this many budgets, ordinary reports wait.
+CEILING_BUDGETS: Final = 5
+#: Over the budget each report asks one more bit of work, up to this many (256 times the work).
+MAX_EXTRA_BITS: Final = 8
+
+
+def _report_key(request: Request) -> str:
+    return f"report:{client_key(request)}"
+
+
+def required_bits(request: Request, urgent: bool) -> int:
+    """Proof-of-work for this address's next report: the usual amount, growing once the
+    address has sent its hourly budget. Never more for a report that signals danger: the cost
+    falls on whoever sends many reports, not on a child who needs help now."""
+    settings = _settings(request)
+    base, budget = settings.bot_guard_pow_bits, settings.report_rate_per_hour
     limiter: RateLimiter = request.app.state.report_limiter
-    wait = limiter.hit(f"report:{client_key(request)}")
-    if wait:
+    seen = limiter.count(_report_key(request))
+    if urgent or base == 0 or seen < budget:
+        return base
+    return base + min(MAX_EXTRA_BITS, 1 + seen - budget)
+
+
+def limited_message(country: str, adult: bool, default_country: str, wait: float) -> str:
+    minutes = max(1, math.ceil(wait / 60))
+    words = [
+        "Many reports came from this connection in the last hour, so this one has to wait. "
+        f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    ]
+    for line in help_for(country, adult, default_country):
+        if line.name == "Emergency":
+            words.append(f"If you are in danger, call {line.phone} now.")
+        elif line.phone:
+            words.append(f"You can talk to {line.name} on {line.phone}.")
+    return " ".join(words)
+
+
+def guard_report(request: Request, body: ReportIn, source: str, urgent: bool) -> bool:
+    """The one abuse limit for both ways in (the API and the no-JavaScript form). Returns
+    whether this address had already sent its hourly budget ("busy connection").
+
+    A report that signals danger is never refused by it. Ordinary reports over the budget
+    cost more proof-of-work (the API), and wait only past :data:`CEILING_BUDGETS` budgets, or
+    at once on the form (which has no proof-of-work); a refusal says how to get help now.
+    """
+    settings = _settings(request)
+    limiter: RateLimiter = request.app.state.report_limiter
+    key, budget = _report_key(request), settings.report_rate_per_hour
+    seen = limiter.count(key)
+    if source == "api":
+        check_proof(request, body, required_bits(request, urgent))
+    pow_on = source == "api" and settings.bot_guard_pow_bits > 0
+    if not urgent and (seen >= budget * CEILING_BUDGETS or (seen >= budget and not pow_on)):
+        wait = limiter.hit(key) or 60.0
         raise ApiProblem(
             429,
-            "Many reports came from this connection in the last hour. Please wait a little "
-            "and try again. If you are in danger, call the emergency number now.",
+            limited_message(
+                body.country, body.age_group is AgeGroup.ADULT, settings.default_country, wait
+            ),
             kind="rate-limited",
             headers={"Retry-After": str(math.ceil(wait))},
         )
+    limiter.hit(key, limit=budget * CEILING_BUDGETS)  # counts (saturates at the ceiling)
+    return seen >= budget
+
+
+def check_proof(request: Request, body: ReportIn, bits: int) -> None:
+    proof: ProofOfWork = request.app.state.report_proof
+    if not proof.bits:
+        return
+    if body.proof is None:
+        raise ApiProblem(
+            400,
+            "Get a challenge from /api/v1/reports/challenge and send its proof.",
+            kind="proof-required",
+        )
+    try:
+        proof.check(body.proof.challenge, body.proof.nonce, min_bits=bits)
+    except (ProofRejected, ValueError) as exc:
+        raise ApiProblem(400, str(exc), kind="proof-rejected") from None
 
 
 def check_pin_rate(request: Request) -> None:
@@ -287,6 +358,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
     settings = _settings(request)
     if settings.bot_guard_honeypot and body.website:
         raise ApiProblem(400, "This report could not be accepted.", kind="bot-guard")
+    busy = guard_report(request, body, source, is_urgent(body.threatened, body.feels_safe))
     contact = checked_contact(settings, body.contact)
     new = NewReport(
         age_group=body.age_group,
@@ -309,6 +381,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
         feels_safe=body.feels_safe,
         contact=contact,
         source=source,
+        busy_connection=busy,
     )
     hashing: PasswordHashing = request.app.state.hashing
     try:
@@ -398,11 +471,14 @@ def _validated(model: type[BaseModel], data: Any) -> Any:
     response_model=ChallengeOut,
     summary="A proof-of-work challenge for the next report",
 )
-def challenge(request: Request) -> ChallengeOut:
+def challenge(request: Request, urgent: bool = False) -> ChallengeOut:
     """Find `nonce` so that SHA-256(`challenge` + ":" + `nonce`) starts with `bits` zero bits,
-    and send both as `proof` with the report. `bits` 0 means no proof is needed."""
+    and send both as `proof` with the report. `bits` 0 means no proof is needed. A connection
+    that sent many reports this hour gets harder challenges; ask with `urgent=true` for a
+    report that signals danger (not safe, not sure, threatened), which never costs more."""
     proof: ProofOfWork = request.app.state.report_proof
-    return ChallengeOut(challenge=proof.challenge(), bits=proof.bits)
+    bits = required_bits(request, urgent)
+    return ChallengeOut(challenge=proof.challenge(bits=bits), bits=bits)
 
 
 @router.post(
@@ -421,20 +497,7 @@ def challenge(request: Request) -> ChallengeOut:
 async def create(request: Request) -> Response:
     """Only hashes made on the device and what the person typed. The answer holds the
     reference and the PIN: the PIN is shown this once and stored only as a slow hash."""
-    check_report_rate(request)
     body: ReportIn = _validated(ReportIn, await _json_body(request))
-    proof: ProofOfWork = request.app.state.report_proof
-    if proof.bits:
-        if body.proof is None:
-            raise ApiProblem(
-                400,
-                "Get a challenge from /api/v1/reports/challenge and send its proof.",
-                kind="proof-required",
-            )
-        try:
-            proof.check(body.proof.challenge, body.proof.nonce)
-        except (ProofRejected, ValueError) as exc:
-            raise ApiProblem(400, str(exc), kind="proof-rejected") from None
     created = make_report(request, body, "api")
     settings = _settings(request)
     out = CreatedOut(
