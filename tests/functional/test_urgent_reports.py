@@ -12,12 +12,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
+from reclaim.accounts.staff import create_organisation, create_user, disable_user
 from reclaim.reports.models import Report
+from reclaim.reports.service import AgeGroup, NewReport, create_report
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
-from tests.conftest import BASE_URL, csrf_in, make_settings
+from tests.conftest import BASE_URL, PASSWORD, Staff, csrf_in, make_settings
 from tests.functional.test_reports_api import make
+from tests.smtp_sink import Sink, smtp_sink
 
 CSS = Path(__file__).parents[2] / "src/reclaim/web/static/css/reclaim.css"
 
@@ -205,3 +209,182 @@ def test_the_form_token_must_be_a_few_seconds_old(tmp_path: Path) -> None:
         app.state.report_proof.clock = lambda: later + 4
         assert client.post("/report", data=data).status_code == 200
     db.dispose()
+
+
+# Item 12: the staff side is told ------------------------------------------------------------
+
+HASHING = PasswordHashing(Argon2Parameters(1, 8192, 1))
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    with smtp_sink() as server:
+        yield server
+
+
+@pytest.fixture
+def mailing(tmp_path: Path, sink: Sink) -> Iterator[tuple[TestClient, Database]]:
+    settings = make_settings(
+        tmp_path,
+        smtp_url=sink.url,
+        intake_organisation="Young People's Helpline",
+        login_rate_per_minute=1000,
+    )
+    db = Database(settings)
+    upgrade(db)
+    with TestClient(create_app(settings, db), base_url=BASE_URL) as client:
+        yield client, db
+    db.dispose()
+
+
+def _people(db: Database) -> None:
+    """The intake organisation's staff, someone elsewhere, and a platform."""
+    with db.session() as session:
+        school = create_organisation(session, "Hillside Academy", "school")  # oldest, not intake
+        intake = create_organisation(session, "Young People's Helpline", "charity")
+        platform = create_organisation(session, "PhotoShare", "platform")
+        for org, name, role, email in (
+            (intake, "dsl", "dsl", "dsl@helpline.example"),
+            (intake, "viewer", "viewer", "viewer@helpline.example"),
+            (intake, "no-email", "caseworker", None),
+            (intake, "gone", "dsl", "gone@helpline.example"),
+            (school, "teacher", "dsl", "teacher@school.example"),
+            (platform, "trust", "admin", "trust@photoshare.example"),
+        ):
+            user = create_user(
+                session,
+                HASHING,
+                organisation=org,
+                username=name,
+                password=PASSWORD,
+                role=role,
+                email=email,
+            )
+            if name == "gone":
+                disable_user(session, user)
+
+
+def test_an_urgent_report_alerts_the_intake_staff_at_once(
+    mailing: tuple[TestClient, Database], sink: Sink
+) -> None:
+    client, db = mailing
+    _people(db)
+    assert make(client, feels_safe="yes").status_code == 201  # not urgent: nobody is alerted
+    made = make(client, feels_safe="not_sure", apps="Snapchat @someone_bad")
+    assert made.status_code == 201, made.text
+    received = sink.wait_for(2)
+    assert sorted(r.recipients[0] for r in received) == [
+        "dsl@helpline.example",
+        "viewer@helpline.example",
+    ]
+    for mail in received:
+        body = mail.body
+        assert "urgent report is waiting" in body and f"{BASE_URL}/staff/login" in body
+        for secret in (made.json()["reference"], made.json()["pin"], "someone_bad", "not sure"):
+            assert secret not in body and secret not in str(mail.message["Subject"])
+    assert made.json()["staff_alerted"] is True
+    assert make(client, feels_safe="yes").json()["staff_alerted"] is False
+
+
+def test_a_flood_of_urgent_reports_is_one_email_per_person(
+    mailing: tuple[TestClient, Database], sink: Sink
+) -> None:
+    client, db = mailing
+    _people(db)
+    for _ in range(5):
+        assert make(client, feels_safe="no").status_code == 201
+    sink.wait_for(2)
+    time.sleep(0.5)  # let the sender thread run again: it must not send more
+    assert len(sink.received) == 2
+
+
+def test_the_screen_promises_only_what_happens(
+    mailing: tuple[TestClient, Database], client: TestClient
+) -> None:
+    """With email and someone to tell: "we are telling our team now". Without: only what is
+    always true (urgent reports go to the top of the staff's list, counted on every page)."""
+    told, db = mailing
+    _people(db)
+    code, page = report_by_form(told, urls="https://example.com/a", feels_safe="no")
+    assert code == 200
+    assert "We are telling our team now" in urgent_panel(page)
+    assert "top of our team's list" in urgent_panel(page)
+    code, page = report_by_form(client, urls="https://example.com/b", feels_safe="no")
+    assert code == 200
+    assert "telling our team" not in urgent_panel(page)
+    assert "top of our team's list" in urgent_panel(page)
+    form = client.get("/report").text
+    help_box = re.search(r'data-testid="not-safe-help">(.*?)</div>', form, re.S)
+    assert help_box is not None and "sees your report first" not in help_box.group(1)
+
+
+def test_every_staff_page_shows_urgent_reports_waiting(
+    client: TestClient, app_db: Database, staff: Staff
+) -> None:
+    staff.create()
+    staff.sign_in(client)
+    assert "urgent-waiting" not in client.get("/staff").text
+    make(client, threatened=True)
+    make(client, feels_safe="no")
+    for path in ("/staff", "/staff/audit", "/staff/lists"):
+        page = client.get(path).text
+        banner = re.search(r'data-testid="urgent-waiting"[^>]*>(.*?)</a>', page, re.S)
+        assert banner is not None, path
+        assert "2 urgent reports" in banner.group(1)
+
+
+def test_spam_cannot_push_a_real_urgent_report_out_of_sight(
+    client: TestClient, app_db: Database, staff: Staff
+) -> None:
+    """60 spam "urgent" reports around a real one: the real one stays reachable on the
+    dashboard (urgent reports have their own list and pages), and marking spam as seen
+    brings it to the top."""
+    staff.create()
+    with app_db.session() as session:
+        for n in range(30):
+            create_report(session, HASHING, _spam(n))
+    real = make(client, feels_safe="no", apps="real one").json()["reference_display"]
+    with app_db.session() as session:
+        for n in range(30, 60):
+            create_report(session, HASHING, _spam(n))
+        for _ in range(60):
+            create_report(session, HASHING, _spam(0, urgent=False))
+    staff.sign_in(client)
+    pages = []
+    url: str | None = "/staff"
+    while url:
+        page = client.get(url).text
+        pages.append(page)
+        found = re.search(r'<a href="([^"]+)"[^>]*data-testid="urgent-next"', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+        assert len(pages) < 10
+    assert "61 urgent reports" in pages[0]
+    assert any(real in p for p in pages)
+    # Staff mark the spam as seen, one by one (each opened and judged): the real one remains.
+    with app_db.session() as session:
+        spam_ids = list(
+            session.scalars(
+                select(Report.id).where(Report.source == "form", Report.urgent.is_(True))
+            )
+        )
+    for report_id in spam_ids:
+        page = client.get(f"/staff/reports/{report_id}").text
+        seen = client.post(
+            f"/staff/reports/{report_id}/seen",
+            data={"csrf_token": csrf_in(page)},
+            follow_redirects=False,
+        )
+        assert seen.status_code == 303
+    dashboard = client.get("/staff").text
+    urgent_list = dashboard[: dashboard.index('data-testid="all-reports"')]
+    assert real in urgent_list and "1 urgent report " in dashboard
+
+
+def _spam(n: int, urgent: bool = True) -> NewReport:
+    return NewReport(
+        age_group=AgeGroup.UNDER_18,
+        country="GB",
+        urls=[f"https://spam.example/{n}"],
+        feels_safe="no" if urgent else "yes",
+        source="form",
+    )

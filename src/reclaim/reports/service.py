@@ -97,6 +97,8 @@ class Created:
     pin: str
     #: Positions (1-based) of files kept as exact copies only (too plain for a PDQ).
     exact_only: list[int] = field(default_factory=list)
+    #: Staff alerts queued for this report (urgent, with email configured).
+    staff_alerted: int = 0
 
 
 #: Answers to "Do you feel safe right now?" that signal danger: "I am not sure" is treated as
@@ -444,30 +446,83 @@ class ReportSummary:
     flags: list[str]
     files: int
     urls: int
+    seen: bool = False
 
 
-def reports_for_staff(session: Session, limit: int = 50) -> list[ReportSummary]:
-    """Open reports, urgent first, newest first within each."""
-    reports = session.scalars(
+def _summary(r: Report) -> ReportSummary:
+    return ReportSummary(
+        id=r.id,
+        reference=r.reference,
+        created_at=r.created_at,
+        age_group=r.age_group,
+        country=r.country,
+        urgent=r.urgent,
+        flags=danger_flags(r.threatened, r.feels_safe)
+        + (["many reports from one connection"] if r.busy_connection else []),
+        files=len(r.hashes),
+        urls=len(r.urls),
+        seen=r.urgent_seen_at is not None,
+    )
+
+
+def _urgent_waiting_query() -> Any:
+    return select(Report).where(
+        Report.erased_at.is_(None), Report.urgent.is_(True), Report.urgent_seen_at.is_(None)
+    )
+
+
+def urgent_waiting(session: Session) -> int:
+    """Urgent reports no one on the staff side has marked seen yet."""
+    count = session.scalar(select(func.count()).select_from(_urgent_waiting_query().subquery()))
+    return int(count or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPage:
+    reports: list[ReportSummary]
+    total: int
+    page: int
+    pages: int
+
+
+def _paged(session: Session, query: Any, page: int, size: int) -> StaffPage:
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    rows = session.scalars(query.offset((page - 1) * size).limit(size))
+    return StaffPage([_summary(r) for r in rows], total, page, pages)
+
+
+def urgent_for_staff(session: Session, page: int = 1, size: int = 20) -> StaffPage:
+    """Urgent reports not yet marked seen, the one waiting longest first: a flood of new
+    ones cannot push an older one down, and every one is reachable page by page."""
+    query = _urgent_waiting_query().order_by(Report.created_at, Report.id)
+    return _paged(session, query, page, size)
+
+
+def reports_for_staff(session: Session, page: int = 1, size: int = 50) -> StaffPage:
+    """Every open report, newest first (urgent ones marked), page by page."""
+    query = (
         select(Report)
         .where(Report.erased_at.is_(None))
-        .order_by(Report.urgent.desc(), Report.created_at.desc(), Report.id.desc())
-        .limit(limit)
+        .order_by(Report.created_at.desc(), Report.id.desc())
     )
-    return [
-        ReportSummary(
-            id=r.id,
-            reference=r.reference,
-            created_at=r.created_at,
-            age_group=r.age_group,
-            country=r.country,
-            urgent=r.urgent,
-            flags=danger_flags(r.threatened, r.feels_safe),
-            files=len(r.hashes),
-            urls=len(r.urls),
-        )
-        for r in reports
-    ]
+    return _paged(session, query, page, size)
+
+
+class StaffAction(StrEnum):
+    URGENT_SEEN = "case:report:urgent-seen"
+
+
+def mark_urgent_seen(session: Session, report: Report, staff_user_id: int) -> bool:
+    """A staff member has looked at an urgent report: it leaves the "not yet seen" list
+    (it stays urgent). Returns whether it changed."""
+    if not report.urgent or report.urgent_seen_at is not None:
+        return False
+    report.urgent_seen_at, report.urgent_seen_by = utcnow(), staff_user_id
+    session.flush()
+    record(session, StaffAction.URGENT_SEEN, object_type="report", object_id=report.id)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,6 +564,8 @@ class CaseView:
     country: str
     source: str
     urgent: bool
+    urgent_seen_at: datetime | None
+    busy_connection: bool
     threatened: bool | None
     feels_safe: str | None
     erased: bool
@@ -558,6 +615,8 @@ def case_for_staff(session: Session, report_id: int) -> CaseView | None:
         country=report.country,
         source=report.source,
         urgent=report.urgent,
+        urgent_seen_at=report.urgent_seen_at,
+        busy_connection=report.busy_connection,
         threatened=report.threatened,
         feels_safe=report.feels_safe,
         erased=status.erased,

@@ -244,6 +244,7 @@ async def report_form(request: Request) -> Response:
             "urgent": report.urgent,
             "feels_safe": body.feels_safe,
             "threatened": body.threatened,
+            "alerted": created.staff_alerted > 0,
             "exact_only": created.exact_only,
         },
         adult=adult,

@@ -18,9 +18,11 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reclaim.accounts.passwords import PasswordHashing
+from reclaim.accounts.staff import intake_organisation
 from reclaim.bank.signals import SignalRejected
 from reclaim.config import Settings
 from reclaim.directory import country as find_country
+from reclaim.notify import outbox
 from reclaim.notify.mail import looks_like_email
 from reclaim.reports.proof import ProofOfWork, ProofRejected
 from reclaim.reports.references import show_reference
@@ -141,6 +143,9 @@ class CreatedOut(BaseModel):
     reference_display: str
     pin: str
     urgent: bool
+    staff_alerted: bool = Field(
+        False, description="An urgent report: staff were sent an alert now (email configured)."
+    )
     exact_only: list[int] = Field(description="Files kept as exact copies only (too plain).")
     status_url: str
     help: list[HelpOut]
@@ -389,6 +394,13 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
             created = create_report(session, hashing, new)
             session.flush()
             _ = created.report.reference, created.report.urgent
+            if created.report.urgent and settings.notifications_enabled:
+                # The intake organisation's staff hear at once (in this transaction; sent
+                # after it commits). No email configured: the staff pages' count only.
+                intake = intake_organisation(session, settings.intake_organisation)
+                created.staff_alerted = outbox.queue_staff_alerts(
+                    session, created.report.id, intake
+                )
     except (ReportError, UrlRejected, SignalRejected) as exc:
         raise ApiProblem(422, str(exc), kind="report-invalid") from None
     return created
@@ -505,6 +517,7 @@ async def create(request: Request) -> Response:
         reference_display=show_reference(created.report.reference),
         pin=created.pin,
         urgent=created.report.urgent,
+        staff_alerted=created.staff_alerted > 0,
         exact_only=created.exact_only,
         status_url="/status",
         help=help_for(body.country, body.age_group is AgeGroup.ADULT, settings.default_country),

@@ -14,9 +14,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from reclaim.accounts.roles import Permission, can
 from reclaim.audit.recorder import record
-from reclaim.reports.models import ReportUrl
+from reclaim.reports.models import Report, ReportUrl
 from reclaim.reports.references import show_reference
-from reclaim.reports.service import UrlStatus, case_for_staff, danger_flags, set_url_status
+from reclaim.reports.service import (
+    UrlStatus,
+    case_for_staff,
+    danger_flags,
+    mark_urgent_seen,
+    set_url_status,
+)
 from reclaim.reports.wording import URL_STATUS
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
@@ -28,6 +34,10 @@ router = APIRouter(prefix="/staff/reports", include_in_schema=False)
 AGE_GROUPS = {"under18": "under 18", "adult_taken_under18": "18+, taken under 18", "adult": "18+"}
 URL_CHOICES = {"reported": "Reported", "sent": "Sent to the website", "removed": "Removed"}
 FEELS_SAFE = {"yes": "yes", "no": "no", "not_sure": "not sure"}
+NOTICES = {
+    "1": "Saved. The young person's status page shows it now.",
+    "seen": "Marked seen. It stays urgent, and leaves the list of urgent reports not yet seen.",
+}
 
 
 def _db(request: Request) -> Database:
@@ -54,7 +64,7 @@ def report_detail(request: Request, report_id: int, changed: str = "") -> Respon
             "can_see_items": can(user.role, Permission.MANAGE_HASHES),
             "url_choices": URL_CHOICES,
             "url_words": URL_STATUS,
-            "notice": "Saved. The young person's status page shows it now." if changed else None,
+            "notice": NOTICES.get(changed),
         }
     return render(request, "staff/report.html", context)
 
@@ -81,3 +91,15 @@ def change_url_status(
                 detail={"report": report_id, "from": before, "to": status.value},
             )
     return RedirectResponse(f"/staff/reports/{report_id}?changed=1", status_code=303)
+
+
+@router.post("/{report_id}/seen", dependencies=[Depends(verify_csrf)])
+def urgent_seen(request: Request, report_id: int) -> Response:
+    """Someone has looked at this urgent report: it leaves "urgent, not yet seen" (audited)."""
+    with _db(request).session() as db:
+        user = require_case_staff(request, db, Permission.EDIT_CASES)
+        report = db.get(Report, report_id)
+        if report is None or report.erased_at is not None:
+            raise HTTPException(404)
+        mark_urgent_seen(db, report, user.id)
+    return RedirectResponse(f"/staff/reports/{report_id}?changed=seen", status_code=303)

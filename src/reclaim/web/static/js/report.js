@@ -176,6 +176,7 @@ form.addEventListener("submit", async (event) => {
     made.querySelector('[data-said="no"]').hidden = body.feels_safe !== "no";
     made.querySelector('[data-said="not_sure"]').hidden = body.feels_safe !== "not_sure";
     made.querySelector('[data-said="threatened"]').hidden = body.threatened !== true;
+    made.querySelector("[data-alerted]").hidden = !data.staff_alerted;
     made.querySelector("[data-exact-note]").hidden = !data.exact_only.length;
     blobUrls.forEach((url) => URL.revokeObjectURL(url));
     previews.replaceChildren();
