@@ -4,8 +4,8 @@ What is news: a platform says it blocked one of the report's photos or videos (t
 for each platform), and a link moving on (sent to the website, removed). An urgent report is
 also an alert for the intake organisation's staff (one row per staff member to tell).
 Withdrawing and deleting are not: the person did that themselves, on the page. Only reports
-whose owner left a contact get rows; whether one exists is asked of the database, so the contact itself is not
-decrypted here.
+whose owner left a contact get rows; whether one exists is asked of the database, so the
+contact itself is not decrypted here.
 
 After a transaction that queued something commits, the senders in this process are woken.
 """
