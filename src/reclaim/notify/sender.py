@@ -162,7 +162,7 @@ class Notifier:
             for user in session.scalars(select(StaffUser).where(StaffUser.id.in_(by_person)))
         }
         last_sent: dict[int, datetime] = {
-            int(staff_user_id): sent_at
+            staff_user_id: sent_at
             for staff_user_id, sent_at in session.execute(
                 select(Notification.staff_user_id, func.max(Notification.sent_at))
                 .where(
@@ -171,7 +171,7 @@ class Notifier:
                 )
                 .group_by(Notification.staff_user_id)
             )
-            if sent_at is not None
+            if staff_user_id is not None and sent_at is not None
         }
         jobs = []
         for staff_user_id, mine in by_person.items():
