@@ -357,3 +357,25 @@ def test_end_to_end_keyboard_only_with_no_image_bytes_on_the_server(
         assert canary.encode() not in blob and canary.encode().hex().encode() not in blob, name
         assert not any(s in blob for s in slices), f"a slice of the image is in {name}"
     assert any(b'"sha256"' in r.body for r in site.app.requests)  # only hashes were sent
+
+
+def test_not_sure_shows_help_at_once_and_the_report_says_what_they_said(
+    phone: tuple[Any, list[str]],
+) -> None:
+    """With JavaScript: "I am not sure" shows the emergency number at once, the report is
+    urgent, and the reference page says back "not sure" (not "you do not feel safe")."""
+    page, outside = phone
+    page.goto("/report")
+    page.wait_for_selector("#hash-step:not([hidden])")
+    page.check("input[name=feels_safe][value=not_sure]")
+    assert page.is_visible("[data-testid=not-safe-help]")
+    page.fill("#urls", "https://example.com/not-sure")
+    page.click("[data-testid=send-report]")
+    page.wait_for_selector("[data-testid=made]:not([hidden])")
+    panel = page.locator("[data-urgent-panel]")
+    assert panel.is_visible()
+    said = panel.inner_text()
+    assert "not sure if you are safe" in said and "999" in said
+    assert "do not feel safe" not in said and "threatening" not in said
+    assert "telling our team" not in said  # no email configured: nobody is told by email
+    assert outside == []
