@@ -388,3 +388,20 @@ def _spam(n: int, urgent: bool = True) -> NewReport:
         feels_safe="no" if urgent else "yes",
         source="form",
     )
+
+
+def test_only_roles_that_act_on_cases_mark_urgent_reports_seen(
+    client: TestClient, app_db: Database, staff: Staff
+) -> None:
+    make(client, feels_safe="no")
+    with app_db.session() as session:
+        report_id = session.scalars(select(Report.id)).one()
+    staff.create("viewer@school.example", role="viewer")
+    staff.sign_in(client, "viewer@school.example")
+    page = client.get(f"/staff/reports/{report_id}").text
+    assert "not yet seen" in page and 'data-testid="mark-seen"' not in page
+    refused = client.post(f"/staff/reports/{report_id}/seen", data={"csrf_token": csrf_in(page)})
+    assert refused.status_code == 403
+    missing = client.post("/staff/reports/999999/seen", data={"csrf_token": csrf_in(page)})
+    assert missing.status_code in (403, 404)
+    assert "1 urgent report not yet seen" in client.get("/staff").text
