@@ -42,6 +42,7 @@ FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_paralle
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {"data_dir": tmp_path / "var", "log_format": "json", **FAST_ARGON2}
+    values.setdefault("bot_guard_form_seconds", 0)  # the report form's wait: its own tests
     values.update(overrides)
     return load_settings(**values)
 

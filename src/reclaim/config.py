@@ -163,7 +163,11 @@ class Settings(BaseSettings):
         description="Neutral site that the public pages' Quick exit goes to.",
     )
     report_rate_per_hour: int = Field(
-        10, ge=1, description="Reports one client address may make per hour."
+        10,
+        ge=1,
+        description="Reports one client address may make in an hour before each further one "
+        "costs more proof-of-work (up to 256 times); past 5 times this, ordinary reports wait. "
+        "A report that signals danger (not safe, not sure, threatened) is never refused.",
     )
     pin_rate_per_minute: int = Field(
         10, ge=1, description="Reference + PIN checks one client address may make per minute."
@@ -207,6 +211,14 @@ class Settings(BaseSettings):
         description="Proof-of-work for `POST /api/v1/reports`: leading zero bits of "
         "SHA-256(challenge:nonce) the client must find (12 is about 4,000 tries). 0 turns it off.",
     )
+    bot_guard_form_seconds: int = Field(
+        3,
+        ge=0,
+        le=60,
+        description="The report form without JavaScript (which cannot do the proof-of-work) "
+        "carries a signed, single-use token: it must be at least this many seconds old when "
+        "sent. 0 turns the wait off (the token is still required).",
+    )
 
     intake_organisation: str = Field(
         "",
@@ -217,7 +229,8 @@ class Settings(BaseSettings):
 
     smtp_url: SecretStr = Field(
         SecretStr(""),
-        description="Where news-about-your-report emails go out: `smtp://user:pass@host:587` "
+        description="Where news-about-your-report emails and urgent-report staff alerts go out: "
+        "`smtp://user:pass@host:587` "
         "(STARTTLS, required unless the host is this machine) or `smtps://user:pass@host:465`. "
         "Empty: no email, and the report form does not ask for one.",
     )

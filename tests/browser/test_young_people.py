@@ -445,3 +445,25 @@ def test_quick_exit_after_a_pin_check_leaves_no_way_back(
             page.go_back()
         page.wait_for_url(lambda url: not url.startswith(site.url), timeout=15_000)
         assert "Your report" not in page.content() and "Check my report" not in page.content()
+
+
+def test_not_sure_shows_help_at_once_and_the_report_says_what_they_said(
+    phone: tuple[Any, list[str]],
+) -> None:
+    """With JavaScript: "I am not sure" shows the emergency number at once, the report is
+    urgent, and the reference page says back "not sure" (not "you do not feel safe")."""
+    page, outside = phone
+    page.goto("/report")
+    page.wait_for_selector("#hash-step:not([hidden])")
+    page.check("input[name=feels_safe][value=not_sure]")
+    assert page.is_visible("[data-testid=not-safe-help]")
+    page.fill("#urls", "https://example.com/not-sure")
+    page.click("[data-testid=send-report]")
+    page.wait_for_selector("[data-testid=made]:not([hidden])")
+    panel = page.locator("[data-urgent-panel]")
+    assert panel.is_visible()
+    said = panel.inner_text()
+    assert "not sure if you are safe" in said and "999" in said
+    assert "do not feel safe" not in said and "threatening" not in said
+    assert "telling our team" not in said  # no email configured: nobody is told by email
+    assert outside == []

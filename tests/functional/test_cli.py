@@ -87,6 +87,11 @@ def test_create_user_interactively(run) -> None:  # type: ignore[no-untyped-def]
             "A username is",
         ),
         (["--org", "School", "--username", "a1", "--role", "boss"], "tulip kettle river\n", "boss"),
+        (
+            ["--org", "School", "--username", "a1", "--role", "dsl", "--email", "a@b, c@d"],
+            "tulip kettle river\n",
+            "does not look like one email address",
+        ),
     ],
 )
 def test_bad_input_gets_a_message_and_a_nonzero_exit(

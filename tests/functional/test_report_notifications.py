@@ -36,8 +36,9 @@ from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
-from tests.conftest import BASE_URL, csrf, make_settings
+from tests.conftest import BASE_URL, csrf_in, make_settings
 from tests.functional.test_reports_api import image_hashes, make, pin_header
+from tests.functional.test_young_people_pages import form_token_in
 from tests.smtp_sink import Sink, smtp_sink
 
 EMAIL = "pat.young@example.net"
@@ -180,13 +181,15 @@ def test_a_contact_is_refused_where_no_email_can_be_sent(client: TestClient) -> 
     assert problem["type"].endswith("notifications-unavailable")
     assert "cannot send emails" in problem["detail"]
     assert make(client, contact="  ").status_code == 201
+    page = client.get("/report").text
     form = client.post(
         "/report",
         data={
             "age_group": "under18",
             "urls": "https://example.com/x",
             "contact": EMAIL,
-            "csrf_token": csrf(client, "/report"),
+            "csrf_token": csrf_in(page),
+            "form_token": form_token_in(page),
         },
     )
     assert form.status_code == 422 and "cannot send emails" in form.text

@@ -75,9 +75,16 @@ def test_the_hashing_step_says_why_it_needs_javascript(client: TestClient) -> No
     assert "<input" in page and 'name="website"' in page  # the honeypot
 
 
+def form_token_in(html: str) -> str:
+    match = re.search(r'name="form_token" value="([^"]+)"', html)
+    assert match, "no form token in the report page"
+    return match.group(1)
+
+
 def _report_by_form(client: TestClient, **fields: str) -> str:
     page = client.get("/report?age=under18&country=GB")
     data = {"csrf_token": csrf_in(page.text), "age_group": "under18", **fields}
+    data["form_token"] = form_token_in(page.text)
     response = client.post("/report", data=data)
     assert response.status_code == 200, response.text
     return response.text
@@ -99,7 +106,10 @@ def test_link_only_report_without_javascript_then_status(client: TestClient) -> 
 
 def test_form_errors_are_kind(client: TestClient) -> None:
     page = client.get("/report")
-    empty = client.post("/report", data={"csrf_token": csrf_in(page.text), "urls": ""})
+    empty = client.post(
+        "/report",
+        data={"csrf_token": csrf_in(page.text), "form_token": form_token_in(page.text)},
+    )
     assert empty.status_code == 422 and "Add a photo or video, or a link" in empty.text
     wrong = client.post(
         "/status",

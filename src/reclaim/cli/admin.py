@@ -21,6 +21,7 @@ from reclaim.accounts.staff import (
 )
 from reclaim.cli.common import database, fail, out
 from reclaim.config import new_field_key
+from reclaim.notify.mail import looks_like_email
 
 app = typer.Typer(help="Organisations, staff accounts and keys.", no_args_is_help=True)
 
@@ -56,7 +57,13 @@ def create_user_command(
         Role, typer.Option(help="The role.", prompt=True, case_sensitive=False)
     ] = Role.VIEWER,
     display_name: Annotated[str | None, typer.Option(help="Name shown to colleagues.")] = None,
-    email: Annotated[str | None, typer.Option(help="Contact email (stored encrypted).")] = None,
+    email: Annotated[
+        str | None,
+        typer.Option(
+            help="Email (stored encrypted). Staff of the intake organisation with an email are "
+            "alerted there to urgent reports (when RECLAIM_SMTP_URL is set)."
+        ),
+    ] = None,
     password_stdin: Annotated[
         bool,
         typer.Option(
@@ -68,6 +75,10 @@ def create_user_command(
 
     The person sets up two-step sign-in the first time they sign in.
     """
+    if email is not None:
+        email = email.strip() or None
+        if email is not None and not looks_like_email(email):
+            raise fail(f"{email!r} does not look like one email address; check it.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

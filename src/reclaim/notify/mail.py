@@ -82,6 +82,29 @@ def news_message(sender: str, to: str, status_url: str) -> EmailMessage:
     return message
 
 
+ALERT_SUBJECT = "An urgent report is waiting"
+
+
+def staff_alert_message(sender: str, to: str, sign_in_url: str) -> EmailMessage:
+    """The alert a staff member gets for urgent reports: nothing about the child, the report or
+    its reference; only that one is waiting, and where to sign in."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = ALERT_SUBJECT
+    message["Date"] = formatdate(usegmt=True)
+    domain = sender.rpartition("@")[2].strip(">").strip() or "localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(
+        "Hello,\n\n"
+        f"An urgent report is waiting on Reclaim. Sign in to see it: {sign_in_url}\n\n"
+        "This email holds no details on purpose. Urgent reports are listed first on the "
+        "dashboard until someone marks them seen.\n"
+    )
+    return message
+
+
 def send(server: SmtpServer, message: EmailMessage) -> None:
     """Send one message, or raise :class:`MailError` (never with the server's own words)."""
     context = ssl.create_default_context()

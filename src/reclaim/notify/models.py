@@ -13,13 +13,18 @@ from reclaim.storage.base import Base, utcnow
 class Notification(Base):
     """News for one report. Holds no address and no content: the contact stays encrypted on
     the report and is read only when the message is sent; the message says only that there is
-    news."""
+    news. A staff alert ("urgent") names the staff member instead; its email says only that an
+    urgent report is waiting."""
 
     __tablename__ = "notification"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
-    reason: Mapped[str] = mapped_column(String(16))  # blocked, link
+    reason: Mapped[str] = mapped_column(String(16))  # blocked, link, urgent
+    # For "urgent": the staff member to alert (their email, not the report's contact).
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
     # For "blocked": the platform, so that each platform's first block is news only once.
     organisation_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

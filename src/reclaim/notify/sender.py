@@ -5,6 +5,10 @@ Runs after the change has committed, in a small thread of the web app and from
 for a while before anything is sent. The contact is decrypted only here, just before sending.
 A failure waits longer each time (1 minute up to 12 hours) and gives up after
 :data:`MAX_ATTEMPTS`, or at once when the address is refused.
+
+Staff alerts (urgent reports) go the same way to the staff member's email: one email per person
+per round however many reports, and at most one per :data:`ALERT_QUIET` (a flood of urgent
+reports is one alert, not hundreds; the staff pages count every urgent report waiting).
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from reclaim.accounts.models import StaffUser
 from reclaim.audit.recorder import record
 from reclaim.config import Settings
-from reclaim.notify.mail import MailError, SmtpServer, news_message, send
+from reclaim.notify.mail import MailError, SmtpServer, news_message, send, staff_alert_message
 from reclaim.notify.models import Notification
 from reclaim.notify.outbox import add_waker, remove_waker
 from reclaim.reports.models import Report
@@ -40,6 +46,8 @@ BACKOFF = (
 MAX_ATTEMPTS = 8
 #: How long a claimed row is left alone by other senders while this one sends it.
 LEASE = timedelta(minutes=10)
+#: After an urgent-report alert, the next one to the same person waits at least this long.
+ALERT_QUIET = timedelta(minutes=5)
 
 
 class NotificationsOff(RuntimeError):
@@ -65,6 +73,7 @@ class _Job:
     report_id: int
     rows: list[int]
     contact: str
+    staff_user_id: int | None = None  # an alert for a staff member, not news for the person
 
 
 class Notifier:
@@ -106,27 +115,84 @@ class Notifier:
             result.rows += len(rows)
             if not rows:
                 return []
-            by_report: dict[int, list[Notification]] = {}
-            for row in rows:
-                by_report.setdefault(row.report_id, []).append(row)
-            contacts: dict[int, str | None] = {}
-            for report_id, contact in session.execute(
-                select(Report.id, Report.contact).where(
-                    Report.id.in_(list(by_report)), Report.erased_at.is_(None)
-                )
-            ):
-                contacts[report_id] = contact
-            jobs = []
-            for report_id, mine in by_report.items():
-                contact = contacts.get(report_id)
-                if not contact:
-                    for row in mine:
-                        session.delete(row)
-                    result.dropped += len(mine)
-                    continue
+            news = [row for row in rows if row.staff_user_id is None]
+            alerts = [row for row in rows if row.staff_user_id is not None]
+            return self._news_jobs(session, news, now, result) + self._alert_jobs(
+                session, alerts, now, result
+            )
+
+    def _news_jobs(
+        self, session: Session, rows: list[Notification], now: datetime, result: Delivery
+    ) -> list[_Job]:
+        by_report: dict[int, list[Notification]] = {}
+        for row in rows:
+            by_report.setdefault(row.report_id, []).append(row)
+        if not by_report:
+            return []
+        contacts: dict[int, str | None] = {}
+        for report_id, contact in session.execute(
+            select(Report.id, Report.contact).where(
+                Report.id.in_(list(by_report)), Report.erased_at.is_(None)
+            )
+        ):
+            contacts[report_id] = contact
+        jobs = []
+        for report_id, mine in by_report.items():
+            contact = contacts.get(report_id)
+            if not contact:
                 for row in mine:
-                    row.next_attempt_at = now + LEASE
-                jobs.append(_Job(report_id, [row.id for row in mine], contact))
+                    session.delete(row)
+                result.dropped += len(mine)
+                continue
+            for row in mine:
+                row.next_attempt_at = now + LEASE
+            jobs.append(_Job(report_id, [row.id for row in mine], contact))
+        return jobs
+
+    def _alert_jobs(
+        self, session: Session, rows: list[Notification], now: datetime, result: Delivery
+    ) -> list[_Job]:
+        by_person: dict[int, list[Notification]] = {}
+        for row in rows:
+            by_person.setdefault(int(row.staff_user_id or 0), []).append(row)
+        if not by_person:
+            return []
+        people = {
+            user.id: user
+            for user in session.scalars(select(StaffUser).where(StaffUser.id.in_(by_person)))
+        }
+        last_sent: dict[int, datetime] = {
+            staff_user_id: sent_at
+            for staff_user_id, sent_at in session.execute(
+                select(Notification.staff_user_id, func.max(Notification.sent_at))
+                .where(
+                    Notification.staff_user_id.in_(list(by_person)),
+                    Notification.sent_at.is_not(None),
+                )
+                .group_by(Notification.staff_user_id)
+            )
+            if staff_user_id is not None and sent_at is not None
+        }
+        jobs = []
+        for staff_user_id, mine in by_person.items():
+            user = people.get(staff_user_id)
+            if user is None or not user.is_active or not user.email:
+                for row in mine:
+                    session.delete(row)
+                result.dropped += len(mine)
+                continue
+            quiet_until = (
+                last_sent[staff_user_id] + ALERT_QUIET if staff_user_id in last_sent else None
+            )
+            if quiet_until is not None and quiet_until > now:
+                for row in mine:  # told a moment ago: one alert covers these too, later
+                    row.next_attempt_at = quiet_until
+                continue
+            for row in mine:
+                row.next_attempt_at = now + LEASE
+            jobs.append(
+                _Job(mine[0].report_id, [row.id for row in mine], user.email, staff_user_id)
+            )
         return jobs
 
     def _finish(self, job: _Job, now: datetime, error: MailError | None, result: Delivery) -> None:
@@ -138,6 +204,15 @@ class Notifier:
                 for row in rows:
                     row.sent_at, row.last_error = now, None
                 result.sent += 1
+                if job.staff_user_id is not None:
+                    record(
+                        session,
+                        "system:staff-alert:sent",
+                        object_type="staff_user",
+                        object_id=job.staff_user_id,
+                        detail={"reports": sorted({row.report_id for row in rows})},
+                    )
+                    return
                 record(
                     session,
                     "system:notification:sent",
@@ -172,7 +247,14 @@ class Notifier:
         moment = now or utcnow()
         result = Delivery()
         for job in self._claim(moment, limit, result):
-            message = news_message(self.settings.mail_sender, job.contact, self.status_url)
+            if job.staff_user_id is not None:
+                message = staff_alert_message(
+                    self.settings.mail_sender,
+                    job.contact,
+                    f"{self.settings.public_url}/staff/login",
+                )
+            else:
+                message = news_message(self.settings.mail_sender, job.contact, self.status_url)
             error: MailError | None = None
             try:
                 self._transport(message)

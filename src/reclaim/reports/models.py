@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reclaim.reports.references import new_public_id
@@ -37,6 +37,13 @@ class Report(Base):
     # Decrypted only when read: the notification sender is the one place that reads it.
     contact: Mapped[str | None] = mapped_column(EncryptedText("report.contact"), deferred=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web, form, api
+    # Made when one connection had already sent its hour's share of reports (a school network,
+    # or someone flooding us): shown to staff, never a reason to refuse or hide a report.
+    busy_connection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An urgent report stays in the staff's "urgent, not yet seen" list until someone with
+    # cases:edit marks it seen (who and when are kept here and in the audit trail).
+    urgent_seen_at: Mapped[datetime | None]
+    urgent_seen_by: Mapped[int | None] = mapped_column(Integer)
     erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -91,6 +91,7 @@ class NewReport:
     feels_safe: str | None = None  # yes, no, not_sure
     contact: str | None = None
     source: str = "api"
+    busy_connection: bool = False
 
 
 @dataclass(slots=True)
@@ -99,10 +100,30 @@ class Created:
     pin: str
     #: Positions (1-based) of files kept as exact copies only (too plain for a PDQ).
     exact_only: list[int] = field(default_factory=list)
+    #: Staff alerts queued for this report (urgent, with email configured).
+    staff_alerted: int = 0
+
+
+#: Answers to "Do you feel safe right now?" that signal danger: "I am not sure" is treated as
+#: "No" (help at once, urgent), because a child who cannot say they are safe may not be.
+NOT_SAFE = frozenset({"no", "not_sure"})
 
 
 def is_urgent(threatened: bool | None, feels_safe: str | None) -> bool:
-    return feels_safe == "no" or threatened is True
+    """Whether a report signals danger: it jumps every queue and its staff are alerted."""
+    return feels_safe in NOT_SAFE or threatened is True
+
+
+def danger_flags(threatened: bool | None, feels_safe: str | None) -> list[str]:
+    """What the person said that made the report urgent, in staff words."""
+    flags = []
+    if feels_safe == "no":
+        flags.append("does not feel safe")
+    elif feels_safe == "not_sure":
+        flags.append("not sure they are safe")
+    if threatened:
+        flags.append("threatened")
+    return flags
 
 
 def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
@@ -149,6 +170,7 @@ def create_report(
         details=json.dumps(details) if details else None,
         contact=(new.contact or "").strip() or None,
         source=new.source,
+        busy_connection=new.busy_connection,
     )
     session.add(report)
     session.flush()
@@ -489,38 +511,97 @@ class ReportSummary:
     age_group: str
     country: str
     urgent: bool
-    threatened: bool
-    feels_unsafe: bool
+    flags: list[str]
     files: int
     urls: int
+    seen: bool = False
+
+
+def _summary(r: Report) -> ReportSummary:
+    return ReportSummary(
+        public_id=r.public_id,
+        reference=r.reference,
+        created_at=r.created_at,
+        age_group=r.age_group,
+        country=r.country,
+        urgent=r.urgent,
+        flags=danger_flags(r.threatened, r.feels_safe)
+        + (["many reports from one connection"] if r.busy_connection else []),
+        files=len(r.hashes),
+        urls=len(r.urls),
+        seen=r.urgent_seen_at is not None,
+    )
+
+
+def _open_reports(organisation_id: int) -> Any:
+    """The organisation's reports that still exist (erased ones are gone for staff too)."""
+    return select(Report).where(
+        Report.erased_at.is_(None), Report.organisation_id == organisation_id
+    )
+
+
+def _urgent_waiting_query(organisation_id: int) -> Any:
+    return _open_reports(organisation_id).where(
+        Report.urgent.is_(True), Report.urgent_seen_at.is_(None)
+    )
+
+
+def urgent_waiting(session: Session, organisation_id: int, intake: str) -> int:
+    """The organisation's urgent reports no one on its staff has marked seen yet."""
+    resolve_intake(session, intake)
+    query = _urgent_waiting_query(organisation_id)
+    count = session.scalar(select(func.count()).select_from(query.subquery()))
+    return int(count or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPage:
+    reports: list[ReportSummary]
+    total: int
+    page: int
+    pages: int
+
+
+def _paged(session: Session, query: Any, page: int, size: int) -> StaffPage:
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    rows = session.scalars(query.offset((page - 1) * size).limit(size))
+    return StaffPage([_summary(r) for r in rows], total, page, pages)
+
+
+def urgent_for_staff(
+    session: Session, organisation_id: int, intake: str, page: int = 1, size: int = 20
+) -> StaffPage:
+    """The organisation's urgent reports not yet marked seen, the one waiting longest first:
+    a flood of new ones cannot push an older one down, and every one is reachable page by page."""
+    resolve_intake(session, intake)
+    query = _urgent_waiting_query(organisation_id).order_by(Report.created_at, Report.id)
+    return _paged(session, query, page, size)
 
 
 def reports_for_staff(
-    session: Session, organisation_id: int, intake: str, limit: int = 50
-) -> list[ReportSummary]:
-    """The organisation's open reports, urgent first, newest first within each."""
+    session: Session, organisation_id: int, intake: str, page: int = 1, size: int = 50
+) -> StaffPage:
+    """The organisation's open reports, newest first (urgent ones marked), page by page."""
     resolve_intake(session, intake)
-    reports = session.scalars(
-        select(Report)
-        .where(Report.erased_at.is_(None), Report.organisation_id == organisation_id)
-        .order_by(Report.urgent.desc(), Report.created_at.desc(), Report.id.desc())
-        .limit(limit)
-    )
-    return [
-        ReportSummary(
-            public_id=r.public_id,
-            reference=r.reference,
-            created_at=r.created_at,
-            age_group=r.age_group,
-            country=r.country,
-            urgent=r.urgent,
-            threatened=bool(r.threatened),
-            feels_unsafe=r.feels_safe == "no",
-            files=len(r.hashes),
-            urls=len(r.urls),
-        )
-        for r in reports
-    ]
+    query = _open_reports(organisation_id).order_by(Report.created_at.desc(), Report.id.desc())
+    return _paged(session, query, page, size)
+
+
+class StaffAction(StrEnum):
+    URGENT_SEEN = "case:report:urgent-seen"
+
+
+def mark_urgent_seen(session: Session, report: Report, staff_user_id: int) -> bool:
+    """A staff member has looked at an urgent report: it leaves the "not yet seen" list
+    (it stays urgent). Returns whether it changed."""
+    if not report.urgent or report.urgent_seen_at is not None:
+        return False
+    report.urgent_seen_at, report.urgent_seen_by = utcnow(), staff_user_id
+    session.flush()
+    record(session, StaffAction.URGENT_SEEN, object_type="report", object_id=report.id)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,6 +644,8 @@ class CaseView:
     country: str
     source: str
     urgent: bool
+    urgent_seen_at: datetime | None
+    busy_connection: bool
     threatened: bool | None
     feels_safe: str | None
     erased: bool
@@ -616,6 +699,8 @@ def case_for_staff(
         country=report.country,
         source=report.source,
         urgent=report.urgent,
+        urgent_seen_at=report.urgent_seen_at,
+        busy_connection=report.busy_connection,
         threatened=report.threatened,
         feels_safe=report.feels_safe,
         erased=status.erased,

@@ -9,6 +9,7 @@ from reclaim.accounts import sessions
 from reclaim.accounts.models import StaffSession, StaffUser
 from reclaim.accounts.roles import Permission, can, sees_case_data
 from reclaim.audit.recorder import current_context
+from reclaim.reports.service import urgent_waiting
 from reclaim.web.cookies import SESSION_COOKIE, cookie_name, settings_of
 
 
@@ -51,9 +52,16 @@ def require_case_staff(request: Request, db: Session, permission: Permission) ->
 
 
 def require_staff(request: Request, db: Session, permission: Permission | None = None) -> StaffUser:
-    """The signed-in staff member (second factor passed), checked for ``permission``."""
+    """The signed-in staff member (second factor passed), checked for ``permission``.
+
+    For staff who may see case data, it also counts the urgent reports no one has marked seen:
+    every staff page shows that count (``staff/base.html``), so urgent reports are never out of
+    sight, whatever page someone is on."""
     _, user = resolve_staff(request, db)
     request.state.staff = user
+    if sees_case_data(user.role, user.organisation.kind):
+        intake = request.app.state.settings.intake_organisation
+        request.state.urgent_waiting = urgent_waiting(db, user.organisation_id, intake)
     if permission is not None and not can(user.role, permission):
         raise Forbidden
     return user

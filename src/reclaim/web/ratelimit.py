@@ -48,6 +48,10 @@ class RateLimiter:
                 return len(hits), max(0.0, hits[0] + self.window - moment)
             return len(hits), 0.0
 
+    def count(self, key: str, now: float | None = None) -> int:
+        """Attempts counted for ``key`` in the current window (nothing is counted)."""
+        return self.check(key, now)[0]
+
 
 def wait_words(seconds: float) -> str:
     """A wait in plain words: "15 minutes", "1 minute", "3 hours"."""

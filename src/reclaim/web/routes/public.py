@@ -21,11 +21,13 @@ from reclaim.config import Settings
 from reclaim.directory import COUNTRY_ORDER, countries
 from reclaim.directory import country as find_country
 from reclaim.reports.models import Report
+from reclaim.reports.proof import ProofOfWork, ProofRejected
 from reclaim.reports.references import show_reference
 from reclaim.reports.service import (
     AgeGroup,
     Outcome,
     erase,
+    is_urgent,
     status_of,
     withdraw,
 )
@@ -45,7 +47,6 @@ from reclaim.web.routes.reports_api import (
     WRONG_PIN,
     ReportIn,
     check_pin,
-    check_report_rate,
     locked_message,
     make_report,
 )
@@ -187,7 +188,16 @@ def get_help(request: Request) -> Response:
 def report_page(request: Request, age: str = "under18") -> Response:
     if age not in AGES:
         age = "under18"
-    return page(request, "young/report.html", {"age": age}, adult=age != "under18", group=age)
+    context = {"age": age, "form_token": _form_proof(request).form_token()}
+    return page(request, "young/report.html", context, adult=age != "under18", group=age)
+
+
+def _form_proof(request: Request) -> ProofOfWork:
+    proof: ProofOfWork = request.app.state.report_proof
+    return proof
+
+
+SEND_AGAIN = "Please check what you wrote, then press Send my report again."
 
 
 def _form_text(form: Any, name: str, limit: int = 2000) -> str:
@@ -203,38 +213,48 @@ async def report_form(request: Request) -> Response:
     if age not in AGES:
         age = "under18"
     choice = {"yes": True, "no": False}
-    data = {
+    threatened = choice.get(_form_text(form, "threatened", 10))
+    feels_safe = _form_text(form, "feels_safe", 10) or None
+    data: dict[str, Any] = {
         "age_group": age,
         "country": chosen_country(request),
         "urls": [line for line in _form_text(form, "urls", 20000).splitlines() if line.strip()],
         "apps": _form_text(form, "apps"),
         "who_has_it": _form_text(form, "who_has_it"),
-        "threatened": choice.get(_form_text(form, "threatened", 10)),
-        "feels_safe": _form_text(form, "feels_safe", 10) or None,
+        "threatened": threatened,
+        "feels_safe": feels_safe,
         "contact": _form_text(form, "contact", 200) or None,
         "website": _form_text(form, "website", 200),
     }
     adult = age == "adult"
+    urgent = is_urgent(threatened, feels_safe)
+
+    def again(error: str, status_code: int, crisis: bool = False) -> Response:
+        """The form again, with what they typed, a new token, and help at once if needed."""
+        context = {
+            "age": age,
+            "error": error,
+            "error_help": crisis or urgent,
+            "form_token": _form_proof(request).form_token(),
+            **data,
+        }
+        return page(request, "young/report.html", context, status_code=status_code, adult=adult)
+
     try:
-        check_report_rate(request)
+        # Without JavaScript there is no proof-of-work: a signed, single-use form token that
+        # is a few seconds old stands in for it (people read and type; scripts post at once).
+        _form_proof(request).check_form(
+            _form_text(form, "form_token", 200), _settings(request).bot_guard_form_seconds
+        )
+    except ProofRejected:
+        return again(SEND_AGAIN, 400)
+    try:
         body = ReportIn.model_validate(data)
         created = make_report(request, body, "form")
     except ValidationError:
-        return page(
-            request,
-            "young/report.html",
-            {"age": age, "error": "Some of what you typed is too long. Make it shorter.", **data},
-            status_code=400,
-            adult=adult,
-        )
+        return again("Some of what you typed is too long. Make it shorter.", 400)
     except ApiProblem as problem:
-        return page(
-            request,
-            "young/report.html",
-            {"age": age, "error": problem.detail, **data},
-            status_code=problem.status,
-            adult=adult,
-        )
+        return again(problem.detail, problem.status, crisis=problem.status == 429)
     report = created.report
     return page(
         request,
@@ -243,6 +263,9 @@ async def report_form(request: Request) -> Response:
             "reference": show_reference(report.reference),
             "pin": created.pin,
             "urgent": report.urgent,
+            "feels_safe": body.feels_safe,
+            "threatened": body.threatened,
+            "alerted": created.staff_alerted > 0,
             "exact_only": created.exact_only,
         },
         adult=adult,

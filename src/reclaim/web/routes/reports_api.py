@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reclaim.accounts.lockout import LockoutPolicy
 from reclaim.accounts.passwords import PasswordHashing
+from reclaim.accounts.staff import intake_organisation
 from reclaim.bank.signals import SignalRejected
 from reclaim.config import Settings
 from reclaim.directory import country as find_country
@@ -30,6 +31,7 @@ from reclaim.matching.plausible import (
     frames_to_keep,
 )
 from reclaim.matching.video import VpdqFrame
+from reclaim.notify import outbox
 from reclaim.notify.mail import looks_like_email
 from reclaim.reports.proof import ProofOfWork, ProofRejected
 from reclaim.reports.references import show_reference
@@ -45,6 +47,7 @@ from reclaim.reports.service import (
     ReportStatus,
     create_report,
     erase,
+    is_urgent,
     open_report,
     status_of,
     withdraw,
@@ -162,6 +165,9 @@ class CreatedOut(BaseModel):
     reference_display: str
     pin: str
     urgent: bool
+    staff_alerted: bool = Field(
+        False, description="An urgent report: staff were sent an alert now (email configured)."
+    )
     exact_only: list[int] = Field(description="Files kept as exact copies only (too plain).")
     status_url: str
     help: list[HelpOut]
@@ -246,17 +252,87 @@ def help_for(country_code: str, adult: bool, default: str = "GB") -> list[HelpOu
     return found
 
 
-def check_report_rate(request: Request) -> None:
+#: Reports one address may send in an hour before the proof-of-work grows (the hourly budget
+#: is ``RECLAIM_REPORT_RATE_PER_HOUR``); past this many budgets, ordinary reports wait.
+CEILING_BUDGETS: Final = 5
+#: Over the budget each report asks one more bit of work, up to this many (256 times the work).
+MAX_EXTRA_BITS: Final = 8
+
+
+def _report_key(request: Request) -> str:
+    return f"report:{client_key(request)}"
+
+
+def required_bits(request: Request, urgent: bool) -> int:
+    """Proof-of-work for this address's next report: the usual amount, growing once the
+    address has sent its hourly budget. Never more for a report that signals danger: the cost
+    falls on whoever sends many reports, not on a child who needs help now."""
+    settings = _settings(request)
+    base, budget = settings.bot_guard_pow_bits, settings.report_rate_per_hour
     limiter: RateLimiter = request.app.state.report_limiter
-    wait = limiter.hit(f"report:{client_key(request)}")
-    if wait:
+    seen = limiter.count(_report_key(request))
+    if urgent or base == 0 or seen < budget:
+        return base
+    return base + min(MAX_EXTRA_BITS, 1 + seen - budget)
+
+
+def limited_message(country: str, adult: bool, default_country: str, wait: float) -> str:
+    minutes = max(1, math.ceil(wait / 60))
+    words = [
+        "Many reports came from this connection in the last hour, so this one has to wait. "
+        f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    ]
+    for line in help_for(country, adult, default_country):
+        if line.name == "Emergency":
+            words.append(f"If you are in danger, call {line.phone} now.")
+        elif line.phone:
+            words.append(f"You can talk to {line.name} on {line.phone}.")
+    return " ".join(words)
+
+
+def guard_report(request: Request, body: ReportIn, source: str, urgent: bool) -> bool:
+    """The one abuse limit for both ways in (the API and the no-JavaScript form). Returns
+    whether this address had already sent its hourly budget ("busy connection").
+
+    A report that signals danger is never refused by it. Ordinary reports over the budget
+    cost more proof-of-work (the API), and wait only past :data:`CEILING_BUDGETS` budgets, or
+    at once on the form (which has no proof-of-work); a refusal says how to get help now.
+    """
+    settings = _settings(request)
+    limiter: RateLimiter = request.app.state.report_limiter
+    key, budget = _report_key(request), settings.report_rate_per_hour
+    seen = limiter.count(key)
+    if source == "api":
+        check_proof(request, body, required_bits(request, urgent))
+    pow_on = source == "api" and settings.bot_guard_pow_bits > 0
+    if not urgent and (seen >= budget * CEILING_BUDGETS or (seen >= budget and not pow_on)):
+        wait = limiter.hit(key) or 60.0
         raise ApiProblem(
             429,
-            "Many reports came from this connection in the last hour. Please wait a little "
-            "and try again. If you are in danger, call the emergency number now.",
+            limited_message(
+                body.country, body.age_group is AgeGroup.ADULT, settings.default_country, wait
+            ),
             kind="rate-limited",
             headers={"Retry-After": str(math.ceil(wait))},
         )
+    limiter.hit(key, limit=budget * CEILING_BUDGETS)  # counts (saturates at the ceiling)
+    return seen >= budget
+
+
+def check_proof(request: Request, body: ReportIn, bits: int) -> None:
+    proof: ProofOfWork = request.app.state.report_proof
+    if not proof.bits:
+        return
+    if body.proof is None:
+        raise ApiProblem(
+            400,
+            "Get a challenge from /api/v1/reports/challenge and send its proof.",
+            kind="proof-required",
+        )
+    try:
+        proof.check(body.proof.challenge, body.proof.nonce, min_bits=bits)
+    except (ProofRejected, ValueError) as exc:
+        raise ApiProblem(400, str(exc), kind="proof-rejected") from None
 
 
 def check_pin_rate(request: Request) -> None:
@@ -377,6 +453,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
     settings = _settings(request)
     if settings.bot_guard_honeypot and body.website:
         raise ApiProblem(400, "This report could not be accepted.", kind="bot-guard")
+    busy = guard_report(request, body, source, is_urgent(body.threatened, body.feels_safe))
     contact = checked_contact(settings, body.contact)
     new = NewReport(
         age_group=body.age_group,
@@ -389,6 +466,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
         feels_safe=body.feels_safe,
         contact=contact,
         source=source,
+        busy_connection=busy,
     )
     hashing: PasswordHashing = request.app.state.hashing
     try:
@@ -396,6 +474,13 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
             created = create_report(session, hashing, new, intake=settings.intake_organisation)
             session.flush()
             _ = created.report.reference, created.report.urgent
+            if created.report.urgent and settings.notifications_enabled:
+                # The intake organisation's staff hear at once (in this transaction; sent
+                # after it commits). No email configured: the staff pages' count only.
+                intake = intake_organisation(session, settings.intake_organisation)
+                created.staff_alerted = outbox.queue_staff_alerts(
+                    session, created.report.id, intake
+                )
     except (ReportError, UrlRejected, SignalRejected) as exc:
         raise ApiProblem(422, str(exc), kind="report-invalid") from None
     return created
@@ -450,11 +535,14 @@ def status_out(status: ReportStatus, default_country: str) -> StatusOut:
     response_model=ChallengeOut,
     summary="A proof-of-work challenge for the next report",
 )
-def challenge(request: Request) -> ChallengeOut:
+def challenge(request: Request, urgent: bool = False) -> ChallengeOut:
     """Find `nonce` so that SHA-256(`challenge` + ":" + `nonce`) starts with `bits` zero bits,
-    and send both as `proof` with the report. `bits` 0 means no proof is needed."""
+    and send both as `proof` with the report. `bits` 0 means no proof is needed. A connection
+    that sent many reports this hour gets harder challenges; ask with `urgent=true` for a
+    report that signals danger (not safe, not sure, threatened), which never costs more."""
     proof: ProofOfWork = request.app.state.report_proof
-    return ChallengeOut(challenge=proof.challenge(), bits=proof.bits)
+    bits = required_bits(request, urgent)
+    return ChallengeOut(challenge=proof.challenge(bits=bits), bits=bits)
 
 
 @router.post(
@@ -469,20 +557,7 @@ def challenge(request: Request) -> ChallengeOut:
 async def create(request: Request) -> Response:
     """Only hashes made on the device and what the person typed. The answer holds the
     reference and the PIN: the PIN is shown this once and stored only as a slow hash."""
-    check_report_rate(request)
     body: ReportIn = validated(ReportIn, await read_json(request))
-    proof: ProofOfWork = request.app.state.report_proof
-    if proof.bits:
-        if body.proof is None:
-            raise ApiProblem(
-                400,
-                "Get a challenge from /api/v1/reports/challenge and send its proof.",
-                kind="proof-required",
-            )
-        try:
-            proof.check(body.proof.challenge, body.proof.nonce)
-        except (ProofRejected, ValueError) as exc:
-            raise ApiProblem(400, str(exc), kind="proof-rejected") from None
     created = make_report(request, body, "api")
     settings = _settings(request)
     out = CreatedOut(
@@ -490,6 +565,7 @@ async def create(request: Request) -> Response:
         reference_display=show_reference(created.report.reference),
         pin=created.pin,
         urgent=created.report.urgent,
+        staff_alerted=created.staff_alerted > 0,
         exact_only=created.exact_only,
         status_url="/status",
         help=help_for(body.country, body.age_group is AgeGroup.ADULT, settings.default_country),

@@ -16,7 +16,7 @@ from reclaim.audit.actions import AuditAction
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import record
 from reclaim.reports.references import show_reference
-from reclaim.reports.service import reports_for_staff
+from reclaim.reports.service import StaffPage, reports_for_staff, urgent_for_staff
 from reclaim.storage.database import Database
 from reclaim.web.guards import require_staff
 from reclaim.web.ids import DbId
@@ -32,8 +32,21 @@ def _db(request: Request) -> Database:
     return db
 
 
+URGENT_PAGE_SIZE = 20
+
+
+def _rows(page: StaffPage) -> list[dict[str, object]]:
+    return [{**asdict(r), "reference": show_reference(r.reference)} for r in page.reports]
+
+
 @router.get("")
-def dashboard(request: Request) -> Response:
+def dashboard(
+    request: Request,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    urgent_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """Urgent reports not yet seen (their own list and pages, waiting longest first), then
+    every report, newest first, page by page: a flood of reports cannot hide one."""
     with _db(request).session() as db:
         user = require_staff(request, db, Permission.VIEW_DASHBOARD)
         colleagues = db.scalar(
@@ -41,17 +54,19 @@ def dashboard(request: Request) -> Response:
             .select_from(StaffUser)
             .where(StaffUser.organisation_id == user.organisation_id)
         )
-        reports = (
-            reports_for_staff(
-                db, user.organisation_id, request.app.state.settings.intake_organisation
-            )
-            if sees_case_data(user.role, user.organisation.kind)
-            else []
-        )
-        if reports:
-            record(db, "staff:reports:listed", object_type="reports", detail={"n": len(reports)})
+        cases = sees_case_data(user.role, user.organisation.kind)
+        org, intake = user.organisation_id, request.app.state.settings.intake_organisation
+        urgent = urgent_for_staff(db, org, intake, urgent_page, URGENT_PAGE_SIZE) if cases else None
+        reports = reports_for_staff(db, org, intake, page, PAGE_SIZE) if cases else None
+        shown = (len(urgent.reports) if urgent else 0) + (len(reports.reports) if reports else 0)
+        if shown:
+            record(db, "staff:reports:listed", object_type="reports", detail={"n": shown})
         context = {
-            "reports": [{**asdict(r), "reference": show_reference(r.reference)} for r in reports],
+            "cases": cases,
+            "urgent": urgent,
+            "urgent_rows": _rows(urgent) if urgent else [],
+            "listing": reports,
+            "reports": _rows(reports) if reports else [],
             "organisation": user.organisation.name,
             "organisation_kind": user.organisation.kind,
             "colleagues": colleagues,

@@ -18,7 +18,13 @@ from reclaim.accounts.roles import Permission, can
 from reclaim.audit.recorder import record
 from reclaim.reports.ownership import report_for_staff
 from reclaim.reports.references import show_reference
-from reclaim.reports.service import UrlStatus, case_for_staff, set_url_status
+from reclaim.reports.service import (
+    UrlStatus,
+    case_for_staff,
+    danger_flags,
+    mark_urgent_seen,
+    set_url_status,
+)
 from reclaim.reports.wording import URL_STATUS
 from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
@@ -31,6 +37,10 @@ router = APIRouter(prefix="/staff/reports", include_in_schema=False)
 AGE_GROUPS = {"under18": "under 18", "adult_taken_under18": "18+, taken under 18", "adult": "18+"}
 URL_CHOICES = {"reported": "Reported", "sent": "Sent to the website", "removed": "Removed"}
 FEELS_SAFE = {"yes": "yes", "no": "no", "not_sure": "not sure"}
+NOTICES = {
+    "1": "Saved. The young person's status page shows it now.",
+    "seen": "Marked seen. It stays urgent, and leaves the list of urgent reports not yet seen.",
+}
 
 
 def _db(request: Request) -> Database:
@@ -50,14 +60,7 @@ def report_detail(request: Request, public_id: PublicId, changed: str = "") -> R
         if case is None:
             raise HTTPException(404)
         record(db, "case:report:viewed", object_type="report", object_id=case.id)
-        flags = [
-            text
-            for on, text in (
-                (case.feels_safe == "no", "does not feel safe"),
-                (bool(case.threatened), "threatened"),
-            )
-            if on
-        ]
+        flags = danger_flags(case.threatened, case.feels_safe)
         context = {
             "case": case,
             "flags": flags,
@@ -69,7 +72,7 @@ def report_detail(request: Request, public_id: PublicId, changed: str = "") -> R
             "can_see_items": can(user.role, Permission.MANAGE_HASHES),
             "url_choices": URL_CHOICES,
             "url_words": URL_STATUS,
-            "notice": "Saved. The young person's status page shows it now." if changed else None,
+            "notice": NOTICES.get(changed),
         }
     return render(request, "staff/report.html", context)
 
@@ -102,3 +105,17 @@ def change_url_status(
                 detail={"report": report_id, "from": before, "to": status.value},
             )
     return RedirectResponse(f"/staff/reports/{public_id}?changed=1", status_code=303)
+
+
+@router.post("/{public_id}/seen", dependencies=[Depends(verify_csrf)])
+def urgent_seen(request: Request, public_id: PublicId) -> Response:
+    """Someone has looked at this urgent report: it leaves "urgent, not yet seen" (audited)."""
+    with _db(request).session() as db:
+        user = require_case_staff(request, db, Permission.VIEW_CASES)
+        report = report_for_staff(db, user.organisation_id, public_id, _intake(request))
+        if report is None:  # another organisation's report does not exist, whatever the role
+            raise HTTPException(404)
+        if not can(user.role, Permission.EDIT_CASES):
+            raise Forbidden
+        mark_urgent_seen(db, report, user.id)
+    return RedirectResponse(f"/staff/reports/{public_id}?changed=seen", status_code=303)

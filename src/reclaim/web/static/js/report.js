@@ -140,19 +140,30 @@ form.addEventListener("submit", async (event) => {
     contact: text("contact") || null,
     website: text("website"),
   };
+  // A report that signals danger never asks this phone for extra work (see docs/security.md).
+  const urgent = body.threatened === true || body.feels_safe === "no" || body.feels_safe === "not_sure";
   try {
-    const challenge = await (await fetch("/api/v1/reports/challenge", { cache: "no-store" })).json();
-    if (challenge.bits) {
-      body.proof = { challenge: challenge.challenge, nonce: await solve(challenge.challenge, challenge.bits) };
+    let response;
+    let data;
+    // A busy connection (a school network) may be asked for more work between the challenge
+    // and the report: then fetch a new challenge and send again, a few times at most.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const challenge = await (
+        await fetch(`/api/v1/reports/challenge${urgent ? "?urgent=true" : ""}`, { cache: "no-store" })
+      ).json();
+      if (challenge.bits) {
+        body.proof = { challenge: challenge.challenge, nonce: await solve(challenge.challenge, challenge.bits) };
+      }
+      response = await fetch(form.dataset.api, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+      data = await response.json();
+      if (!(response.status === 400 && String(data.type || "").endsWith("proof-rejected"))) break;
     }
-    const response = await fetch(form.dataset.api, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-      cache: "no-store",
-    });
-    const data = await response.json();
     if (!response.ok) {
       showError(data.detail || "Something went wrong. Please try again.");
       button.disabled = false;
@@ -161,6 +172,11 @@ form.addEventListener("submit", async (event) => {
     made.querySelector('[data-slot="reference"]').textContent = data.reference_display;
     made.querySelector('[data-slot="pin"]').textContent = data.pin;
     made.querySelector("[data-urgent-panel]").hidden = !data.urgent;
+    // Say back what they told us (not safe, not sure, threatened), nothing else.
+    made.querySelector('[data-said="no"]').hidden = body.feels_safe !== "no";
+    made.querySelector('[data-said="not_sure"]').hidden = body.feels_safe !== "not_sure";
+    made.querySelector('[data-said="threatened"]').hidden = body.threatened !== true;
+    made.querySelector("[data-alerted]").hidden = !data.staff_alerted;
     made.querySelector("[data-exact-note]").hidden = !data.exact_only.length;
     blobUrls.forEach((url) => URL.revokeObjectURL(url));
     previews.replaceChildren();

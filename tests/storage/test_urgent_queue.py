@@ -1,0 +1,74 @@
+"""The urgent queue and staff alerts on both databases: counting, paging, marking seen, and the
+outbox's one-alert-per-person rule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.message import EmailMessage
+
+from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
+from reclaim.accounts.staff import create_organisation, create_user
+from reclaim.notify import outbox
+from reclaim.notify.sender import ALERT_QUIET, Notifier
+from reclaim.reports.models import Report
+from reclaim.reports.service import (
+    AgeGroup,
+    NewReport,
+    create_report,
+    mark_urgent_seen,
+    reports_for_staff,
+    urgent_for_staff,
+    urgent_waiting,
+)
+from reclaim.storage.base import utcnow
+from reclaim.storage.database import Database
+
+HASHING = PasswordHashing(Argon2Parameters(1, 8192, 1))
+
+
+def _report(session: object, n: int, urgent: bool) -> int:
+    new = NewReport(
+        AgeGroup.UNDER_18,
+        "GB",
+        urls=[f"https://x.example/{n}"],
+        feels_safe="no" if urgent else "yes",
+    )
+    return create_report(session, HASHING, new).report.id  # type: ignore[arg-type]
+
+
+def test_urgent_queue_pages_and_seen(any_db: Database) -> None:
+    with any_db.session() as session:
+        ids = [_report(session, n, urgent=n % 2 == 0) for n in range(9)]
+        staff = create_user(
+            session,
+            HASHING,
+            organisation=create_organisation(session, "Helpline", "charity"),
+            username="dsl",
+            password="tulip kettle river",
+            role="dsl",
+            email="dsl@helpline.example",
+        )
+        assert urgent_waiting(session) == 5
+        first = urgent_for_staff(session, page=1, size=2)
+        assert (first.total, first.pages) == (5, 3)
+        assert [r.id for r in first.reports] == [ids[0], ids[2]]  # waiting longest first
+        last = urgent_for_staff(session, page=99, size=2)
+        assert last.page == 3 and [r.id for r in last.reports] == [ids[8]]
+        everything = reports_for_staff(session, page=1, size=4)
+        assert everything.total == 9 and everything.reports[0].id == ids[8]
+        report = session.get(Report, ids[0])
+        assert report is not None and mark_urgent_seen(session, report, staff.id)
+        assert not mark_urgent_seen(session, report, staff.id)
+        assert urgent_waiting(session) == 4
+        assert outbox.queue_staff_alerts(session, ids[2], staff.organisation) == 1
+        assert outbox.queue_staff_alerts(session, ids[4], staff.organisation) == 1
+
+    sent: list[EmailMessage] = []
+    notifier = Notifier(any_db, any_db.settings, transport=sent.append)
+    now = utcnow()
+    assert notifier.deliver(now=now).sent == 1  # two reports, one email
+    with any_db.session() as session:
+        assert outbox.queue_staff_alerts(session, ids[6], staff.organisation) == 1
+    assert notifier.deliver(now=now + timedelta(minutes=1)).sent == 0  # quiet for a while
+    assert notifier.deliver(now=now + ALERT_QUIET + timedelta(seconds=1)).sent == 1
+    assert [m["To"] for m in sent] == ["dsl@helpline.example"] * 2
