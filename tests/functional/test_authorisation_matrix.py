@@ -101,6 +101,25 @@ def _report_url(world: World) -> Target:
     return Target(f"{target.path}/urls/{target.ref}", data={"status": "sent"}, ref=target.ref)
 
 
+def _urgent_report(world: World) -> Target:
+    with world.db.session() as session:
+        made = create_report(
+            session,
+            world.hashing,
+            NewReport(
+                AgeGroup.UNDER_18, "GB", urls=["https://pics.example.org/p/2"], feels_safe="no"
+            ),
+        )
+        public_id, report_id = made.report.public_id, made.report.id
+    return Target(f"/staff/reports/{public_id}/seen", ref=report_id)
+
+
+def _urgent_marked_seen(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        report = session.get(Report, target.ref)
+        return report is not None and report.urgent_seen_at is not None
+
+
 def _dashboard(world: World) -> Target:
     return Target("/staff", marker=_report(world).marker)
 
@@ -197,6 +216,18 @@ ENTRIES = [
         _url_moved,
         {
             "intake": everyone(OK, **ACTS_ON_LINKS),
+            "school": everyone(NOT_FOUND),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/reports/{public_id}/seen",
+        _urgent_report,
+        _urgent_marked_seen,
+        {
+            "intake": everyone(OK, viewer=FORBIDDEN, analyst=FORBIDDEN),
             "school": everyone(NOT_FOUND),
             "platform": everyone(FORBIDDEN),
             "platform2": everyone(FORBIDDEN),

@@ -13,6 +13,7 @@ from reclaim.directory import COUNTRY_ORDER, countries
 from reclaim.storage.database import Database
 from tests.conftest import Staff, csrf, csrf_in
 from tests.functional.test_reports_api import image_hashes, make
+from tests.functional.test_young_people_pages import form_token_in
 
 UK_CRISIS = ("Samaritans", "116 123", "Shout", "85258", "PAPYRUS", "0800 068 4141")
 
@@ -155,6 +156,7 @@ def _made(client: TestClient) -> str:
         "/report",
         data={
             "csrf_token": csrf_in(page.text),
+            "form_token": form_token_in(page.text),
             "age_group": "under18",
             "urls": "https://example.com/a",
         },

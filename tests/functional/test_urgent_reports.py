@@ -364,7 +364,7 @@ def test_spam_cannot_push_a_real_urgent_report_out_of_sight(
     with app_db.session() as session:
         spam_ids = list(
             session.scalars(
-                select(Report.id).where(Report.source == "form", Report.urgent.is_(True))
+                select(Report.public_id).where(Report.source == "form", Report.urgent.is_(True))
             )
         )
     for report_id in spam_ids:
@@ -395,7 +395,7 @@ def test_only_roles_that_act_on_cases_mark_urgent_reports_seen(
 ) -> None:
     make(client, feels_safe="no")
     with app_db.session() as session:
-        report_id = session.scalars(select(Report.id)).one()
+        report_id = session.scalars(select(Report.public_id)).one()
     staff.create("viewer@school.example", role="viewer")
     staff.sign_in(client, "viewer@school.example")
     page = client.get(f"/staff/reports/{report_id}").text
