@@ -29,6 +29,13 @@ class Permission(StrEnum):
     # analyst's takedown work.
     MOVE_LINKS = "links:move"
     MANAGE_HASHES = "hashes:manage"
+    # Safeguarding cases (reclaim.cases): read every case of the organisation; record on the
+    # cases one works (opened or assigned); lead every case of the organisation (assign,
+    # close and reopen, legal hold, erasure, local pathways and retention). Never analysts:
+    # hash lists and takedowns need no child's safeguarding record.
+    VIEW_SAFEGUARDING = "safeguarding:view"
+    WORK_SAFEGUARDING = "safeguarding:work"
+    LEAD_SAFEGUARDING = "safeguarding:lead"
     MANAGE_STAFF = "staff:manage"
     VIEW_AUDIT = "audit:view"
 
@@ -42,6 +49,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_CASES,
             Permission.MOVE_LINKS,
             Permission.MANAGE_HASHES,
+            Permission.VIEW_SAFEGUARDING,
+            Permission.WORK_SAFEGUARDING,
+            Permission.LEAD_SAFEGUARDING,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -50,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CASES,
             Permission.EDIT_CASES,
             Permission.MOVE_LINKS,
+            Permission.WORK_SAFEGUARDING,
         }
     ),
     Role.ANALYST: frozenset(
@@ -60,7 +71,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_HASHES,
         }
     ),
-    Role.VIEWER: frozenset({Permission.VIEW_DASHBOARD, Permission.VIEW_CASES}),
+    Role.VIEWER: frozenset(
+        {Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.VIEW_SAFEGUARDING}
+    ),
 }
 
 

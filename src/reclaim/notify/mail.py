@@ -85,9 +85,12 @@ def news_message(sender: str, to: str, status_url: str) -> EmailMessage:
 ALERT_SUBJECT = "An urgent report is waiting"
 
 
-def staff_alert_message(sender: str, to: str, sign_in_url: str) -> EmailMessage:
-    """The alert a staff member gets for urgent reports: nothing about the child, the report or
-    its reference; only that one is waiting, and where to sign in."""
+def staff_alert_message(
+    sender: str, to: str, sign_in_url: str, *, about_case: bool = False
+) -> EmailMessage:
+    """The alert a staff member gets for urgent reports (or a case that became urgent):
+    nothing about the child, the report or its reference; only that one is waiting, and where
+    to sign in."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -96,9 +99,10 @@ def staff_alert_message(sender: str, to: str, sign_in_url: str) -> EmailMessage:
     domain = sender.rpartition("@")[2].strip(">").strip() or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
+    what = "A safeguarding case has become urgent" if about_case else "An urgent report is waiting"
     message.set_content(
         "Hello,\n\n"
-        f"An urgent report is waiting on Reclaim. Sign in to see it: {sign_in_url}\n\n"
+        f"{what} on Reclaim. Sign in to see it: {sign_in_url}\n\n"
         "This email holds no details on purpose. Urgent reports are listed first on the "
         "dashboard until someone marks them seen.\n"
     )

@@ -19,8 +19,14 @@ class Notification(Base):
     __tablename__ = "notification"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
-    reason: Mapped[str] = mapped_column(String(16))  # blocked, link, urgent
+    # None for an alert about a safeguarding case (``case_id`` then says which).
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), index=True
+    )
+    # No foreign key (notify does not depend on cases): deleting a case deletes its alerts
+    # (reclaim.cases.records).
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # blocked, link, urgent, urgent-case
     # For "urgent": the staff member to alert (their email, not the report's contact).
     staff_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="CASCADE"), index=True

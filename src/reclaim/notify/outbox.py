@@ -49,6 +49,11 @@ def _wants_news(session: Session, report_ids: Collection[int]) -> set[int]:
     )
 
 
+def wake_after_commit(session: Session) -> None:
+    """Wake the senders in this process once this session's transaction commits."""
+    session.info[_WAKE] = True
+
+
 def _add(session: Session, report_id: int, reason: Reason, organisation_id: int | None) -> None:
     session.add(
         Notification(report_id=report_id, reason=reason.value, organisation_id=organisation_id)

@@ -70,10 +70,11 @@ class Delivery:
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    report_id: int
+    report_id: int | None
     rows: list[int]
     contact: str
     staff_user_id: int | None = None  # an alert for a staff member, not news for the person
+    about_case: bool = False  # the alert is (also) about an urgent safeguarding case
 
 
 class Notifier:
@@ -126,7 +127,8 @@ class Notifier:
     ) -> list[_Job]:
         by_report: dict[int, list[Notification]] = {}
         for row in rows:
-            by_report.setdefault(row.report_id, []).append(row)
+            if row.report_id is not None:
+                by_report.setdefault(row.report_id, []).append(row)
         if not by_report:
             return []
         contacts: dict[int, str | None] = {}
@@ -191,7 +193,13 @@ class Notifier:
             for row in mine:
                 row.next_attempt_at = now + LEASE
             jobs.append(
-                _Job(mine[0].report_id, [row.id for row in mine], user.email, staff_user_id)
+                _Job(
+                    mine[0].report_id,
+                    [row.id for row in mine],
+                    user.email,
+                    staff_user_id,
+                    about_case=any(row.case_id is not None for row in mine),
+                )
             )
         return jobs
 
@@ -210,7 +218,10 @@ class Notifier:
                         "system:staff-alert:sent",
                         object_type="staff_user",
                         object_id=job.staff_user_id,
-                        detail={"reports": sorted({row.report_id for row in rows})},
+                        detail={
+                            "reports": sorted({r.report_id for r in rows if r.report_id}),
+                            "cases": sorted({r.case_id for r in rows if r.case_id}),
+                        },
                     )
                     return
                 record(
@@ -252,6 +263,7 @@ class Notifier:
                     self.settings.mail_sender,
                     job.contact,
                     f"{self.settings.public_url}/staff/login",
+                    about_case=job.about_case,
                 )
             else:
                 message = news_message(self.settings.mail_sender, job.contact, self.status_url)

@@ -3,10 +3,11 @@
 from reclaim.accounts import models as _accounts
 from reclaim.audit import models as _audit
 from reclaim.bank import models as _bank
+from reclaim.cases import models as _cases
 from reclaim.notify import models as _notify
 from reclaim.reports import models as _reports
 from reclaim.storage.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["_accounts", "_audit", "_bank", "_notify", "_reports", "metadata"]
+__all__ = ["_accounts", "_audit", "_bank", "_cases", "_notify", "_reports", "metadata"]
