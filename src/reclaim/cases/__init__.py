@@ -7,7 +7,9 @@ the image is, referrals, tasks, and an append-only chronology; it exports as a P
 carrying the audit chain's digest. Web routes call only what is listed here.
 """
 
-from reclaim.cases.access import CaseAccess, access_to, case_for, leads, uses_cases
+from reclaim.accounts.models import StaffUser as Staff
+from reclaim.cases import export
+from reclaim.cases.access import CaseAccess, access_to, case_for, leads, may_open, uses_cases
 from reclaim.cases.actions import CaseAction
 from reclaim.cases.alerts import alert_on_call
 from reclaim.cases.chronology import EntryChanged
@@ -106,6 +108,7 @@ __all__ = [
     "Referral",
     "Removed",
     "ReviewAnswer",
+    "Staff",
     "Step",
     "Task",
     "TaskRow",
@@ -130,9 +133,11 @@ __all__ = [
     "count_open",
     "delete_after",
     "erase_case",
+    "export",
     "leads",
     "list_cases",
     "make_urgent",
+    "may_open",
     "my_tasks",
     "open_case",
     "pathways_of",

@@ -39,6 +39,11 @@ def uses_cases(user: StaffUser) -> bool:
     )
 
 
+def may_open(user: StaffUser) -> bool:
+    """Whether this person may open a case (caseworkers, DSLs, admins; never a viewer)."""
+    return uses_cases(user) and can(user.role, Permission.WORK_SAFEGUARDING)
+
+
 def leads(user: StaffUser) -> bool:
     return uses_cases(user) and can(user.role, Permission.LEAD_SAFEGUARDING)
 

@@ -36,6 +36,7 @@ from reclaim.web.problems import install_problem_handlers, problem
 from reclaim.web.ratelimit import RateLimiter
 from reclaim.web.routes import (
     api,
+    cases,
     hashing_demo,
     health,
     platform,
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_bank,
         staff_keys,
         staff_reports,
+        cases,
         api,
         reports_api,
         platform,

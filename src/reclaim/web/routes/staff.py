@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
+from reclaim import cases as safeguarding
 from reclaim.accounts.models import StaffUser
 from reclaim.accounts.roles import Permission, can, sees_case_data
 from reclaim.audit.actions import AuditAction
@@ -58,6 +59,7 @@ def dashboard(
         org, intake = user.organisation_id, request.app.state.settings.intake_organisation
         urgent = urgent_for_staff(db, org, intake, urgent_page, URGENT_PAGE_SIZE) if cases else None
         reports = reports_for_staff(db, org, intake, page, PAGE_SIZE) if cases else None
+        tasks = safeguarding.my_tasks(db, user) if safeguarding.uses_cases(user) else []
         shown = (len(urgent.reports) if urgent else 0) + (len(reports.reports) if reports else 0)
         if shown:
             record(db, "staff:reports:listed", object_type="reports", detail={"n": shown})
@@ -71,6 +73,9 @@ def dashboard(
             "organisation_kind": user.organisation.kind,
             "colleagues": colleagues,
             "can_view_audit": can(user.role, Permission.VIEW_AUDIT),
+            "uses_cases": safeguarding.uses_cases(user),
+            "tasks": tasks,
+            "when": lambda moment: moment.strftime("%Y-%m-%d %H:%M UTC"),
         }
     return render(request, "staff/dashboard.html", context)
 

@@ -1,0 +1,328 @@
+"""Safeguarding cases over real HTTP (issue 12): a disclosure becomes a case and is taken
+through the guidance to a closed case with a PDF and CSV chronology; who sees what."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from reclaim.accounts.models import Organisation, StaffUser
+from reclaim.audit.models import AuditEvent
+from reclaim.audit.recorder import verify_chain
+from reclaim.cases import Case, ChronologyEntry, EntryChanged, Place, purge_expired
+from reclaim.notify.models import Notification
+from reclaim.storage.base import utcnow
+from reclaim.storage.database import Database
+from tests.conftest import BASE_URL, Staff, csrf_in
+
+SCHOOL = "Hillside Academy"
+
+
+def _browser(client: TestClient, staff: Staff, username: str) -> tuple[TestClient, str]:
+    browser = TestClient(client.app, base_url=BASE_URL)
+    staff.sign_in(browser, username)
+    return browser, csrf_in(browser.get("/staff").text)
+
+
+def _post(browser: TestClient, token: str, path: str, **data: Any) -> Any:
+    return browser.post(path, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def _open(browser: TestClient, token: str, summary: str = "Child A says a photo was shared") -> str:
+    response = _post(browser, token, "/staff/cases", source="disclosure", summary=summary)
+    assert response.status_code == 303, response.text
+    match = re.match(r"/staff/cases/([^?]+)\?saved=opened", response.headers["location"])
+    assert match
+    return match.group(1)
+
+
+@pytest.fixture
+def dsl(client: TestClient, staff: Staff, app_db: Database) -> tuple[TestClient, str]:
+    staff.create("dsl@hillside.example", role="dsl", org=SCHOOL)
+    with app_db.session() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == "dsl@hillside.example"))
+        assert user is not None
+        user.email = "dsl@hillside.example"
+    return _browser(client, staff, "dsl@hillside.example")
+
+
+def test_a_disclosure_is_taken_through_the_guidance_to_a_closed_case(
+    client: TestClient, dsl: tuple[TestClient, str], app_db: Database
+) -> None:
+    browser, token = dsl
+    public_id = _open(browser, token)
+    base = f"/staff/cases/{public_id}"
+    page = browser.get(base)
+    assert page.status_code == 200 and "Never view, copy, print, share, store or save" in page.text
+
+    assert (
+        _post(
+            browser,
+            token,
+            f"{base}/children",
+            role="pictured",
+            name="Sam Example",
+            date_of_birth="2011-05-04",
+        ).status_code
+        == 303
+    )
+    assert (
+        _post(
+            browser,
+            token,
+            f"{base}/children",
+            role="received",
+            name="Alex Example",
+            year_group="Year 9",
+        ).status_code
+        == 303
+    )
+
+    # The review, in order; "yes" to blackmail makes the case urgent.
+    assert _post(browser, token, f"{base}/review/supported", answer="done").status_code == 303
+    refused = _post(browser, token, f"{base}/review/childline", answer="not_suggested")
+    assert refused.status_code == 400 and "Write the reason" in refused.text
+    urgent = _post(browser, token, f"{base}/review/coercion", answer="yes")
+    assert urgent.headers["location"].endswith("saved=urgent#urgent")
+    page = browser.get(base).text
+    assert "Refer to the police and/or children&#39;s social care now" in page
+    assert 'data-testid="call-999"' not in page  # only for immediate risk of harm
+    with app_db.read_session() as session:
+        case = session.scalar(select(Case).where(Case.public_id == public_id))
+        assert case is not None and case.urgent
+        alerts = session.scalars(select(Notification).where(Notification.case_id == case.id)).all()
+        assert [a.reason for a in alerts] == ["urgent-case"]
+        tasks = sorted(case.tasks, key=lambda t: t.id)
+        assert tasks[0].urgent and tasks[0].title.startswith("Refer to the police")
+    # A second "yes" does not alert again.
+    _post(browser, token, f"{base}/review/adult", answer="not_sure")
+    with app_db.read_session() as session:
+        assert len(session.scalars(select(Notification)).all()) == 1
+
+    # Immediate risk: 999 on the page, and who called it.
+    _post(browser, token, f"{base}/review/immediate", answer="yes")
+    assert 'data-testid="call-999"' in browser.get(base).text
+    assert _post(browser, token, f"{base}/emergency-call", who="Ms Head").status_code == 303
+    assert "999 called by Ms Head" in browser.get(base).text
+
+    # Places: the same page twice is one record.
+    for url in ("https://Pics.Example.org/p/1?utm_source=x#top", "pics.example.org/p/1"):
+        _post(browser, token, f"{base}/places", kind="url", url=url, learned_from="Child A")
+    _post(browser, token, f"{base}/places", kind="group", detail="Year 9 group chat")
+    _post(browser, token, f"{base}/places", kind="device", detail="Child B's phone")
+    with app_db.read_session() as session:
+        places = session.scalars(select(Place).order_by(Place.id)).all()
+        assert [p.kind for p in places] == ["url", "group", "device"]
+        assert places[0].url == "https://pics.example.org/p/1"
+        place_id = places[0].id
+    _post(
+        browser,
+        token,
+        f"{base}/places/{place_id}",
+        status="asked",
+        iwf_reported="yes",
+        iwf_reference="IWF-555",
+    )
+    assert "IWF reference IWF-555" in browser.get(base).text
+
+    # A CEOP referral with its reference and a follow-up that becomes a task.
+    follow = (utcnow() + timedelta(days=3)).date().isoformat()
+    _post(
+        browser,
+        token,
+        f"{base}/referrals",
+        agency="ceop",
+        reference="CEOP-2026-0042",
+        follow_up_on=follow,
+    )
+    page = browser.get(base).text
+    assert "CEOP-2026-0042" in page and "Follow up the referral to CEOP" in page
+
+    # Parents not told, with the reason; a decision with its rationale.
+    no_reason = _post(browser, token, f"{base}/review/parents", answer="not_told")
+    assert no_reason.status_code == 400
+    _post(
+        browser,
+        token,
+        f"{base}/review/parents",
+        answer="not_told",
+        note="Telling them would put Child A at risk; social care advised",
+    )
+    _post(
+        browser,
+        token,
+        f"{base}/review/decision",
+        answer="refer",
+        note="Blackmail: police and social care involved",
+    )
+
+    # A note about an earlier time, then a correction of it.
+    _post(
+        browser,
+        token,
+        f"{base}/notes",
+        text="Spoke to Child B's form tutor",
+        occurred_at="2026-01-05T08:40",
+    )
+    with app_db.read_session() as session:
+        count = len(session.scalars(select(ChronologyEntry)).all())
+    _post(
+        browser,
+        token,
+        f"{base}/notes",
+        text="It was the head of year, not the form tutor",
+        corrects=str(count),
+    )
+    page = browser.get(base).text
+    assert f"Corrected by entry {count + 1}" in page and "happened 2026-01-05 08:40" in page
+
+    # Exports: the PDF's text, the CSV's rows, and the audit digest in both.
+    pdf = browser.get(f"{base}/chronology.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = re.sub(r"\s+", " ", text)
+    for words in (
+        "CEOP-2026-0042",
+        "Telling them would put Child A at risk",
+        "Chain head",
+        "case:case:opened",
+        "Child A: Pictured",
+        "corrects entry",
+    ):
+        assert words in text, words
+    assert "Sam Example" not in text  # exports use labels
+    rows = list(
+        csv.reader(io.StringIO(browser.get(f"{base}/chronology.csv").content.decode("utf-8-sig")))
+    )
+    assert rows[0][0] == "record" and {r[0] for r in rows} >= {
+        "entry",
+        "audit_event",
+        "chain_head",
+        "checkpoint",
+    }
+    with app_db.read_session() as session:
+        case_id = session.scalar(select(Case.id).where(Case.public_id == public_id))
+        hashes = dict(
+            session.execute(
+                select(AuditEvent.seq, AuditEvent.hash).where(
+                    AuditEvent.object_type == "case", AuditEvent.object_id == str(case_id)
+                )
+            ).all()
+        )
+    listed = {int(r[1]): r[6] for r in rows if r[0] == "audit_event"}
+    assert listed and all(hashes[seq] == h for seq, h in listed.items())
+
+    # Closed with a rationale, reopened with a reason.
+    assert _post(browser, token, f"{base}/close", rationale="").status_code == 400
+    assert (
+        _post(
+            browser, token, f"{base}/close", rationale="Police leading; support in place"
+        ).status_code
+        == 303
+    )
+    page = browser.get(base).text
+    assert "Closed" in page and "Police leading" in page
+    assert _post(browser, token, f"{base}/places", kind="person", detail="x").status_code == 400
+    assert _post(browser, token, f"{base}/reopen", reason="New image reported").status_code == 303
+    assert 'data-testid="close-form"' in browser.get(base).text
+    with app_db.read_session() as session:
+        assert verify_chain(session).ok
+
+
+def test_formula_like_text_is_inert_in_the_csv(dsl: tuple[TestClient, str]) -> None:
+    browser, token = dsl
+    public_id = _open(browser, token, summary="ok")
+    _post(browser, token, f"/staff/cases/{public_id}/notes", text='=HYPERLINK("http://x.example")')
+    body = browser.get(f"/staff/cases/{public_id}/chronology.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+
+
+def test_chronology_entries_cannot_be_changed(
+    app_db: Database, dsl: tuple[TestClient, str]
+) -> None:
+    browser, token = dsl
+    _open(browser, token)
+    with pytest.raises(EntryChanged), app_db.session() as session:
+        entry = session.scalars(select(ChronologyEntry)).first()
+        assert entry is not None
+        entry.text = "rewritten"
+        session.flush()
+
+
+def test_legal_hold_stops_erasure_and_erasure_keeps_the_chain(
+    dsl: tuple[TestClient, str], app_db: Database
+) -> None:
+    browser, token = dsl
+    public_id = _open(browser, token, summary="Name Surname told me")
+    base = f"/staff/cases/{public_id}"
+    _post(browser, token, f"{base}/legal-hold", hold="on", reason="Police investigation")
+    refused = _post(browser, token, f"{base}/erase", confirm="erase")
+    assert refused.status_code == 400 and "legal hold" in refused.text
+    _post(browser, token, f"{base}/legal-hold", hold="off", reason="Investigation over")
+    assert _post(browser, token, f"{base}/erase", confirm="erase").status_code == 303
+    assert browser.get(base).status_code == 404
+    with app_db.read_session() as session:
+        assert session.scalars(select(Case)).all() == []
+        assert session.scalars(select(ChronologyEntry)).all() == []
+        assert verify_chain(session).ok
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_type == "case")
+        ).all()
+        assert "case:case:erased" in actions
+
+
+def test_closed_cases_past_retention_are_purged_unless_on_hold(
+    dsl: tuple[TestClient, str], app_db: Database
+) -> None:
+    browser, token = dsl
+    kept, gone = _open(browser, token), _open(browser, token)
+    for public_id in (kept, gone):
+        _post(browser, token, f"/staff/cases/{public_id}/close", rationale="done")
+    _post(browser, token, f"/staff/cases/{kept}/legal-hold", hold="on", reason="court")
+    with app_db.session() as session:
+        assert purge_expired(session, 25) == []
+        removed = purge_expired(session, 25, now=utcnow() + timedelta(days=366 * 25))
+        assert len(removed) == 1
+    with app_db.read_session() as session:
+        assert [c.public_id for c in session.scalars(select(Case))] == [kept]
+        assert verify_chain(session).ok
+
+
+def test_who_sees_a_case(
+    client: TestClient, staff: Staff, dsl: tuple[TestClient, str], app_db: Database
+) -> None:
+    browser, token = dsl
+    public_id = _open(browser, token)
+    base = f"/staff/cases/{public_id}"
+    staff.create("viewer@hillside.example", role="viewer", org=SCHOOL)
+    staff.create("worker@hillside.example", role="caseworker", org=SCHOOL)
+    staff.create("analyst@hillside.example", role="analyst", org=SCHOOL)
+    staff.create("dsl@other.example", role="dsl", org="Other School")
+    with app_db.session() as session:
+        session.add(Organisation(name="PhotoShare", kind="platform"))
+    staff.create("admin@photoshare.example", role="admin", org="PhotoShare")
+
+    viewer, vtoken = _browser(client, staff, "viewer@hillside.example")
+    assert viewer.get(base).status_code == 200
+    assert _post(viewer, vtoken, f"{base}/notes", text="x").status_code == 403
+    worker, wtoken = _browser(client, staff, "worker@hillside.example")
+    assert worker.get(base).status_code == 404  # not theirs
+    own = _open(worker, wtoken)
+    assert worker.get(f"/staff/cases/{own}").status_code == 200
+    assert _post(worker, wtoken, f"/staff/cases/{own}/close", rationale="x").status_code == 403
+    analyst, _ = _browser(client, staff, "analyst@hillside.example")
+    assert analyst.get("/staff/cases").status_code == 403
+    other, _ = _browser(client, staff, "dsl@other.example")
+    assert other.get(base).status_code == 404
+    assert public_id not in other.get("/staff/cases").text
+    platform, _ = _browser(client, staff, "admin@photoshare.example")
+    for path in ("/staff/cases", base, f"{base}/chronology.pdf", f"{base}/chronology.csv"):
+        assert platform.get(path).status_code == 403
