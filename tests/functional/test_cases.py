@@ -326,3 +326,11 @@ def test_who_sees_a_case(
     platform, _ = _browser(client, staff, "admin@photoshare.example")
     for path in ("/staff/cases", base, f"{base}/chronology.pdf", f"{base}/chronology.csv"):
         assert platform.get(path).status_code == 403
+
+
+def test_the_purge_command_runs(cli: Any) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    dry = cli("cases", "purge", "--dry-run")
+    assert dry.exit_code == 0 and "0 closed case(s)" in dry.output
+    done = cli("cases", "purge")
+    assert done.exit_code == 0 and "deleted 0" in done.output

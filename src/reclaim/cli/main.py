@@ -20,6 +20,21 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(bank.app, name="bank")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(notify.app, name="notify")
+cases_app = typer.Typer(help="Safeguarding cases: retention.", no_args_is_help=True)
+
+
+@cases_app.command("purge")
+def cases_purge(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only count what would be deleted."),
+) -> None:
+    """Delete closed cases past retention (RECLAIM_CASE_RETENTION_YEARS or the organisation's
+    own), never one on legal hold; the audit trail keeps verifying."""
+    from reclaim.cli.cases import purge
+
+    purge(dry_run)
+
+
+app.add_typer(cases_app, name="cases")
 app.command("serve")(serve)
 app.command("hash")(hash_command)
 
