@@ -334,3 +334,70 @@ def test_the_purge_command_runs(cli: Any) -> None:
     assert dry.exit_code == 0 and "0 closed case(s)" in dry.output
     done = cli("cases", "purge")
     assert done.exit_code == 0 and "deleted 0" in done.output
+
+
+def test_a_linked_report_blocked_by_a_platform_is_in_the_chronology(
+    client: TestClient, dsl: tuple[TestClient, str], app_db: Database
+) -> None:
+    from reclaim.accounts.apikeys import issue
+    from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
+    from reclaim.accounts.staff import create_organisation
+    from reclaim.reports.models import ReportHash
+    from reclaim.reports.service import AgeGroup, FileHashes, NewReport, create_report
+
+    browser, token = dsl
+    public_id = _open(browser, token)
+    with app_db.session() as session:
+        made = create_report(
+            session,
+            PasswordHashing(Argon2Parameters(1, 8192, 1)),
+            NewReport(
+                AgeGroup.UNDER_18,
+                "GB",
+                files=[FileHashes(kind="image", sha256="a" * 64, md5="b" * 32)],
+                urls=["https://pics.example.org/p/9"],
+            ),
+        )
+        case = session.scalar(select(Case).where(Case.public_id == public_id))
+        assert case is not None
+        case.linked_report_id = made.report.id
+        item_id = session.scalar(
+            select(ReportHash.item_id).where(ReportHash.report_id == made.report.id)
+        )
+        platform = create_organisation(session, "PhotoShare", "platform")
+        key = issue(session, platform, "scanner").token
+    # The same page as the report's: one record, marked as such.
+    _post(
+        browser,
+        token,
+        f"/staff/cases/{public_id}/places",
+        kind="url",
+        url="https://PICS.example.org/p/9?fbclid=abc",
+    )
+    for _ in range(2):  # told twice: written once
+        response = client.post(
+            "/api/v1/feedback",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"feedback": [{"item_id": item_id, "status": "Blocked"}]},
+        )
+        assert response.status_code == 200, response.text
+    page = browser.get(f"/staff/cases/{public_id}").text
+    assert "blocked on 1 service;" in page  # the panel
+    assert page.count("report is blocked on 1 service.") == 1  # one chronology entry
+    assert "also in the young person's report" in page
+
+
+def test_the_urgent_case_alert_email_says_nothing_about_the_case(
+    dsl: tuple[TestClient, str], app_db: Database, app_settings: Any
+) -> None:
+    from reclaim.notify.sender import Notifier
+
+    browser, token = dsl
+    public_id = _open(browser, token, summary="Sam Example was threatened")
+    _post(browser, token, f"/staff/cases/{public_id}/review/coercion", answer="yes")
+    sent: list[Any] = []
+    result = Notifier(app_db, app_settings, transport=sent.append).deliver_all()
+    assert result.sent == 1 and sent[0]["To"] == "dsl@hillside.example"
+    body = sent[0].get_content()
+    assert "safeguarding case has become urgent" in body
+    assert "Sam" not in body and public_id not in body

@@ -20,6 +20,7 @@ from reclaim.cases.export import (
     chronology_html,
     chronology_pdf,
 )
+from reclaim.cases.linked import note_blocked
 from reclaim.cases.models import (
     Case,
     CasePolicy,
@@ -139,6 +140,7 @@ __all__ = [
     "make_urgent",
     "may_open",
     "my_tasks",
+    "note_blocked",
     "open_case",
     "pathways_of",
     "purge_expired",

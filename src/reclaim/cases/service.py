@@ -195,7 +195,7 @@ def answer_step(
     )
     session.add(row)
     session.flush()
-    words = f"{step.title} {step.answers[answer]}."
+    words = f"{step.title}: {step.answers[answer]}."
     if by_whom:
         words += f" By: {by_whom}."
     if why:
@@ -305,7 +305,7 @@ def add_place(session: Session, user: StaffUser, case: Case, new: NewPlace) -> t
     session.add(place)
     session.flush()
     what = url if url else f"{PLACE_KINDS[new.kind]}: {detail}"
-    chronology.write(session, case, "place", f"Place recorded: {what}.", by=user.id)
+    chronology.write(session, case, "place", f"Recorded: {what}.", by=user.id)
     _audit(session, CaseAction.PLACE_ADDED, case, place=place.id, kind=new.kind)
     return place, True
 
@@ -369,7 +369,7 @@ def update_place(
         return
     session.flush()
     what = place.url or place.detail or PLACE_KINDS[place.kind]
-    words = f"Place {what}: {', '.join(done) or 'note'}."
+    words = f"{what}: {', '.join(done) or 'note'}."
     if note:
         words += f" {note}"
     chronology.write(session, case, "place", words, by=user.id)
@@ -410,7 +410,7 @@ def add_referral(session: Session, user: StaffUser, case: Case, new: NewReferral
     session.add(referral)
     session.flush()
     label = name or AGENCIES[new.agency]
-    words = f"Referral to {label}."
+    words = f"To {label}."
     if referral.reference:
         words += f" Reference: {referral.reference}."
     if referral.outcome:
@@ -457,7 +457,7 @@ def update_referral(
     if not text and not ref and follow_up_on is None:
         raise CaseError("Write the outcome, a reference or a follow-up date.")
     label = referral.agency_name or AGENCIES[referral.agency]
-    words = f"Referral to {label}:"
+    words = f"To {label}:"
     if ref and ref != referral.reference:
         referral.reference = ref
         words += f" reference {ref}."
@@ -497,7 +497,7 @@ def add_task(
     )
     session.add(task)
     session.flush()
-    chronology.write(session, case, "task", f"Task: {words}.", by=user.id)
+    chronology.write(session, case, "task", f"Added: {words}.", by=user.id)
     _audit(session, CaseAction.TASK_ADDED, case, task=task.id, origin=origin)
     return task
 
@@ -507,7 +507,7 @@ def complete_task(session: Session, user: StaffUser, case: Case, task: Task) -> 
         return False
     task.done_at, task.done_by = utcnow(), user.id
     session.flush()
-    chronology.write(session, case, "task", f"Task done: {task.title}.", by=user.id)
+    chronology.write(session, case, "task", f"Done: {task.title}.", by=user.id)
     _audit(session, CaseAction.TASK_DONE, case, task=task.id)
     return True
 

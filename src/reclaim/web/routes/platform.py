@@ -13,6 +13,7 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from reclaim import cases
 from reclaim.accounts.apikeys import Scope, authenticate
 from reclaim.accounts.models import ApiKey
 from reclaim.audit.recorder import current_context
@@ -282,6 +283,8 @@ def feedback(
         blocked = {e.item_id for e in body.feedback if e.status is FeedbackStatus.BLOCKED}
         # News for the young people who asked for it, sent after this commits.
         queue_blocked_news(session, blocked, key.organisation_id)
+        # A safeguarding case joined to such a report records it in its chronology.
+        cases.note_blocked(session, blocked)
         return FeedbackResponse(recorded=len(body.feedback), platform=key.organisation.name)
 
 
