@@ -401,3 +401,75 @@ def test_the_urgent_case_alert_email_says_nothing_about_the_case(
     body = sent[0].get_content()
     assert "safeguarding case has become urgent" in body
     assert "Sam" not in body and public_id not in body
+
+
+def _get_routes(routes: Any) -> list[str]:
+    paths = []
+    for route in routes:
+        if hasattr(route, "original_router"):  # an included router
+            paths += _get_routes(route.original_router.routes)
+            continue
+        methods = getattr(route, "methods", None) or set()
+        path = getattr(route, "path", "")
+        if "GET" in methods and path.startswith(("/staff", "/api")):
+            paths.append(path)
+    return sorted(set(paths))
+
+
+def test_no_case_data_reaches_another_organisation_or_a_platform(
+    client: TestClient, staff: Staff, dsl: tuple[TestClient, str], app_db: Database
+) -> None:
+    """Every GET route of the staff site and the API, as every other organisation's staff
+    and with a platform's API key: none shows anything of the case."""
+    from reclaim.accounts.apikeys import issue
+    from reclaim.accounts.staff import create_organisation
+
+    browser, token = dsl
+    markers = {
+        "summary": "Zebracorn-summary",
+        "child": "Quillfeather Childname",
+        "url": "zebracorn.example.net",
+        "reference": "CEOP-ZEBRA-77",
+        "note": "Zebracorn-note",
+    }
+    public_id = _open(browser, token, summary=markers["summary"])
+    base = f"/staff/cases/{public_id}"
+    _post(browser, token, f"{base}/children", role="pictured", name=markers["child"])
+    _post(browser, token, f"{base}/places", kind="url", url=f"https://{markers['url']}/p")
+    _post(browser, token, f"{base}/referrals", agency="ceop", reference=markers["reference"])
+    _post(browser, token, f"{base}/notes", text=markers["note"])
+    _post(browser, token, f"{base}/review/coercion", answer="yes")
+    with app_db.session() as session:
+        platform = create_organisation(session, "PhotoShare", "platform")
+        create_organisation(session, "Other School", "school")
+        key = issue(session, platform, "scanner").token
+    for role in ("admin", "dsl", "caseworker", "viewer", "analyst"):
+        staff.create(f"{role}@other.example", role=role, org="Other School")
+    staff.create("admin@photoshare.example", role="admin", org="PhotoShare")
+
+    routes = _get_routes(client.app.routes)  # type: ignore[attr-defined]
+    assert "/staff/cases/{public_id}/chronology.pdf" in routes and len(routes) > 20
+    outsiders = [
+        _browser(client, staff, name)[0]
+        for name in (
+            *(f"{r}@other.example" for r in ("admin", "dsl", "caseworker", "viewer", "analyst")),
+            "admin@photoshare.example",
+        )
+    ]
+    leaks = []
+    for path in routes:
+        concrete = re.sub(r"\{public_id\}", public_id, path)
+        concrete = re.sub(r"\{[a-z_]+\}", "1", concrete)
+        for who, outsider in enumerate(outsiders):
+            response = outsider.get(concrete)
+            body = response.content.decode("utf-8", "replace")
+            leaks += [f"{concrete} as #{who}: {m}" for m in markers.values() if m in body]
+            if path.endswith("chronology.pdf") or path.endswith("chronology.csv"):
+                assert response.status_code in (403, 404), (concrete, who)
+        api = client.get(concrete, headers={"Authorization": f"Bearer {key}"})
+        body = api.content.decode("utf-8", "replace")
+        leaks += [f"{concrete} with a platform key: {m}" for m in markers.values() if m in body]
+    assert not leaks, leaks
+    # The case's own DSL sees it all (the markers are real).
+    page = browser.get(base).text
+    assert all(m in page for m in markers.values())
