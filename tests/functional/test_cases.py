@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from reclaim.accounts.models import Organisation, StaffUser
 from reclaim.audit.models import AuditEvent
-from reclaim.audit.recorder import verify_chain
+from reclaim.audit.chain import load_checkpoint
+from reclaim.audit.recorder import keys_of, verify_chain
 from reclaim.cases import Case, ChronologyEntry, EntryChanged, Place, purge_expired
 from reclaim.notify.models import Notification
 from reclaim.storage.base import utcnow
@@ -217,6 +218,10 @@ def test_a_disclosure_is_taken_through_the_guidance_to_a_closed_case(
                 )
             ).all()
         )
+    # The export's checkpoint line is what `reclaim audit verify --checkpoint FILE` reads.
+    line = next(r[6] for r in rows if r[0] == "checkpoint")
+    with app_db.read_session() as session:
+        assert verify_chain(session, [load_checkpoint(line, keys_of(session))]).ok
     listed = {int(r[1]): r[6] for r in rows if r[0] == "audit_event"}
     assert listed and all(hashes[seq] == h for seq, h in listed.items())
 

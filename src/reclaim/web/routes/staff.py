@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -56,7 +57,8 @@ def dashboard(
             .where(StaffUser.organisation_id == user.organisation_id)
         )
         cases = sees_case_data(user.role, user.organisation.kind)
-        org, intake = user.organisation_id, request.app.state.settings.intake_organisation
+        settings = request.app.state.settings
+        org, intake = user.organisation_id, settings.intake_organisation
         urgent = urgent_for_staff(db, org, intake, urgent_page, URGENT_PAGE_SIZE) if cases else None
         reports = reports_for_staff(db, org, intake, page, PAGE_SIZE) if cases else None
         tasks = safeguarding.my_tasks(db, user) if safeguarding.uses_cases(user) else []
@@ -75,7 +77,9 @@ def dashboard(
             "can_view_audit": can(user.role, Permission.VIEW_AUDIT),
             "uses_cases": safeguarding.uses_cases(user),
             "tasks": tasks,
-            "when": lambda moment: moment.strftime("%Y-%m-%d %H:%M UTC"),
+            "when": lambda moment: moment.astimezone(ZoneInfo(settings.timezone)).strftime(
+                "%Y-%m-%d %H:%M %Z"
+            ),
         }
     return render(request, "staff/dashboard.html", context)
 
