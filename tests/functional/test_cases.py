@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from reclaim.accounts.models import Organisation, StaffUser
-from reclaim.audit.models import AuditEvent
 from reclaim.audit.chain import load_checkpoint
+from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import keys_of, verify_chain
 from reclaim.cases import Case, ChronologyEntry, EntryChanged, Place, purge_expired
 from reclaim.notify.models import Notification
