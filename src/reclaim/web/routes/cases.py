@@ -168,7 +168,6 @@ def _case_page(
         "error": error,
         "notice": notice,
         "timezone": settings.timezone,
-        "today": datetime.now(_zone(request)).strftime("%Y-%m-%dT%H:%M"),
     }
     return render(request, template, context, status_code=400 if error else 200)
 
