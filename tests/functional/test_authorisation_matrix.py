@@ -31,9 +31,9 @@ from reclaim.accounts.models import ApiKey, Organisation
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.roles import Role
 from reclaim.accounts.staff import create_organisation
+from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.reports.models import Report, ReportUrl
 from reclaim.reports.references import show_reference
-from reclaim.reports.service import AgeGroup, NewReport, create_report
 from reclaim.storage.database import Database
 from tests.conftest import BASE_URL, Staff, csrf_in
 

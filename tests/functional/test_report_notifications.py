@@ -20,11 +20,11 @@ from reclaim.accounts.staff import create_organisation
 from reclaim.audit.models import AuditEvent
 from reclaim.cli.main import app as cli
 from reclaim.config import Settings, load_settings, reset_settings
+from reclaim.notify import ReportOutbox
 from reclaim.notify.mail import SmtpServer, looks_like_email
 from reclaim.notify.models import Notification
 from reclaim.notify.sender import MAX_ATTEMPTS, Notifier
-from reclaim.reports.models import Report, ReportUrl
-from reclaim.reports.service import (
+from reclaim.reports import (
     AgeGroup,
     FileHashes,
     NewReport,
@@ -32,10 +32,12 @@ from reclaim.reports.service import (
     create_report,
     set_url_status,
 )
+from reclaim.reports.models import Report, ReportUrl
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
+from reclaim.web.services import services_of
 from tests.conftest import BASE_URL, csrf_in, make_settings
 from tests.functional.test_reports_api import image_hashes, make, pin_header
 from tests.functional.test_young_people_pages import form_token_in
@@ -68,7 +70,7 @@ def mail_db(mail_settings: Settings) -> Iterator[Database]:
 def mail_client(mail_settings: Settings, mail_db: Database) -> Iterator[TestClient]:
     app = create_app(mail_settings, mail_db)
     with TestClient(app, base_url=BASE_URL) as test_client:
-        app.state.matcher_loader.join(timeout=30)
+        services_of(app).matcher_loader.join(timeout=30)
         yield test_client
 
 
@@ -227,7 +229,7 @@ def _report_with_contact(db: Database, contact: str | None = EMAIL) -> int:
 def _move_link(db: Database, report_id: int, status: UrlStatus) -> None:
     with db.session() as session:
         url = session.scalars(select(ReportUrl).where(ReportUrl.report_id == report_id)).one()
-        set_url_status(session, url, status)
+        set_url_status(session, url, status, ReportOutbox())
 
 
 def test_failures_wait_and_try_again_then_give_up(

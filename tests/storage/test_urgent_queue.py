@@ -12,8 +12,7 @@ from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.staff import create_organisation, create_user
 from reclaim.notify import outbox
 from reclaim.notify.sender import ALERT_QUIET, Notifier
-from reclaim.reports.models import Report
-from reclaim.reports.service import (
+from reclaim.reports import (
     AgeGroup,
     NewReport,
     create_report,
@@ -22,6 +21,7 @@ from reclaim.reports.service import (
     urgent_for_staff,
     urgent_waiting,
 )
+from reclaim.reports.models import Report
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 

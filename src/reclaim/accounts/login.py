@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from reclaim.accounts import lockout, totp
 from reclaim.accounts.lockout import LockoutPolicy
 from reclaim.accounts.models import RecoveryCode, StaffUser
-from reclaim.accounts.passwords import PasswordHashing
+from reclaim.accounts.passwords import PasswordHasher
 from reclaim.accounts.staff import normalise_username
 from reclaim.audit.actions import AuditAction
 from reclaim.audit.recorder import record
@@ -69,7 +69,7 @@ def locked_until(session: Session, username: str, now: datetime) -> datetime | N
 
 
 def check_password_login(
-    session: Session, hashing: PasswordHashing, policy: LoginPolicy, username: str, password: str
+    session: Session, hasher: PasswordHasher, policy: LoginPolicy, username: str, password: str
 ) -> LoginResult:
     now = utcnow()
     password_key, _ = _keys(username)
@@ -77,7 +77,7 @@ def check_password_login(
         select(StaffUser).where(StaffUser.username == normalise_username(username))
     )
     # Verify first, always, so a locked or unknown account costs the same as a real attempt.
-    valid = hashing.verify(user.password_hash if user else None, password)
+    valid = hasher.verify(user.password_hash if user else None, password)
     paused = locked_until(session, username, now)
     if paused is not None:
         record(
@@ -89,8 +89,8 @@ def check_password_login(
         return LoginResult(LoginOutcome.LOCKED, locked_until=paused)
     if valid and user is not None and user.is_active:
         lockout.clear(session, password_key)
-        if hashing.needs_rehash(user.password_hash):
-            user.password_hash = hashing.hash(password)
+        if hasher.needs_rehash(user.password_hash):
+            user.password_hash = hasher.hash(password)
         return LoginResult(LoginOutcome.OK, user)
     until = lockout.record_failure(session, password_key, policy.password, now)
     record(

@@ -18,6 +18,9 @@ class AuditAction(StrEnum):
     STAFF_SESSION_EXPIRED = "staff:session:expired"
     STAFF_TOTP_ENROLLED = "staff:user:totp-enrolled"
     AUDIT_VIEWED = "staff:audit:viewed"
+    REPORTS_LISTED = "staff:reports:listed"
+    LIST_SEARCHED = "bank:list:searched"
+    ITEM_VIEWED = "bank:item:viewed"
     AUDIT_VERIFIED = "staff:audit:verified"
     AUDIT_CHECKPOINTED = "staff:audit:checkpointed"
     AUDIT_CHAIN_ANCHORED = ANCHOR_ACTION

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from reclaim.audit.actions import AuditAction, row_action
 from reclaim.audit.chain import (
     GENESIS,
+    SESSION_KEYS,
     ChainKeys,
     ChainLink,
     Checkpoint,
@@ -34,9 +35,6 @@ from reclaim.storage.base import utcnow
 
 # Any constant works; it names the lock that serialises appends to the chain on PostgreSQL.
 _PG_CHAIN_LOCK = 0x52454341
-
-# Where a session carries the chain keys (the Database puts them in every session it makes).
-SESSION_KEYS = "reclaim_audit_keys"
 
 
 class AuditChainError(RuntimeError):

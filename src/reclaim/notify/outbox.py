@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import Organisation, StaffUser
@@ -137,6 +138,39 @@ def forget(session: Session, report_id: int) -> int:
     """Erasure: every message for this report goes, sent or not."""
     result = session.execute(delete(Notification).where(Notification.report_id == report_id))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+class ReportOutbox:
+    """The outbox as the reports context needs it (:class:`reclaim.reports.news.ReportNews`):
+    handed to the commands that make news, so that reports never import notify."""
+
+    def queue_link_news(self, session: Session, report_id: int) -> bool:
+        return queue_link_news(session, report_id)
+
+    def forget(self, session: Session, report_id: int) -> int:
+        return forget(session, report_id)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsCounts:
+    """What was sent to the person about one report, and what waits (staff see the counts,
+    never the address)."""
+
+    sent: int
+    waiting: int
+
+
+def news_counts(session: Session, report_id: int) -> NewsCounts:
+    """Messages for this report sent and waiting (given-up ones are neither)."""
+    counts: dict[bool, int] = {
+        bool(sent): int(n)
+        for sent, n in session.execute(
+            select(Notification.sent_at.is_not(None), func.count())
+            .where(Notification.report_id == report_id, Notification.failed_at.is_(None))
+            .group_by(Notification.sent_at.is_not(None))
+        )
+    }
+    return NewsCounts(sent=counts.get(True, 0), waiting=counts.get(False, 0))
 
 
 # Waking the senders after commit ------------------------------------------------------------
