@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from reclaim.audit.actions import AuditAction, row_action
+from reclaim.audit.actions import Action, StaffAction, registered, row_action
 from reclaim.audit.chain import (
     GENESIS,
     SESSION_KEYS,
@@ -98,7 +98,7 @@ def fresh_context(**fields: Any) -> AuditContext:
 
 def record(
     session: Session,
-    action: str,
+    action: Action,
     *,
     object_type: str | None = None,
     object_id: str | int | None = None,
@@ -112,6 +112,7 @@ def record(
     the current key: that is a chain from before keyed hashing or a key rotation (an operator
     runs `reclaim audit anchor` once), or one re-hashed by someone without the key.
     """
+    registered(action)
     keys = keys_of(session)
     connection = _locked(session)
     head = _head(connection)
@@ -160,7 +161,7 @@ def anchor(session: Session) -> int | None:
         )
     detail = {"after_event": head.link.seq, "was": "unkeyed" if epoch == 0 else "previous key"}
     _append(
-        connection, keys, head, AuditAction.AUDIT_CHAIN_ANCHORED, "audit", None, detail, None, None
+        connection, keys, head, StaffAction.AUDIT_CHAIN_ANCHORED, "audit", None, detail, None, None
     )
     return head.link.seq + 1
 

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import StaffUser
+from reclaim.audit.actions import SystemAction
 from reclaim.audit.recorder import record
 from reclaim.config import Settings
 from reclaim.notify.mail import MailError, SmtpServer, news_message, send, staff_alert_message
@@ -207,7 +208,7 @@ class Notifier:
                 if job.staff_user_id is not None:
                     record(
                         session,
-                        "system:staff-alert:sent",
+                        SystemAction.STAFF_ALERT_SENT,
                         object_type="staff_user",
                         object_id=job.staff_user_id,
                         detail={"reports": sorted({row.report_id for row in rows})},
@@ -215,7 +216,7 @@ class Notifier:
                     return
                 record(
                     session,
-                    "system:notification:sent",
+                    SystemAction.NOTIFICATION_SENT,
                     object_type="report",
                     object_id=job.report_id,
                     detail={"reasons": sorted({row.reason for row in rows})},
@@ -234,7 +235,7 @@ class Notifier:
                 result.given_up += 1
                 record(
                     session,
-                    "system:notification:given-up",
+                    SystemAction.NOTIFICATION_GIVEN_UP,
                     object_type="report",
                     object_id=job.report_id,
                     detail={"attempts": attempts, "error": error.kind},

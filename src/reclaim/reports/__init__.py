@@ -7,7 +7,6 @@ The young person's commands are in :mod:`~reclaim.reports.commands`, what they r
 """
 
 from reclaim.reports.casework import (
-    StaffAction,
     mark_urgent_seen,
     move_link,
     set_url_status,
@@ -22,7 +21,6 @@ from reclaim.reports.commands import (
     NewReport,
     Outcome,
     PinPolicy,
-    ReportAction,
     ReportError,
     create_report,
     erase,
@@ -62,12 +60,10 @@ __all__ = [
     "ProofOfWork",
     "ProofRejected",
     "Report",
-    "ReportAction",
     "ReportError",
     "ReportNews",
     "ReportStatus",
     "ReportSummary",
-    "StaffAction",
     "StaffPage",
     "UrlRejected",
     "UrlState",

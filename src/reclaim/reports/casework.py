@@ -3,11 +3,10 @@ of an item a report added. Each is audited; the young person sees the result on 
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
 from reclaim.bank.items import BankError, ItemStatus, Provenance, set_status
 from reclaim.bank.models import ContentItem
@@ -17,12 +16,6 @@ from reclaim.reports.status import UrlStatus
 from reclaim.storage.base import utcnow
 
 
-class StaffAction(StrEnum):
-    URGENT_SEEN = "case:report:urgent-seen"
-    LINK_MOVED = "case:url:status-changed"
-    REPORT_VIEWED = "case:report:viewed"
-
-
 def mark_urgent_seen(session: Session, report: Report, staff_user_id: int) -> bool:
     """A staff member has looked at an urgent report: it leaves the "not yet seen" list
     (it stays urgent). Returns whether it changed."""
@@ -30,7 +23,7 @@ def mark_urgent_seen(session: Session, report: Report, staff_user_id: int) -> bo
         return False
     report.urgent_seen_at, report.urgent_seen_by = utcnow(), staff_user_id
     session.flush()
-    record(session, StaffAction.URGENT_SEEN, object_type="report", object_id=report.id)
+    record(session, CaseAction.URGENT_SEEN, object_type="report", object_id=report.id)
     return True
 
 
@@ -84,7 +77,7 @@ def move_link(
         return False
     record(
         session,
-        StaffAction.LINK_MOVED,
+        CaseAction.LINK_MOVED,
         object_type="url",
         object_id=url.id,
         detail={"report": report.id, "from": before, "to": status.value},

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from reclaim.accounts import lockout
 from reclaim.accounts.lockout import LockoutPolicy
 from reclaim.accounts.passwords import PasswordHasher
+from reclaim.audit.actions import PublicAction
 from reclaim.audit.recorder import acting_as, record, redact
 from reclaim.bank import signals as sig
 from reclaim.bank.items import (
@@ -50,14 +51,6 @@ class AgeGroup(StrEnum):
 
 class ReportError(ValueError):
     """The report cannot be made as sent; the message says what to change, kindly."""
-
-
-class ReportAction(StrEnum):
-    CREATED = "public:report:made"
-    VIEWED = "public:report:viewed"
-    WITHDRAWN = "public:report:withdrawn"
-    ERASED = "public:report:erased"
-    PIN_LOCKED = "public:report:pin-locked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +184,7 @@ def create_report(
     session.flush()
     record(
         session,
-        ReportAction.CREATED,
+        PublicAction.REPORT_MADE,
         object_type="report",
         object_id=report.id,
         detail={"files": len(new.files), "urls": len(urls), "urgent": report.urgent},
@@ -282,7 +275,7 @@ def open_report(
     if ok and report is not None:
         lockout.clear(session, key)
         lockout.clear(session, side_key)
-        record(session, ReportAction.VIEWED, object_type="report", object_id=report.id)
+        record(session, PublicAction.REPORT_VIEWED, object_type="report", object_id=report.id)
         return Access(Outcome.OK, report)
     until = lockout.record_failure(session, key, policy.lockout, moment)
     if by_side_door:
@@ -290,7 +283,7 @@ def open_report(
     if until is None:
         return Access(Outcome.WRONG, wrong_guess=True)
     if report is not None and not held.paused(moment):
-        record(session, ReportAction.PIN_LOCKED, object_type="report", object_id=report.id)
+        record(session, PublicAction.PIN_LOCKED, object_type="report", object_id=report.id)
     return Access(Outcome.LOCKED, locked_until=until, wrong_guess=True)
 
 
@@ -330,7 +323,7 @@ def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = 
     if changed:
         record(
             session,
-            ReportAction.WITHDRAWN,
+            PublicAction.REPORT_WITHDRAWN,
             object_type="report",
             object_id=report.id,
             detail={"hashes": changed},
@@ -363,7 +356,7 @@ def erase(session: Session, report: Report, news: ReportNews) -> None:
     for item_id in item_ids:
         redact(session, object_type="item", object_id=str(item_id))
     with acting_as(client_address=None):
-        record(session, ReportAction.ERASED, object_type="report", object_id=report.id)
+        record(session, PublicAction.REPORT_ERASED, object_type="report", object_id=report.id)
 
 
 def report_by_reference(session: Session, reference: str) -> Report | None:

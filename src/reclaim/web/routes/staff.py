@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from reclaim.accounts import Permission, can, colleague_count, sees_case_data
-from reclaim.audit import AuditAction, AuditFilter, audit_page, record
+from reclaim.audit import AuditFilter, StaffAction, audit_page, record
 from reclaim.reports import StaffPage, reports_for_staff, show_reference, urgent_for_staff
 from reclaim.web.guards import require_staff
 from reclaim.web.ids import DbId
@@ -49,7 +49,7 @@ def dashboard(
         reports = reports_for_staff(session, org, intake, page, PAGE_SIZE) if cases else None
         shown = (len(urgent.reports) if urgent else 0) + (len(reports.reports) if reports else 0)
         if shown:
-            record(session, AuditAction.REPORTS_LISTED, object_type="reports", detail={"n": shown})
+            record(session, StaffAction.REPORTS_LISTED, object_type="reports", detail={"n": shown})
         context = {
             "cases": cases,
             "urgent": urgent,
@@ -108,7 +108,7 @@ def audit_viewer(
         found = audit_page(session, user.organisation_id, wanted, PAGE_SIZE)
         record(
             session,
-            AuditAction.AUDIT_VIEWED,
+            StaffAction.AUDIT_VIEWED,
             object_type="audit",
             detail={"filters": {k: v for k, v in filters.items() if v}},
         )

@@ -18,7 +18,7 @@ from reclaim.accounts import (
     sessions,
     totp,
 )
-from reclaim.audit import AuditAction, current_context, record
+from reclaim.audit import StaffAction, current_context, record
 from reclaim.storage import utcnow
 from reclaim.web.cookies import SESSION_COOKIE, cookie_args, cookie_name, settings_of
 from reclaim.web.csrf import verify_csrf
@@ -111,7 +111,7 @@ def login(
         token = sessions.start(session, user, stage, session_policy(request))
         record(
             session,
-            AuditAction.STAFF_LOGIN_SUCCEEDED,
+            StaffAction.STAFF_LOGIN_SUCCEEDED,
             object_type="user",
             object_id=user.id,
             actor=f"user:{user.id}",
@@ -192,7 +192,7 @@ def enrol(request: Request, db: DatabaseDep, code: Annotated[str, Form(max_lengt
             return render(request, "staff/enrol.html", context, status_code=400)
         user.totp_secret, user.totp_enabled, user.totp_last_step = secret, True, step
         codes = replace_recovery_codes(session, user, settings_of(request).secret_key_bytes())
-        record(session, AuditAction.STAFF_TOTP_ENROLLED, object_type="user", object_id=user.id)
+        record(session, StaffAction.STAFF_TOTP_ENROLLED, object_type="user", object_id=user.id)
         token = sessions.rotate(
             session, staff_session, sessions.STAGE_ACTIVE, session_policy(request)
         )
@@ -210,7 +210,7 @@ def logout(request: Request, db: DatabaseDep) -> Response:
             user = found[1]
             record(
                 session,
-                AuditAction.STAFF_LOGOUT,
+                StaffAction.STAFF_LOGOUT,
                 object_type="user",
                 object_id=user.id,
                 actor=f"user:{user.id}",

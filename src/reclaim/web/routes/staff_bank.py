@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from reclaim.accounts import Permission
-from reclaim.audit import AuditAction, record
+from reclaim.audit import BankAction, record
 from reclaim.bank import (
     BankError,
     ItemStatus,
@@ -68,7 +68,7 @@ def lists(
                 ]
             except SignalRejected as exc:
                 error = f"That is not a hash Reclaim can search for: {exc}"
-            record(session, AuditAction.LIST_SEARCHED, object_type="list")
+            record(session, BankAction.LIST_SEARCHED, object_type="list")
     return render(
         request,
         "staff/lists.html",
@@ -91,7 +91,7 @@ def item_detail(request: Request, db: DatabaseDep, item_id: DbId) -> Response:
             )
         ]
         feedback = feedback_on(session, item.id)
-        record(session, AuditAction.ITEM_VIEWED, object_type="item", object_id=item.id)
+        record(session, BankAction.ITEM_VIEWED, object_type="item", object_id=item.id)
         context = {
             "item": item,
             "list_name": item.hash_list.name,

@@ -15,10 +15,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from reclaim.accounts import Permission, can
-from reclaim.audit import record
+from reclaim.audit import CaseAction, record
 from reclaim.notify import news_counts
 from reclaim.reports import (
-    StaffAction,
     UrlStatus,
     case_for_staff,
     danger_flags,
@@ -60,7 +59,7 @@ def report_detail(
         )
         if case is None:
             raise HTTPException(404)
-        record(session, StaffAction.REPORT_VIEWED, object_type="report", object_id=case.id)
+        record(session, CaseAction.REPORT_VIEWED, object_type="report", object_id=case.id)
         context = {
             "case": case,
             "news": news_counts(session, case.id),
