@@ -19,7 +19,11 @@ Input is a luminance matrix (rows x columns, any float or integer dtype, values 
    pdqhash / python-threatexchange print).
 
 Because steps 1-2 are linear and separable, they are computed as ``Rᵣ · Y · Rᶜᵀ`` where
-``R`` (64 x n) is the exact tent-and-sample operator of one axis, built once per length.
+``R`` (64 x n) is the exact tent-and-sample operator of one axis, built once per length,
+on every pixel of the image (no pre-reduction: it aliases fine texture away from what
+pdqhash computes). Each output row only needs the ~n/64 input rows under its tent, so
+the first pass reads the decoded uint8 pixels a band at a time; for RGB, the luminance
+is taken after that pass (linear, so the same to float rounding).
 Images smaller than 5 pixels on a side get the all-zero hash and quality 0.
 """
 
@@ -40,7 +44,9 @@ __all__ = [
     "hamming_distance",
     "hex_to_bits",
     "is_pdq_hex",
+    "luma_from_rgb",
     "pdq_from_luma",
+    "pdq_from_pixels",
 ]
 
 MIN_HASHABLE_SIDE: Final = 5
@@ -145,18 +151,60 @@ def _banded_operator(n: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
     return idx, weights
 
 
-def downsample64(luma: NDArray[np.floating] | NDArray[np.integer]) -> NDArray[np.float32]:
-    """Tent-filter and decimate a luminance matrix to 64 x 64 as the reference does."""
-    rows, cols = luma.shape
-    data = np.asarray(luma, dtype=np.float32)
-    if rows == _SIDE and cols == _SIDE:
-        return data.copy()
-    row_idx, row_w = _banded_operator(rows)
-    col_idx, col_w = _banded_operator(cols)
-    # Rows first (gathering whole rows is contiguous), then columns of the 64 x cols result.
-    by_rows = np.einsum("kl,klc->kc", row_w, data[row_idx])
+def _outer_pass(data: NDArray[np.generic]) -> NDArray[np.float32]:
+    """The tent filter and decimation of axis 0 (64 x the other axes), a band of rows at
+    a time: each output row only needs the ~n/64 input rows under its tent, so the
+    input (uint8 as decoded, or float) is never converted to float as a whole."""
+    idx, weights = _banded_operator(data.shape[0])
+    out = np.empty((_SIDE, *data.shape[1:]), dtype=np.float32)
+    for k in range(_SIDE):
+        first = int(idx[k, 0])
+        band = data[first : first + weights.shape[1]]
+        w = weights[k, : band.shape[0]]
+        # einsum's own loops: no BLAS, so no thread pool competing for shared cores.
+        np.einsum("l,l...->...", w, band.astype(np.float32, copy=False), out=out[k])
+    return out
+
+
+def _inner_pass(by_rows: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The same along axis 1 of the 64 x n result of :func:`_outer_pass`."""
+    col_idx, col_w = _banded_operator(by_rows.shape[1])
     out = np.einsum("rkl,kl->rk", by_rows[:, col_idx], col_w)
     return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def luma_from_rgb(rgb: NDArray[np.generic]) -> NDArray[np.float32]:
+    """``0.299 R + 0.587 G + 0.114 B`` of the last axis (float64 products, float32 out,
+    as pdqhash)."""
+    r, g, b = (rgb[..., c].astype(np.float64) for c in range(3))
+    luma: NDArray[np.float32] = (r * 0.299 + g * 0.587 + b * 0.114).astype(np.float32)
+    return luma
+
+
+def downsample64(
+    pixels: NDArray[np.floating] | NDArray[np.integer],
+) -> NDArray[np.float32]:
+    """Tent-filter and decimate to 64 x 64 as the reference does.
+
+    ``pixels`` is a luminance matrix (rows x columns) or an RGB image (rows x columns x
+    3), of any numeric dtype and any strides (an oriented view of the decoded pixels is
+    fine). For RGB the luminance ``0.299 R + 0.587 G + 0.114 B`` is taken after the pass
+    along the first axis rather than before: both are linear, so this is the same
+    (to float rounding) as converting every pixel first, without a full-size float
+    copy. The pass along the axis that is outer in memory runs first."""
+    if (pixels.ndim == 3 and pixels.shape[2] != 3) or pixels.ndim not in (2, 3):
+        raise ValueError("pixels must be rows x columns, or rows x columns x 3 (RGB)")
+    rows, cols = pixels.shape[:2]
+    if rows == _SIDE and cols == _SIDE:
+        block = luma_from_rgb(pixels) if pixels.ndim == 3 else pixels
+        return np.array(block, dtype=np.float32)
+    swapped = abs(pixels.strides[1]) > abs(pixels.strides[0])
+    data = np.swapaxes(pixels, 0, 1) if swapped else pixels
+    first = _outer_pass(data)
+    if first.ndim == 3:
+        first = luma_from_rgb(first)
+    block = _inner_pass(first)
+    return np.ascontiguousarray(block.T) if swapped else block
 
 
 def quality_of(block: NDArray[np.float32]) -> int:
@@ -237,10 +285,18 @@ def pdq_from_luma(
     """PDQ hash and quality of a luminance matrix (rows x columns, 0..255 scale)."""
     if luma.ndim != 2:
         raise ValueError("luma must be a 2-D matrix")
-    rows, cols = luma.shape
+    return pdq_from_pixels(luma, dihedral=dihedral)
+
+
+def pdq_from_pixels(
+    pixels: NDArray[np.floating] | NDArray[np.integer], *, dihedral: bool = False
+) -> PdqResult:
+    """PDQ hash and quality of a luminance matrix (rows x columns) or of an RGB image
+    (rows x columns x 3), 0..255 scale, at full resolution (see :func:`downsample64`)."""
+    rows, cols = pixels.shape[:2]
     if rows < MIN_HASHABLE_SIDE or cols < MIN_HASHABLE_SIDE:
         return PdqResult(_ZERO_HASH, 0, (_ZERO_HASH,) * 8 if dihedral else None)
-    block = downsample64(luma)
+    block = downsample64(pixels)
     quality = quality_of(block)
     coefficients = _DCT @ block.astype(np.float64) @ _DCT.T
     if not dihedral:
