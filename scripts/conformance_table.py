@@ -21,8 +21,9 @@ from pathlib import Path
 from PIL import Image, ImageOps
 from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_file
 
-from reclaim.hashing import hamming_distance, hash_image, hash_video, pdq_from_pixels
+from reclaim.hashing import hamming_distance, hash_image, hash_video
 from reclaim.hashing.normalise import normalise_image
+from reclaim.hashing.pdq import pdq_from_block
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "hashing.md"
@@ -76,7 +77,7 @@ LARGE_SIDE = 1024
 
 def as_stored(path: Path) -> tuple[str, int, bool]:
     image = normalise_image(path.read_bytes(), max_pixels=10**9, orient=False)
-    result = pdq_from_pixels(image.pixels)
+    result = pdq_from_block(image.block)
     return result.hash, result.quality, min(image.width, image.height) >= LARGE_SIDE
 
 
@@ -93,7 +94,7 @@ def pdq_rows(root: Path) -> list[Row]:
         theirs, their_quality = pdq_from_file(path)
         if row["image"] not in PYTX_WRONG and their_quality >= 80:
             pytx.append(hamming_distance(hash_image(path).pdq, theirs))
-        if is_large and row["image"] not in PYTX_WRONG:
+        if is_large:  # stored pixels, as pytx hashes them (no EXIF orientation)
             large.append(hamming_distance(ours, theirs))
     modes_dir = root / "pdq/data/misc-images/modes"
     original = hash_image(modes_dir / "original.jpg").pdq

@@ -20,12 +20,15 @@ change the other. In order:
    decodes it for pdqhash), because reducing first (draft JPEG decoding, box averaging)
    aliases fine texture and moved hashes of large photos up to 36 bits from pdqhash's.
 5. Luminance ``Y = 0.299 R + 0.587 G + 0.114 B`` (float), or the grey value itself.
-   :class:`NormalisedImage` keeps the 8-bit pixels and PDQ takes the luminance inside
-   its tent filter (``pdq.downsample64``): the same values, without a float copy of a
-   12 MP image.
-6. The EXIF orientation (tag 0x0112, values 2-8; anything else means 1) is applied to the
-   pixels (as a view). HEIF's ``irot``/``imir`` are applied by libheif, which also resets
-   the EXIF value; AVIF's are turned into the EXIF value by Pillow.
+6. The EXIF orientation (tag 0x0112, values 2-8; anything else means 1) is applied.
+   HEIF's ``irot``/``imir`` are applied by libheif, which also resets the EXIF value;
+   AVIF's are turned into the EXIF value by Pillow.
+
+Steps 4-6 and PDQ's tent filter run together (``pdq.downsample64_rows``): the 8-bit
+pixels are read from Pillow a band of rows at a time, the luminance is taken after the
+first (linear) pass and the orientation is applied to the filter's operators rather than
+to the pixels: the same values, to float rounding, without a copy of a 12 MP image.
+:class:`NormalisedImage` holds the resulting 64 x 64.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,7 +52,7 @@ from reclaim.hashing.errors import (
     TruncatedFileError,
     UnknownFormatError,
 )
-from reclaim.hashing.pdq import luma_from_rgb
+from reclaim.hashing.pdq import MIN_HASHABLE_SIDE, downsample64_rows
 
 __all__ = [
     "BACKGROUND",
@@ -101,18 +104,13 @@ def _register_plugins() -> None:
             _plugins_ready = True
 
 
-_Pixels = NDArray[Any]  # uint8, or float32 for wide grey
-
-
 @dataclass(frozen=True, slots=True)
 class NormalisedImage:
-    """The full-resolution pixels PDQ hashes, upright, and facts about the decoded image.
+    """PDQ's tent-filtered 64 x 64 luminance of the upright image, computed on every
+    decoded pixel, and facts about the decoded image. Hash it with
+    ``pdq.pdq_from_block`` (``block`` is None when a side is under 5 pixels)."""
 
-    ``pixels`` is rows x columns (grey: uint8, or float32 for wide grey) or rows x
-    columns x 3 (RGB, uint8), possibly a strided view (orientation); hash it with
-    ``pdq.pdq_from_pixels``."""
-
-    pixels: _Pixels
+    block: NDArray[np.float32] | None
     #: Full-resolution size after orientation.
     width: int
     height: int
@@ -121,12 +119,18 @@ class NormalisedImage:
     orientation: int
     animated: bool
 
-    @property
-    def luma(self) -> NDArray[np.float32]:
-        """The luminance matrix (step 5), as a full-size float32 copy."""
-        if self.pixels.ndim == 3:
-            return luma_from_rgb(self.pixels)
-        return np.ascontiguousarray(self.pixels, dtype=np.float32)
+
+#: EXIF orientation -> (mirror rows, mirror columns, then transpose) of the stored pixels.
+_ORIENTATION_GEOMETRY: Final = {
+    1: (False, False, False),
+    2: (False, True, False),
+    3: (True, True, False),
+    4: (True, False, False),
+    5: (False, False, True),
+    6: (True, False, True),
+    7: (True, True, True),
+    8: (False, True, True),
+}
 
 
 _Scalar = TypeVar("_Scalar", bound=np.generic)
@@ -226,8 +230,9 @@ def _wide_grey(image: Image.Image) -> NDArray[np.float32]:
     return np.clip(grey, 0.0, 255.0, out=grey)
 
 
-def _to_pixels(image: Image.Image) -> _Pixels:
-    """Steps 2-3 of the module docstring: grey (rows x columns) or RGB (x 3)."""
+def _to_grey_or_rgb(image: Image.Image) -> Image.Image | NDArray[np.float32]:
+    """Steps 2-3 of the module docstring: an ``L`` or ``RGB`` image, or wide grey as
+    float32 on the 0..255 scale."""
     mode = image.mode
     if mode.startswith("I;16") or mode in ("I", "F"):
         return _wide_grey(image)
@@ -252,8 +257,33 @@ def _to_pixels(image: Image.Image) -> _Pixels:
             ) from exc
     if image.mode == "RGBA":
         image = _on_white(image)
-    pixels: NDArray[np.uint8] = np.asarray(image, dtype=np.uint8)
-    return pixels
+    return image
+
+
+def _tent_block(
+    pixels: Image.Image | NDArray[np.float32], orientation: int
+) -> NDArray[np.float32] | None:
+    """Steps 4-7 up to PDQ's 64 x 64: every pixel goes through the tent filter, read a
+    band of rows at a time (a 12 MP RGB photo is never copied out of Pillow whole)."""
+    if isinstance(pixels, Image.Image):
+        width, height = pixels.size
+        image = pixels
+
+        def read(start: int, stop: int) -> NDArray[np.uint8]:
+            return np.asarray(image.crop((0, start, width, stop)), dtype=np.uint8)
+    else:
+        height, width = pixels.shape
+        array = pixels
+
+        def read(start: int, stop: int) -> NDArray[np.float32]:  # type: ignore[misc]
+            return array[start:stop]
+
+    if width < MIN_HASHABLE_SIDE or height < MIN_HASHABLE_SIDE:
+        return None
+    flip_rows, flip_cols, transpose = _ORIENTATION_GEOMETRY[orientation]
+    return downsample64_rows(
+        read, height, width, flip_rows=flip_rows, flip_cols=flip_cols, transpose=transpose
+    )
 
 
 def _open(data: bytes, formats: tuple[str, ...], name: str) -> Image.Image:
@@ -292,11 +322,11 @@ def normalise_image(
         animated = bool(getattr(image, "is_animated", False)) and fmt in _ANIMATED_FORMATS
         image.load()
         orientation = _orientation(image) if orient else 1
-        pixels = _to_pixels(image)
+        block = _tent_block(_to_grey_or_rgb(image), orientation)
     if orientation >= 5:
         width, height = height, width
     return NormalisedImage(
-        pixels=oriented(pixels, orientation),
+        block=block,
         width=width,
         height=height,
         format=fmt,

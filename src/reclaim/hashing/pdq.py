@@ -29,9 +29,10 @@ Images smaller than 5 pixels on a side get the all-zero hash and quality 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,11 +41,15 @@ __all__ = [
     "DIHEDRAL_NAMES",
     "MIN_HASHABLE_SIDE",
     "PdqResult",
+    "RowReader",
     "bits_to_hex",
+    "downsample64",
+    "downsample64_rows",
     "hamming_distance",
     "hex_to_bits",
     "is_pdq_hex",
     "luma_from_rgb",
+    "pdq_from_block",
     "pdq_from_luma",
     "pdq_from_pixels",
 ]
@@ -132,11 +137,12 @@ def axis_operator(n: int) -> NDArray[np.float64]:
 
 
 @lru_cache(maxsize=64)
-def _banded_operator(n: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+def _banded_operator(n: int, reverse: bool = False) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
     """:func:`axis_operator` as (indices, weights), each 64 x L: the tent of each sample
     covers only about n/64 inputs, so the product is gathered rather than multiplied by
-    a dense matrix (and never goes through a multi-threaded BLAS)."""
-    op = axis_operator(n)
+    a dense matrix (and never goes through a multi-threaded BLAS). ``reverse``: the
+    operator of the mirrored axis, in the unmirrored axis's indices."""
+    op = axis_operator(n)[:, ::-1] if reverse else axis_operator(n)
     nonzero = op != 0.0
     first = nonzero.argmax(axis=1)
     last = n - 1 - nonzero[:, ::-1].argmax(axis=1)
@@ -166,9 +172,9 @@ def _outer_pass(data: NDArray[np.generic]) -> NDArray[np.float32]:
     return out
 
 
-def _inner_pass(by_rows: NDArray[np.float32]) -> NDArray[np.float32]:
+def _inner_pass(by_rows: NDArray[np.float32], reverse: bool = False) -> NDArray[np.float32]:
     """The same along axis 1 of the 64 x n result of :func:`_outer_pass`."""
-    col_idx, col_w = _banded_operator(by_rows.shape[1])
+    col_idx, col_w = _banded_operator(by_rows.shape[1], reverse)
     out = np.einsum("rkl,kl->rk", by_rows[:, col_idx], col_w)
     return np.ascontiguousarray(out, dtype=np.float32)
 
@@ -205,6 +211,46 @@ def downsample64(
         first = luma_from_rgb(first)
     block = _inner_pass(first)
     return np.ascontiguousarray(block.T) if swapped else block
+
+
+#: ``read(start, stop)``: rows ``start`` to ``stop - 1`` of an image, as an array of
+#: ``stop - start`` rows (grey) or ``stop - start`` rows x 3 (RGB), any numeric dtype.
+RowReader = Callable[[int, int], NDArray[Any]]
+
+
+def downsample64_rows(
+    read: RowReader,
+    rows: int,
+    cols: int,
+    *,
+    flip_rows: bool = False,
+    flip_cols: bool = False,
+    transpose: bool = False,
+) -> NDArray[np.float32]:
+    """:func:`downsample64` of an image read a band of rows at a time, so the decoded
+    pixels never need to be one array: the 64 x 64 of ``T(F(S))`` where ``S`` is the
+    ``rows x cols`` image ``read`` gives, ``F`` mirrors its rows and/or columns and
+    ``T`` transposes (the EXIF orientations). Mirroring an axis is the same as using
+    that axis's operator mirrored, and ``R_c · Sᵀ · R_rᵀ = (R_r · S · R_cᵀ)ᵀ``, so the
+    pixels are read only once, in stored order."""
+    if rows == _SIDE and cols == _SIDE:
+        whole = read(0, rows)
+        whole = whole[::-1] if flip_rows else whole
+        whole = whole[:, ::-1] if flip_cols else whole
+        return downsample64(np.swapaxes(whole, 0, 1) if transpose else whole)
+    idx, weights = _banded_operator(rows, flip_rows)
+    out: NDArray[np.float32] | None = None
+    for k in range(_SIDE):
+        first = int(idx[k, 0])
+        band = read(first, min(first + weights.shape[1], rows))
+        if out is None:
+            out = np.empty((_SIDE, *band.shape[1:]), dtype=np.float32)
+        w = weights[k, : band.shape[0]]
+        np.einsum("l,l...->...", w, band.astype(np.float32, copy=False), out=out[k])
+    assert out is not None
+    by_rows = luma_from_rgb(out) if out.ndim == 3 else out
+    block = _inner_pass(by_rows, flip_cols)
+    return np.ascontiguousarray(block.T) if transpose else block
 
 
 def quality_of(block: NDArray[np.float32]) -> int:
@@ -295,8 +341,15 @@ def pdq_from_pixels(
     (rows x columns x 3), 0..255 scale, at full resolution (see :func:`downsample64`)."""
     rows, cols = pixels.shape[:2]
     if rows < MIN_HASHABLE_SIDE or cols < MIN_HASHABLE_SIDE:
+        return pdq_from_block(None, dihedral=dihedral)
+    return pdq_from_block(downsample64(pixels), dihedral=dihedral)
+
+
+def pdq_from_block(block: NDArray[np.float32] | None, *, dihedral: bool = False) -> PdqResult:
+    """PDQ hash and quality from the tent-filtered 64 x 64 luminance (steps 3-6); ``None``
+    (an image less than 5 pixels on a side) gives the all-zero hash and quality 0."""
+    if block is None:
         return PdqResult(_ZERO_HASH, 0, (_ZERO_HASH,) * 8 if dihedral else None)
-    block = downsample64(pixels)
     quality = quality_of(block)
     coefficients = _DCT @ block.astype(np.float64) @ _DCT.T
     if not dihedral:
