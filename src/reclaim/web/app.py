@@ -57,8 +57,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_row_auditing()
 
     loader = MatcherLoader(db, snapshot_dir(settings.data_dir))
-    # News for young people who left an email: sent after commit by a small thread.
-    sender = NotificationSender(Notifier(db, settings)) if settings.notifications_enabled else None
+    # News for young people who left an email, staff alerts (email, web push), their
+    # escalation and task reminders: sent after commit by a small thread.
+    sending = settings.notifications_enabled or settings.push_enabled
+    sender = NotificationSender(Notifier(db, settings)) if sending else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
