@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0010_oncall_and_sharing"
 down_revision = "0008_urgent_alerts"
 branch_labels = None
