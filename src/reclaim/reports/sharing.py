@@ -55,6 +55,8 @@ __all__ = [
 ]
 
 CODE_LENGTH = 8
+#: What people type for characters that are not in the alphabet (0 for O; 1 and L for I).
+_LOOKALIKES = str.maketrans("01L", "OII")
 
 #: What the young person is told will be shared, and will not, in their words.
 WHAT_IS_SHARED = (
@@ -95,7 +97,7 @@ def show_code(code: str) -> str:
 
 def normalise_code(text: str) -> str | None:
     cleaned = "".join(c for c in text.upper() if c.isalnum())
-    cleaned = cleaned.translate(str.maketrans({"0": "O", "1": "I", "L": "I"}))
+    cleaned = cleaned.translate(_LOOKALIKES)
     if len(cleaned) != CODE_LENGTH or any(c not in ALPHABET for c in cleaned):
         return None
     return cleaned
