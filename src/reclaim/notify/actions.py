@@ -11,7 +11,6 @@ class NotifyAction(StrEnum):
     ALERT_RAISED = "system:alert:raised"
     ALERT_ESCALATED = "system:alert:escalated"
     ALERT_ACKNOWLEDGED = "staff:alert:acknowledged"
-    ALERTS_LISTED = "staff:alerts:listed"
     ONCALL_CHANGED = "staff:oncall:changed"
     PUSH_SUBSCRIBED = "staff:push:subscribed"
     PUSH_UNSUBSCRIBED = "staff:push:unsubscribed"
