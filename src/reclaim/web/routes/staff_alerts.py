@@ -57,10 +57,6 @@ def _page(request: Request, notice: str = "", error: str = "", status_code: int 
     with _database(request).session() as session:
         user = require_case_staff(request, session, Permission.VIEW_CASES)
         alerts = open_alerts(session, user.organisation_id)
-        if alerts:
-            record(
-                session, NotifyAction.ALERTS_LISTED, object_type="alerts", detail={"n": len(alerts)}
-            )
         manage = can(user.role, Permission.MANAGE_ONCALL)
         context = {
             "alerts": alerts,
