@@ -191,6 +191,7 @@ def test_web_push_carries_no_personal_data(db: Database, world: dict[str, int]) 
     assert result.sent == 1 and result.pushed == 1
     target, payload = pushed[0]
     assert target.endpoint == endpoint
+    assert b"secretid" not in payload and "secretid" not in sent[0].as_string()
     assert json.loads(payload) == {
         "title": "Reclaim",
         "body": "An urgent report is waiting",
