@@ -100,8 +100,11 @@ async def change_oncall(request: Request) -> Response:
         user = require_case_staff(request, session, Permission.VIEW_CASES)
         if not can(user.role, Permission.MANAGE_ONCALL):
             raise Forbidden
+        # Always the member's own organisation: anyone else named in the form is ignored.
+        colleagues = {e.staff_user_id for e in oncall_list(session, user.organisation_id)}
+        chosen = [uid for _, uid in sorted(places) if uid in colleagues]
         try:
-            set_oncall(session, user.organisation_id, [uid for _, uid in sorted(places)])
+            set_oncall(session, user.organisation_id, chosen)
         except AlertError as exc:
             error = str(exc)
         else:
@@ -118,8 +121,7 @@ def push_subscribe(
     p256dh: Annotated[str, Form(max_length=200)],
     auth: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    if not _settings(request).push_enabled:
-        raise HTTPException(404)
+    """Keep this browser's subscription (used while the server's VAPID keys are set)."""
     with _database(request).session() as session:
         user = require_case_staff(request, session, Permission.VIEW_CASES)
         try:
