@@ -156,6 +156,7 @@ def test_unknown_codes_platforms_and_the_intake_itself_are_refused(
     assert wrong.status_code == 400
     assert "We could not find that code" in wrong.text
     assert 'value="ZZZZ-ZZZZ"' in wrong.text  # what they typed is kept
+    assert page_grade(wrong.text) <= 6.0, page_grade(wrong.text)
     with app_db.session() as session:  # a platform has no code, even one put in the table
         from reclaim.accounts.models import Organisation
 
