@@ -36,7 +36,7 @@ from reclaim.bank.items import (
 from reclaim.bank.models import ContentItem, PlatformFeedback
 from reclaim.notify import outbox
 from reclaim.notify.models import Notification
-from reclaim.reports.models import Report, ReportHash, ReportUrl
+from reclaim.reports.models import Report, ReportHash, ReportShare, ReportUrl
 from reclaim.reports.ownership import report_for_staff, resolve_intake
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
 from reclaim.reports.urls import canonical_url, host_of
@@ -471,6 +471,12 @@ def erase(session: Session, report: Report) -> None:
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()
     outbox.forget(session, report.id)
+    for share in session.scalars(
+        select(ReportShare).where(
+            ReportShare.report_id == report.id, ReportShare.stopped_at.is_(None)
+        )
+    ):
+        share.stopped_at = utcnow()  # sharing ends with the report
     report.details = None
     report.contact = None
     report.threatened = None

@@ -42,10 +42,12 @@ from reclaim.web.routes import (
     public,
     reports_api,
     staff,
+    staff_alerts,
     staff_auth,
     staff_bank,
     staff_keys,
     staff_reports,
+    staff_sharing,
 )
 from reclaim.web.templating import render
 
@@ -57,8 +59,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_row_auditing()
 
     loader = MatcherLoader(db, snapshot_dir(settings.data_dir))
-    # News for young people who left an email: sent after commit by a small thread.
-    sender = NotificationSender(Notifier(db, settings)) if settings.notifications_enabled else None
+    # News for young people who left an email, staff alerts (email, web push), their
+    # escalation and task reminders: sent after commit by a small thread.
+    sending = settings.notifications_enabled or settings.push_enabled
+    sender = NotificationSender(Notifier(db, settings)) if sending else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -110,6 +114,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.report_limiter = RateLimiter(settings.report_rate_per_hour, 3600)
     app.state.pin_limiter = RateLimiter(settings.pin_rate_per_minute, 60)
     app.state.pin_failure_limiter = RateLimiter(settings.pin_failures_per_day, 86400)
+    app.state.share_code_limiter = RateLimiter(settings.share_code_rate_per_hour, 3600)
     app.state.report_proof = ProofOfWork(settings.secret_key_bytes(), settings.bot_guard_pow_bits)
     app.state.matcher_loader = loader
     app.state.notification_sender = sender
@@ -141,6 +146,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_bank,
         staff_keys,
         staff_reports,
+        staff_alerts,
+        staff_sharing,
         api,
         reports_api,
         platform,

@@ -52,6 +52,15 @@ from reclaim.reports.service import (
     status_of,
     withdraw,
 )
+from reclaim.reports.sharing import (
+    WHAT_IS_NOT_SHARED,
+    WHAT_IS_SHARED,
+    SharingError,
+    find_organisation_by_code,
+    share_report,
+    shares_of,
+    stop_sharing,
+)
 from reclaim.reports.urls import UrlRejected
 from reclaim.reports.wording import (
     HASH_STATUS,
@@ -411,6 +420,25 @@ def checked_contact(settings: Settings, contact: str | None) -> str | None:
     return text
 
 
+SHARE_CODE_NOT_FOUND = (
+    "We could not find that code. Check it with the person who gave it to you, then try again."
+)
+
+
+def check_share_code_rate(request: Request) -> None:
+    """Codes one connection may try in an hour (stops anyone guessing codes)."""
+    limiter: RateLimiter = request.app.state.share_code_limiter
+    wait = limiter.hit(f"share:{client_key(request)}")
+    if wait:
+        raise ApiProblem(
+            429,
+            f"That was a lot of codes in a short time. Please wait {wait_words(wait)}, then "
+            "try again. Your report is still working.",
+            kind="rate-limited",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+
+
 WRONG_PIN = (
     "That reference and PIN do not match. Check them and try again. The reference has 9 "
     "letters and numbers, and the PIN has 6 numbers."
@@ -474,13 +502,14 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
             created = create_report(session, hashing, new, intake=settings.intake_organisation)
             session.flush()
             _ = created.report.reference, created.report.urgent
-            if created.report.urgent and settings.notifications_enabled:
-                # The intake organisation's staff hear at once (in this transaction; sent
-                # after it commits). No email configured: the staff pages' count only.
+            if created.report.urgent:
+                # An alert for the intake organisation's on-call staff, at once (in this
+                # transaction; sent after it commits). With no email or web push configured
+                # it waits on /staff/alerts and in the staff pages' counts.
                 intake = intake_organisation(session, settings.intake_organisation)
-                created.staff_alerted = outbox.queue_staff_alerts(
-                    session, created.report.id, intake
-                )
+                told = outbox.queue_staff_alerts(session, created.report.id, intake)
+                if settings.notifications_enabled or settings.push_enabled:
+                    created.staff_alerted = told
     except (ReportError, UrlRejected, SignalRejected) as exc:
         raise ApiProblem(422, str(exc), kind="report-invalid") from None
     return created
@@ -647,4 +676,127 @@ def report_erase(request: Request, reference: str) -> StatusOut:
         if access.report is not None:
             erase(session, access.report)
             return status_out(status_of(session, access.report), settings.default_country)
+    _refuse(access, settings)
+
+
+# Sharing with a school or service ---------------------------------------------------------
+
+SHARE_MAX_BYTES: Final = 1024
+
+
+class ShareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[str, Field(max_length=40)] = Field(
+        description="The organisation's code, as its staff gave it (`ABCD-EFGH`)."
+    )
+
+
+class ShareOut(BaseModel):
+    id: str
+    organisation: str
+    shared_at: datetime
+
+
+class SharePreviewOut(BaseModel):
+    organisation: str
+    shared: list[str]
+    not_shared: list[str]
+
+
+def _share_code_target(request: Request, session: Any, code: str) -> Any:
+    check_share_code_rate(request)
+    target = find_organisation_by_code(session, code)
+    if target is None:
+        raise ApiProblem(404, SHARE_CODE_NOT_FOUND, kind="share-code-not-found")
+    return target
+
+
+@router.get(
+    "/reports/{reference}/shares",
+    response_model=list[ShareOut],
+    summary="Who the report is shared with (needs the PIN)",
+    dependencies=[Security(PIN)],
+)
+def report_shares(request: Request, reference: str) -> list[ShareOut]:
+    settings = _settings(request)
+    with _db(request).session() as session:
+        access = _open(request, session, reference)
+        if access.report is not None:
+            return [
+                ShareOut(id=s.id, organisation=s.organisation, shared_at=s.shared_at)
+                for s in shares_of(session, access.report)
+            ]
+    _refuse(access, settings)
+
+
+@router.post(
+    "/reports/{reference}/shares/preview",
+    response_model=SharePreviewOut,
+    summary="What sharing with this code would share (needs the PIN); shares nothing",
+    dependencies=[Security(PIN)],
+    openapi_extra=json_body_doc(ShareIn),
+    max_body_size=SHARE_MAX_BYTES,
+)
+async def report_share_preview(request: Request, reference: str) -> SharePreviewOut:
+    """Show the person the organisation's name and what it will see before they confirm.
+    An unknown code is 404 `share-code-not-found`; codes tried are rate-limited."""
+    body: ShareIn = validated(ShareIn, await read_json(request))
+    settings = _settings(request)
+    with _db(request).session() as session:
+        access = _open(request, session, reference)
+        if access.report is not None:
+            target = _share_code_target(request, session, body.code)
+            return SharePreviewOut(
+                organisation=target.name,
+                shared=list(WHAT_IS_SHARED),
+                not_shared=list(WHAT_IS_NOT_SHARED),
+            )
+    _refuse(access, settings)
+
+
+@router.post(
+    "/reports/{reference}/shares",
+    status_code=201,
+    response_model=ShareOut,
+    summary="Share the report with the organisation of this code (needs the PIN)",
+    dependencies=[Security(PIN)],
+    openapi_extra=json_body_doc(ShareIn),
+    max_body_size=SHARE_MAX_BYTES,
+)
+async def report_share(request: Request, reference: str) -> Response:
+    """The person's choice, after seeing the preview. The organisation's staff then see whether
+    each file is blocked, what platforms said and the links' status; never what was typed,
+    the contact, the reference or the PIN."""
+    body: ShareIn = validated(ShareIn, await read_json(request))
+    settings = _settings(request)
+    with _db(request).session() as session:
+        access = _open(request, session, reference)
+        if access.report is not None:
+            _share_code_target(request, session, body.code)
+            try:
+                info = share_report(session, access.report, body.code)
+            except SharingError as exc:
+                raise ApiProblem(409, str(exc), kind="share-refused") from None
+            out = ShareOut(id=info.id, organisation=info.organisation, shared_at=info.shared_at)
+            return JSONResponse(out.model_dump(mode="json"), status_code=201)
+    _refuse(access, settings)
+
+
+@router.delete(
+    "/reports/{reference}/shares/{share_id}",
+    response_model=list[ShareOut],
+    summary="Stop sharing with one organisation, at once (needs the PIN)",
+    dependencies=[Security(PIN)],
+)
+def report_share_stop(request: Request, reference: str, share_id: str) -> list[ShareOut]:
+    settings = _settings(request)
+    with _db(request).session() as session:
+        access = _open(request, session, reference)
+        if access.report is not None:
+            if not stop_sharing(session, access.report, share_id[:64]):
+                raise ApiProblem(404, "You do not share your report that way.", kind="not-found")
+            return [
+                ShareOut(id=s.id, organisation=s.organisation, shared_at=s.shared_at)
+                for s in shares_of(session, access.report)
+            ]
     _refuse(access, settings)

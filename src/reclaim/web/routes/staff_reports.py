@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from reclaim.accounts.roles import Permission, can
 from reclaim.audit.recorder import record
+from reclaim.notify.alerts import acknowledge_subject
 from reclaim.reports.ownership import report_for_staff
 from reclaim.reports.references import show_reference
 from reclaim.reports.service import (
@@ -118,4 +119,6 @@ def urgent_seen(request: Request, public_id: PublicId) -> Response:
         if not can(user.role, Permission.EDIT_CASES):
             raise Forbidden
         mark_urgent_seen(db, report, user.id)
+        # Someone has looked at it: its alert stops moving down the on-call list.
+        acknowledge_subject(db, user.organisation_id, f"/staff/reports/{public_id}", user)
     return RedirectResponse(f"/staff/reports/{public_id}?changed=seen", status_code=303)
