@@ -1,7 +1,7 @@
 """on-call lists, alerts with escalation, reminders, web push subscriptions; share codes and
 reports shared by young people
 
-Revision ID: 0010_oncall_and_sharing
+Revision ID: 0009_oncall_and_sharing
 Revises: 0008_urgent_alerts
 Create Date: 2026-12-10
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_oncall_and_sharing"
+revision = "0009_oncall_and_sharing"
 down_revision = "0008_urgent_alerts"
 branch_labels = None
 depends_on = None
