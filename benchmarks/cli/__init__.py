@@ -81,7 +81,11 @@ def main(argv: list[str]) -> int:
             ("reclaim --help", [*RECLAIM, "--help"], True),
             ("reclaim bank --help", [*RECLAIM, "bank", "--help"], False),
             ("reclaim hash <one 64x64 PNG>", [*RECLAIM, "hash", str(image)], True),
-            ("reclaim hash --json <one 64x64 PNG>", [*RECLAIM, "hash", "--json", str(image)], False),
+            (
+                "reclaim hash --json <one 64x64 PNG>",
+                [*RECLAIM, "hash", "--json", str(image)],
+                False,
+            ),
         ]
         figures = {name: _cpu_per_run(command, args.runs, env) for name, command, _ in cases}
     interpreter = figures["python -c pass (anchor)"]

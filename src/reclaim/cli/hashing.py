@@ -25,8 +25,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from reclaim.hashing import HashingError, hash_file
-
 __all__ = ["hash_command", "hash_one", "iter_files", "run_pool"]
 
 
@@ -45,6 +43,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def hash_one(path: str, dihedral: bool, fps: float) -> dict[str, Any]:
     """One JSON line: the hashes of ``path``, or ``{"path", "error": {...}}``."""
+    # Imported here, not at start: `reclaim --help` need not load numpy and Pillow.
+    from reclaim.hashing import HashingError, hash_file
+
     try:
         result = hash_file(path, dihedral=dihedral, fps=fps)
     except HashingError as exc:

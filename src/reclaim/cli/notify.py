@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from reclaim.cli.common import database, fail, out, settings_or_exit
-from reclaim.notify.mail import MailError, SmtpServer, looks_like_email, news_message, send
-from reclaim.notify.sender import Notifier
 
 app = typer.Typer(help="Emails telling young people there is news.", no_args_is_help=True)
 
@@ -21,6 +19,8 @@ def _enabled() -> None:
 @app.command("send")
 def send_command() -> None:
     """Send what is due now (failures wait and are tried again; the web app does this too)."""
+    from reclaim.notify.sender import Notifier
+
     _enabled()
     with database() as db:
         result = Notifier(db, db.settings).deliver_all()
@@ -37,6 +37,8 @@ def test_command(
     address: Annotated[str, typer.Argument(help="Where to send a sample message.")],
 ) -> None:
     """Send the sample news email to ADDRESS, to check the SMTP settings."""
+    from reclaim.notify.mail import MailError, SmtpServer, looks_like_email, news_message, send
+
     _enabled()
     if not looks_like_email(address):
         raise fail("That is not an email address.")
