@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from reclaim.cli.common import database, fail, out, settings_or_exit
-from reclaim.notify.mail import MailError, SmtpServer, looks_like_email, news_message, send
-from reclaim.notify.sender import Notifier
 
 app = typer.Typer(
     help="News for young people, alerts and reminders for staff.", no_args_is_help=True
@@ -33,6 +31,8 @@ def _sending() -> None:
 def send_command() -> None:
     """Send what is due now (failures wait and are tried again; the web app does this too).
     Also escalates alerts nobody acknowledged and queues reminders that are due."""
+    from reclaim.notify.sender import Notifier
+
     _sending()
     with database() as db:
         result = Notifier(db, db.settings).tick()
@@ -49,6 +49,8 @@ def test_command(
     address: Annotated[str, typer.Argument(help="Where to send a sample message.")],
 ) -> None:
     """Send the sample news email to ADDRESS, to check the SMTP settings."""
+    from reclaim.notify.mail import MailError, SmtpServer, looks_like_email, news_message, send
+
     _enabled()
     if not looks_like_email(address):
         raise fail("That is not an email address.")
@@ -68,6 +70,7 @@ def escalate_command() -> None:
     from datetime import timedelta
 
     from reclaim.notify.alerts import escalate_due, queue_task_reminders
+    from reclaim.notify.sender import Notifier
 
     settings = settings_or_exit()
     after = timedelta(minutes=settings.alert_escalate_minutes)
