@@ -32,6 +32,11 @@ class StaffAction(StrEnum):
     AUDIT_VERIFIED = "staff:audit:verified"  # the operator checked the chain
     AUDIT_CHECKPOINTED = "staff:audit:checkpointed"  # the operator took a signed checkpoint
     AUDIT_CHAIN_ANCHORED = ANCHOR_ACTION  # the chain moved to the current key (after a rotation)
+    ALERT_ACKNOWLEDGED = "staff:alert:acknowledged"  # acknowledged an alert (it stops escalating)
+    ONCALL_CHANGED = "staff:oncall:changed"  # set the organisation's on-call list (its order)
+    PUSH_SUBSCRIBED = "staff:push:subscribed"  # a browser subscribed to web push alerts
+    PUSH_UNSUBSCRIBED = "staff:push:unsubscribed"  # stopped web push alerts on a browser
+    SHARE_CODE_REGENERATED = "staff:share-code:regenerated"  # a new share code; the old one ends
 
 
 #: The name the staff enum had when it was the only one (the CLI uses it).
@@ -46,6 +51,8 @@ class PublicAction(StrEnum):
     REPORT_WITHDRAWN = "public:report:withdrawn"  # withdrew some or all of its hashes
     REPORT_ERASED = "public:report:erased"  # deleted everything (the trail is redacted)
     PIN_LOCKED = "public:report:pin-locked"  # checking the reference paused after wrong PINs
+    REPORT_SHARED = "public:report:shared"  # shared the report with an organisation's code
+    SHARING_STOPPED = "public:report:sharing-stopped"  # stopped sharing with an organisation
 
 
 class CaseAction(StrEnum):
@@ -54,6 +61,8 @@ class CaseAction(StrEnum):
     REPORT_VIEWED = "case:report:viewed"  # a staff member opened the report
     URGENT_SEEN = "case:report:urgent-seen"  # marked an urgent report seen (it stays urgent)
     LINK_MOVED = "case:url:status-changed"  # moved a link along (sent, removed)
+    SHARED_LISTED = "case:shared-reports:listed"  # opened the reports shared with them (count)
+    SHARED_VIEWED = "case:shared-report:viewed"  # opened a report a young person shared
 
 
 class BankAction(StrEnum):
@@ -70,11 +79,17 @@ class ReportsAction(StrEnum):
 
 
 class SystemAction(StrEnum):
-    """Source ``system``: background work (the notification sender)."""
+    """Source ``system``: background work (the notification sender, alerts, reminders)."""
 
     NOTIFICATION_SENT = "system:notification:sent"  # news emailed to a young person
-    NOTIFICATION_GIVEN_UP = "system:notification:given-up"  # news that could not be delivered
-    STAFF_ALERT_SENT = "system:staff-alert:sent"  # an urgent-report alert emailed to staff
+    NOTIFICATION_GIVEN_UP = "system:notification:given-up"  # a message that was never delivered
+    STAFF_ALERT_SENT = "system:staff-alert:sent"  # alerts sent to a staff member (email, push)
+    STAFF_REMINDER_SENT = "system:staff-reminder:sent"  # a task reminder emailed to its owner
+    ALERT_RAISED = "system:alert:raised"  # an alert: the first on-call contact (or all) told
+    ALERT_ESCALATED = "system:alert:escalated"  # nobody acknowledged: the next contact told
+    PUSH_GONE = "system:push:subscription-gone"  # the push service said a browser is gone
+    REMINDER_SET = "system:reminder:set"  # a task reminder was set for a staff member
+    REMINDER_QUEUED = "system:reminder:queued"  # a task reminder came due and was queued
 
 
 class RowAction(StrEnum):
@@ -96,6 +111,9 @@ class RowAction(StrEnum):
     URL_CREATED = "reports:url:created"  # a link of a report was stored
     URL_UPDATED = "reports:url:updated"  # a link's status changed
     URL_DELETED = "reports:url:deleted"  # a link was deleted (erasure)
+    SHARE_CODE_CREATED = "reports:share-code:created"  # an organisation's share code was made
+    SHARE_CODE_UPDATED = "reports:share-code:updated"  # a share code was replaced
+    SHARE_CODE_DELETED = "reports:share-code:deleted"  # a share code was deleted
     ORGANISATION_CREATED = "staff:organisation:created"  # an organisation was made
     ORGANISATION_UPDATED = "staff:organisation:updated"  # an organisation changed
     ORGANISATION_DELETED = "staff:organisation:deleted"  # an organisation was deleted
@@ -105,6 +123,9 @@ class RowAction(StrEnum):
     API_KEY_CREATED = "staff:api-key:created"  # a platform API key was issued
     API_KEY_UPDATED = "staff:api-key:updated"  # a key changed (revoked, last used)
     API_KEY_DELETED = "staff:api-key:deleted"  # a key was deleted
+    ONCALL_CREATED = "staff:oncall:created"  # a staff member was put on the on-call list
+    ONCALL_UPDATED = "staff:oncall:updated"  # an on-call contact's place in the list changed
+    ONCALL_DELETED = "staff:oncall:deleted"  # a staff member was taken off the on-call list
 
 
 #: What :func:`reclaim.audit.recorder.record` accepts: a member of one of these.

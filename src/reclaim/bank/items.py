@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from reclaim.bank import signals as sig
 from reclaim.bank.models import ContentItem, HashList, Signal
+from reclaim.bank.names import DEFAULT_LIST as DEFAULT_LIST
 from reclaim.matching import PDQ_MATCH_THRESHOLD
 from reclaim.matching.video import VpdqFrame
 from reclaim.storage.base import utcnow
@@ -38,9 +39,6 @@ class ItemStatus(StrEnum):
 
 class BankError(ValueError):
     """A request about the hash lists that cannot be carried out; the message says why."""
-
-
-DEFAULT_LIST = "reclaim"
 
 
 def next_change_seq(session: Session) -> int:

@@ -7,26 +7,22 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import Organisation
-from reclaim.bank.models import ContentItem, HashList, PlatformFeedback
+from reclaim.bank.lists import counts_by_status
+from reclaim.bank.models import ContentItem, PlatformFeedback
 
 
 def list_counts(session: Session) -> dict[str, dict[str, int]]:
-    """Each list's items by status (a list with no items: an empty mapping)."""
-    rows = session.execute(
-        select(HashList.name, ContentItem.status, func.count(ContentItem.id))
-        .join(ContentItem, isouter=True)
-        .group_by(HashList.name, ContentItem.status)
-        .order_by(HashList.name)
-    ).all()
+    """Each list's items by status (a list with no items: an empty mapping), from
+    :func:`reclaim.bank.lists.counts_by_status`, the one query for it (the CLI uses it too)."""
     table: dict[str, dict[str, int]] = {}
-    for name, status, count in rows:
-        table.setdefault(name, {})
-        if status:
-            table[name][status] = count
+    for row in counts_by_status(session):
+        counts = table.setdefault(row.list_name, {})
+        if row.status:
+            counts[row.status] = row.items
     return table
 
 

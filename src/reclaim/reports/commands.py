@@ -38,6 +38,7 @@ from reclaim.reports.models import Report, ReportHash, ReportUrl
 from reclaim.reports.news import ReportNews
 from reclaim.reports.ownership import resolve_intake
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
+from reclaim.reports.sharing import stop_all_sharing
 from reclaim.reports.status import UrlStatus
 from reclaim.reports.urls import canonical_url, host_of
 from reclaim.storage.base import utcnow
@@ -344,6 +345,7 @@ def erase(session: Session, report: Report, news: ReportNews) -> None:
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()
     news.forget(session, report.id)
+    stop_all_sharing(session, report.id)  # sharing ends with the report
     report.details = None
     report.contact = None
     report.threatened = None

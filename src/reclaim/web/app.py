@@ -32,10 +32,12 @@ from reclaim.web.routes import (
     public,
     reports_api,
     staff,
+    staff_alerts,
     staff_auth,
     staff_bank,
     staff_keys,
     staff_reports,
+    staff_sharing,
 )
 from reclaim.web.services import build_services
 from reclaim.web.templating import render
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_bank,
         staff_keys,
         staff_reports,
+        staff_alerts,
+        staff_sharing,
         api,
         reports_api,
         platform,

@@ -306,11 +306,14 @@ def make_report(request: Request, services: Services, body: ReportIn, source: st
             )
             session.flush()
             _ = created.report.reference, created.report.urgent
-            if created.report.urgent and settings.notifications_enabled:
-                # The intake organisation's staff hear at once (in this transaction; sent
-                # after it commits). No email configured: the staff pages' count only.
+            if created.report.urgent:
+                # An alert for the intake organisation's on-call staff, at once (in this
+                # transaction; sent after it commits). With no email or web push configured
+                # it waits on /staff/alerts and in the staff pages' counts.
                 intake = intake_organisation(session, settings.intake_organisation)
-                created.staff_alerted = queue_staff_alerts(session, created.report.id, intake)
+                told = queue_staff_alerts(session, created.report.id, intake)
+                if settings.notifications_enabled or settings.push_enabled:
+                    created.staff_alerted = told
     except (ReportError, UrlRejected, SignalRejected) as exc:
         raise ApiProblem(422, str(exc), kind="report-invalid") from None
     return created

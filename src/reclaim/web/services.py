@@ -49,6 +49,7 @@ class RateLimits:
     report: RateLimiter  # reports per client address (the hourly budget)
     pin: RateLimiter  # PIN checks per client address, right or wrong
     pin_failures: RateLimiter  # wrong PINs per client address per day
+    share_code: RateLimiter  # share codes tried per client address per hour
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimits:
@@ -58,6 +59,7 @@ class RateLimits:
             report=RateLimiter(settings.report_rate_per_hour, 3600),
             pin=RateLimiter(settings.pin_rate_per_minute, 60),
             pin_failures=RateLimiter(settings.pin_failures_per_day, 86400),
+            share_code=RateLimiter(settings.share_code_rate_per_hour, 3600),
         )
 
 
@@ -75,7 +77,8 @@ class Services:
     matcher_loader: MatcherLoader
     #: Where commands of the reports context queue news (and erasure forgets it).
     outbox: ReportOutbox
-    #: Sends news and staff alerts after commit; None when no email is configured.
+    #: Sends news, staff alerts (email, web push), their escalation and task reminders after
+    #: commit; None when neither email nor web push is configured.
     notification_sender: NotificationSender | None
     metrics: Metrics
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
@@ -89,7 +92,8 @@ class Services:
 def build_services(settings: Settings, database: Database) -> Services:
     """The services for one app, from its settings (nothing is started here)."""
     lockout = timedelta(minutes=settings.login_lockout_minutes)
-    notifier = Notifier(database, settings) if settings.notifications_enabled else None
+    sending = settings.notifications_enabled or settings.push_enabled
+    notifier = Notifier(database, settings) if sending else None
     loader = MatcherLoader(database, snapshot_dir(settings.data_dir))
     return Services(
         settings=settings,
@@ -115,7 +119,8 @@ def build_services(settings: Settings, database: Database) -> Services:
         report_proof=ProofOfWork(settings.secret_key_bytes(), settings.bot_guard_pow_bits),
         matcher_loader=loader,
         outbox=ReportOutbox(),
-        # News for young people who left an email: sent after commit by a small thread.
+        # News for young people who left an email, staff alerts (email, web push), their
+        # escalation and task reminders: sent after commit by a small thread.
         notification_sender=NotificationSender(notifier) if notifier is not None else None,
         metrics=Metrics(),
         readiness_checks={"database": partial(readiness, database), "index": loader.readiness},

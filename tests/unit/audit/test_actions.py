@@ -44,7 +44,14 @@ def _record_calls(tree: ast.Module) -> list[ast.expr]:
         if len(node.args) >= 2:
             found.append(node.args[1])
         found += [k.value for k in node.keywords if k.arg == "action"]
-    return found
+    return [branch for arg in found for branch in _branches(arg)]
+
+
+def _branches(arg: ast.expr) -> list[ast.expr]:
+    """``A.X if cond else A.Y`` is two actions, each checked."""
+    if isinstance(arg, ast.IfExp):
+        return _branches(arg.body) + _branches(arg.orelse)
+    return [arg]
 
 
 def test_every_recorded_action_in_src_is_a_registered_member() -> None:

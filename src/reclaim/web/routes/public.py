@@ -21,15 +21,22 @@ from reclaim.config import Settings
 from reclaim.directory import COUNTRY_ORDER, countries
 from reclaim.directory import country as find_country
 from reclaim.reports import (
+    WHAT_IS_NOT_SHARED,
+    WHAT_IS_SHARED,
     AgeGroup,
     Outcome,
     ProofRejected,
     Report,
+    SharingError,
     erase,
+    find_organisation_by_code,
     is_urgent,
     report_by_reference,
+    share_report,
+    shares_of,
     show_reference,
     status_of,
+    stop_sharing,
     withdraw,
 )
 from reclaim.storage import Session
@@ -39,6 +46,7 @@ from reclaim.web.csrf import verify_csrf
 from reclaim.web.problems import ApiProblem
 from reclaim.web.report_access import WRONG_PIN, check_pin, locked_message
 from reclaim.web.report_intake import ReportIn, make_report
+from reclaim.web.report_sharing import SHARE_CODE_NOT_FOUND, check_share_code_rate
 from reclaim.web.report_status import status_page_context
 from reclaim.web.services import ServicesDep
 from reclaim.web.templating import render
@@ -277,6 +285,7 @@ def _status_context(report: Report, session: Session, request: Request) -> dict[
     """The status page's words come from :mod:`reclaim.web.report_status`, as the API's do."""
     context = status_page_context(status_of(session, report), _settings(request).default_country)
     context["access"] = _grant(request, report.reference)
+    context["shares"] = shares_of(session, report)
     return context
 
 
@@ -364,6 +373,77 @@ async def status_withdraw(request: Request, services: ServicesDep) -> Response:
             "You can report it again at any time."
         )
         return page(request, "young/status.html", context)
+
+
+@router.post("/status/share", dependencies=[Depends(verify_csrf)])
+async def status_share(request: Request, services: ServicesDep) -> Response:
+    """Share the report with a school or service by its code: first what will be shared, then
+    (``confirm=yes``) the share itself. Nothing is shared until they confirm."""
+    form = await read_form(request)
+    code = _form_text(form, "code", 40)
+    confirmed = _form_text(form, "confirm", 10) == "yes"
+    with services.database.session() as session:
+        report = _report_from_token(request, session, form)
+        if report is None:
+            return _expired(request)
+        adult = report.age_group == AgeGroup.ADULT.value
+        context = _status_context(report, session, request)
+        if _form_text(form, "cancel", 10) == "yes":
+            return page(request, "young/status.html", context, adult=adult)
+        try:
+            check_share_code_rate(request, services)
+        except ApiProblem as problem:
+            context["share_error"] = problem.detail
+            return page(request, "young/status.html", context, status_code=429, adult=adult)
+        target = find_organisation_by_code(session, code) if code.strip() else None
+        if target is None:
+            context["share_error"] = SHARE_CODE_NOT_FOUND
+            context["share_code"] = code
+            return page(request, "young/status.html", context, status_code=400, adult=adult)
+        if not confirmed:
+            return page(
+                request,
+                "young/confirm_share.html",
+                {
+                    **context,
+                    "organisation": target.name,
+                    "code": code,
+                    "shared": WHAT_IS_SHARED,
+                    "not_shared": WHAT_IS_NOT_SHARED,
+                },
+                adult=adult,
+            )
+        try:
+            info = share_report(session, report, code)
+        except SharingError as exc:
+            context["share_error"] = str(exc)
+            return page(request, "young/status.html", context, status_code=400, adult=adult)
+        context = _status_context(report, session, request)
+        context["notice"] = (
+            f"Done. {info.organisation} can now see how your report is going. "
+            "You can stop sharing at any time on this page."
+        )
+        return page(request, "young/status.html", context, adult=adult)
+
+
+@router.post("/status/share/stop", dependencies=[Depends(verify_csrf)])
+async def status_share_stop(request: Request, services: ServicesDep) -> Response:
+    """Stop sharing with one organisation, at once."""
+    form = await read_form(request)
+    share_id = _form_text(form, "share", 64)
+    with services.database.session() as session:
+        report = _report_from_token(request, session, form)
+        if report is None:
+            return _expired(request)
+        names = {s.id: s.organisation for s in shares_of(session, report)}
+        stopped = stop_sharing(session, report, share_id)
+        context = _status_context(report, session, request)
+        if stopped:
+            context["notice"] = (
+                f"Done. {names.get(share_id, 'They')} can no longer see your report."
+            )
+        adult = report.age_group == AgeGroup.ADULT.value
+        return page(request, "young/status.html", context, adult=adult)
 
 
 @router.post("/status/delete", dependencies=[Depends(verify_csrf)])

@@ -1,5 +1,6 @@
 """The reports API: ``POST /api/v1/reports`` (hashes and typed text only, never files), status
-with the reference and PIN (``X-Reclaim-PIN``), withdrawal and erasure.
+with the reference and PIN (``X-Reclaim-PIN``), withdrawal, erasure, and sharing with a school
+or service by its code.
 
 Used by Reclaim's own report page and open to partner sites. Bodies are JSON of at most
 :data:`MAX_BODY_BYTES`, unknown fields refused; a hidden ``website`` field (honeypot) and a
@@ -10,6 +11,7 @@ abuse limits are in :mod:`reclaim.web.report_intake` (shared with the no-JavaScr
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Annotated, Final, NoReturn
 
 from fastapi import APIRouter, Request, Security
@@ -18,13 +20,21 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reclaim.reports import (
+    WHAT_IS_NOT_SHARED,
+    WHAT_IS_SHARED,
     Access,
     AgeGroup,
     Outcome,
     ReportError,
+    ShareTarget,
+    SharingError,
     erase,
+    find_organisation_by_code,
+    share_report,
+    shares_of,
     show_reference,
     status_of,
+    stop_sharing,
     withdraw,
 )
 from reclaim.storage import Session, utcnow
@@ -40,8 +50,9 @@ from reclaim.web.report_intake import (
     make_report,
     required_bits,
 )
+from reclaim.web.report_sharing import SHARE_CODE_NOT_FOUND, check_share_code_rate
 from reclaim.web.report_status import StatusOut, status_out
-from reclaim.web.services import ServicesDep
+from reclaim.web.services import Services, ServicesDep
 
 __all__ = ["MAX_BODY_BYTES", "router"]
 
@@ -210,4 +221,129 @@ def report_erase(request: Request, services: ServicesDep, reference: str) -> Sta
         if access.report is not None:
             erase(session, access.report, services.outbox)
             return status_out(status_of(session, access.report), settings.default_country)
+    _refuse(access)
+
+
+# Sharing with a school or service ---------------------------------------------------------
+
+SHARE_MAX_BYTES: Final = 1024
+
+
+class ShareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[str, Field(max_length=40)] = Field(
+        description="The organisation's code, as its staff gave it (`ABCD-EFGH`)."
+    )
+
+
+class ShareOut(BaseModel):
+    id: str
+    organisation: str
+    shared_at: datetime
+
+
+class SharePreviewOut(BaseModel):
+    organisation: str
+    shared: list[str]
+    not_shared: list[str]
+
+
+def _share_code_target(
+    request: Request, services: Services, session: Session, code: str
+) -> ShareTarget:
+    check_share_code_rate(request, services)
+    target = find_organisation_by_code(session, code)
+    if target is None:
+        raise ApiProblem(404, SHARE_CODE_NOT_FOUND, kind="share-code-not-found")
+    return target
+
+
+@router.get(
+    "/reports/{reference}/shares",
+    response_model=list[ShareOut],
+    summary="Who the report is shared with (needs the PIN)",
+    dependencies=[Security(PIN)],
+)
+def report_shares(request: Request, services: ServicesDep, reference: str) -> list[ShareOut]:
+    with services.database.session() as session:
+        access = _open(request, services, session, reference)
+        if access.report is not None:
+            return [
+                ShareOut(id=s.id, organisation=s.organisation, shared_at=s.shared_at)
+                for s in shares_of(session, access.report)
+            ]
+    _refuse(access)
+
+
+@router.post(
+    "/reports/{reference}/shares/preview",
+    response_model=SharePreviewOut,
+    summary="What sharing with this code would share (needs the PIN); shares nothing",
+    dependencies=[Security(PIN)],
+    openapi_extra=json_body_doc(ShareIn),
+    max_body_size=SHARE_MAX_BYTES,
+)
+async def report_share_preview(
+    request: Request, services: ServicesDep, reference: str
+) -> SharePreviewOut:
+    """Show the person the organisation's name and what it will see before they confirm.
+    An unknown code is 404 `share-code-not-found`; codes tried are rate-limited."""
+    body: ShareIn = validated(ShareIn, await read_json(request))
+    with services.database.session() as session:
+        access = _open(request, services, session, reference)
+        if access.report is not None:
+            target = _share_code_target(request, services, session, body.code)
+            return SharePreviewOut(
+                organisation=target.name,
+                shared=list(WHAT_IS_SHARED),
+                not_shared=list(WHAT_IS_NOT_SHARED),
+            )
+    _refuse(access)
+
+
+@router.post(
+    "/reports/{reference}/shares",
+    status_code=201,
+    response_model=ShareOut,
+    summary="Share the report with the organisation of this code (needs the PIN)",
+    dependencies=[Security(PIN)],
+    openapi_extra=json_body_doc(ShareIn),
+    max_body_size=SHARE_MAX_BYTES,
+)
+async def report_share(request: Request, services: ServicesDep, reference: str) -> Response:
+    """The person's choice, after seeing the preview. The organisation's staff then see whether
+    each file is blocked, what platforms said and the links' status; never what was typed,
+    the contact, the reference or the PIN."""
+    body: ShareIn = validated(ShareIn, await read_json(request))
+    with services.database.session() as session:
+        access = _open(request, services, session, reference)
+        if access.report is not None:
+            _share_code_target(request, services, session, body.code)
+            try:
+                info = share_report(session, access.report, body.code)
+            except SharingError as exc:
+                raise ApiProblem(409, str(exc), kind="share-refused") from None
+            out = ShareOut(id=info.id, organisation=info.organisation, shared_at=info.shared_at)
+            return JSONResponse(out.model_dump(mode="json"), status_code=201)
+    _refuse(access)
+
+
+@router.delete(
+    "/reports/{reference}/shares/{share_id}",
+    response_model=list[ShareOut],
+    summary="Stop sharing with one organisation, at once (needs the PIN)",
+    dependencies=[Security(PIN)],
+)
+def report_share_stop(
+    request: Request, services: ServicesDep, reference: str, share_id: str
+) -> list[ShareOut]:
+    with services.database.session() as session:
+        access = _open(request, services, session, reference)
+        if access.report is not None:
+            if not stop_sharing(session, access.report, share_id[:64]):
+                raise ApiProblem(404, "You do not share your report that way.", kind="not-found")
+            return [
+                ShareOut(id=s.id, organisation=s.organisation, shared_at=s.shared_at)
+                for s in shares_of(session, access.report)
+            ]
     _refuse(access)

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from reclaim.accounts import Permission, can
 from reclaim.audit import CaseAction, record
-from reclaim.notify import news_counts
+from reclaim.notify import acknowledge_subject, news_counts
 from reclaim.reports import (
     UrlStatus,
     case_for_staff,
@@ -113,4 +113,6 @@ def urgent_seen(
         if not can(user.role, Permission.EDIT_CASES):
             raise Forbidden
         mark_urgent_seen(session, report, user.id)
+        # Someone has looked at it: its alert stops moving down the on-call list.
+        acknowledge_subject(session, user.organisation_id, f"/staff/reports/{public_id}", user)
     return RedirectResponse(f"/staff/reports/{public_id}?changed=seen", status_code=303)
