@@ -1,6 +1,7 @@
 """A DSL's journey in real Chromium (issue 12): a disclosure becomes a case, "yes" to
 blackmail makes it urgent and alerts the people on call, a CEOP referral with its reference,
-three places (one the same web address as the linked young person's report), a decision not
+a report the young person shared with the school linked to the case, three places (one the
+same web address as that report's link), a decision not
 to tell parents with its reason, tasks due, the PDF chronology downloaded and read, closed,
 reopened. axe-core finds nothing on every page and state at 360 px; the case is opened with
 the keyboard alone.
@@ -26,8 +27,8 @@ from reclaim.accounts import totp
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.staff import create_organisation, create_user
 from reclaim.cases import Case
-from reclaim.notify.models import Notification
-from reclaim.reports.service import AgeGroup, NewReport, create_report
+from reclaim.notify.models import Alert
+from reclaim.reports import AgeGroup, NewReport, create_report, share_code_for, share_report
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
@@ -58,6 +59,8 @@ def site(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     db = Database(make_settings(tmp, public_url=url))
     upgrade(db)
     with db.session() as session:
+        # The service that runs the public site holds young people's reports (the oldest).
+        create_organisation(session, "Reclaim", "hotline")
         organisation = create_organisation(session, "Hillside Academy", "school")
         user = create_user(
             session,
@@ -136,19 +139,31 @@ def _journey(page: Any, site: Site) -> None:
     case_url = page.url.split("?")[0]
     public_id = case_url.rsplit("/", 1)[1]
 
-    # The coordinator's sharing joins a young person's report to the case; here, directly.
+    page.goto(case_url)
+    check_page(page, "new case", 360)
+    assert page.locator("[data-testid=link-form]").count() == 0  # nothing shared yet
+
+    # A young person shares their report with the school by its code (as their status page
+    # does), and the DSL links it to the case: it shows as shared, nothing more.
     with site.db.session() as session:
         made = create_report(
             session,
             PasswordHashing(Argon2Parameters(1, 8192, 1)),
             NewReport(AgeGroup.UNDER_18, "GB", urls=[REPORTED_URL]),
         )
-        case = session.scalar(select(Case).where(Case.public_id == public_id))
-        assert case is not None
-        case.linked_report_id = made.report.id
+        school = session.scalar(select(Case.organisation_id).where(Case.public_id == public_id))
+        assert school is not None
+        code = share_code_for(session, school)
+        assert code is not None and made.report.organisation_id != school
+        share = share_report(session, made.report, code)
     page.goto(case_url)
-    check_page(page, "new case", 360)
-    assert page.locator("[data-testid=linked-report]").is_visible()
+    assert page.locator("[data-testid=link-form]").is_visible()
+    check_page(page, "new case, a shared report to link", 360)
+    page.select_option("#link-share", share.id)
+    page.click("[data-testid=link-form] button[type=submit]")
+    page.wait_for_url("**saved=linked*")
+    assert REPORTED_URL in page.inner_text("[data-testid=linked-links]")
+    assert "Linked the report a young person shared" in page.inner_text("[data-testid=chronology]")
 
     page.select_option("#child-role", "pictured")
     page.fill("#child-name", "Sam Example")
@@ -176,9 +191,16 @@ def _journey(page: Any, site: Site) -> None:
     check_page(page, "urgent case", 360)
     shoot(page, "05-urgent")
     with site.db.read_session() as session:
-        assert session.scalars(
-            select(Notification.reason).where(Notification.case_id.is_not(None))
-        ).all() == ["urgent-case"]
+        alerts = session.scalars(select(Alert)).all()
+        assert [(a.kind, a.subject_url) for a in alerts] == [
+            ("urgent-case", f"/staff/cases/{public_id}")
+        ]
+    # "I am dealing with it": the alert stops escalating.
+    page.click("[data-testid=acknowledge-form] button[type=submit]")
+    page.wait_for_url("**saved=acknowledged*")
+    assert page.locator("[data-testid=acknowledge-form]").count() == 0
+    with site.db.read_session() as session:
+        assert session.scalars(select(Alert.acknowledged_at)).one() is not None
 
     # A CEOP referral with its reference (the form is open on an urgent case without one).
     page.select_option("#ref-agency", "ceop")
@@ -225,7 +247,7 @@ def _journey(page: Any, site: Site) -> None:
 
     # A task due, overdue first.
     page.goto(case_url)
-    page.click("#tasks details > summary")
+    page.click("#tasks > details > summary")
     page.fill("#task-title", "Check in with Child A")
     page.fill("#task-due", "2026-01-02T09:00")
     page.click("[data-testid=task-form] button[type=submit]")

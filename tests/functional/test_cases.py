@@ -19,7 +19,7 @@ from reclaim.audit.chain import load_checkpoint
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import keys_of, verify_chain
 from reclaim.cases import Case, ChronologyEntry, EntryChanged, Place, purge_expired
-from reclaim.notify.models import Notification
+from reclaim.notify.models import Alert, Notification, Reminder
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from tests.conftest import BASE_URL, Staff, csrf_in
@@ -99,14 +99,24 @@ def test_a_disclosure_is_taken_through_the_guidance_to_a_closed_case(
     with app_db.read_session() as session:
         case = session.scalar(select(Case).where(Case.public_id == public_id))
         assert case is not None and case.urgent
-        alerts = session.scalars(select(Notification).where(Notification.case_id == case.id)).all()
-        assert [a.reason for a in alerts] == ["urgent-case"]
+        # One on-call alert (no on-call list: everyone who can view cases), about the page.
+        alerts = session.scalars(select(Alert)).all()
+        assert [(a.kind, a.subject_url) for a in alerts] == [("urgent-case", base)]
+        told = session.scalars(select(Notification).where(Notification.alert_id == alerts[0].id))
+        assert [n.reason for n in told] == ["urgent"]
         tasks = sorted(case.tasks, key=lambda t: t.id)
         assert tasks[0].urgent and tasks[0].title.startswith("Refer to the police")
     # A second "yes" does not alert again.
     _post(browser, token, f"{base}/review/adult", answer="not_sure")
     with app_db.read_session() as session:
+        assert len(session.scalars(select(Alert)).all()) == 1
         assert len(session.scalars(select(Notification)).all()) == 1
+    # Acknowledged from the case page: it stops escalating.
+    assert 'data-testid="acknowledge-form"' in browser.get(base).text
+    assert _post(browser, token, f"{base}/acknowledge").status_code == 303
+    assert 'data-testid="acknowledge-form"' not in browser.get(base).text
+    with app_db.read_session() as session:
+        assert all(a.acknowledged_at is not None for a in session.scalars(select(Alert)))
 
     # Immediate risk: 999 on the page, and who called it.
     _post(browser, token, f"{base}/review/immediate", answer="yes")
@@ -341,17 +351,14 @@ def test_the_purge_command_runs(cli: Any) -> None:
     assert done.exit_code == 0 and "deleted 0" in done.output
 
 
-def test_a_linked_report_blocked_by_a_platform_is_in_the_chronology(
-    client: TestClient, dsl: tuple[TestClient, str], app_db: Database
-) -> None:
-    from reclaim.accounts.apikeys import issue
+def _shared_report(app_db: Database, school: str, url: str) -> tuple[int, str, Any]:
+    """A young person's report, shared with ``school`` by its code: (its item id, the
+    share's id, the report)."""
     from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
-    from reclaim.accounts.staff import create_organisation
+    from reclaim.reports import AgeGroup, FileHashes, NewReport, create_report
     from reclaim.reports.models import ReportHash
-    from reclaim.reports.service import AgeGroup, FileHashes, NewReport, create_report
+    from reclaim.reports.sharing import share_code_for, share_report
 
-    browser, token = dsl
-    public_id = _open(browser, token)
     with app_db.session() as session:
         made = create_report(
             session,
@@ -360,24 +367,52 @@ def test_a_linked_report_blocked_by_a_platform_is_in_the_chronology(
                 AgeGroup.UNDER_18,
                 "GB",
                 files=[FileHashes(kind="image", sha256="a" * 64, md5="b" * 32)],
-                urls=["https://pics.example.org/p/9"],
+                urls=[url],
             ),
         )
-        case = session.scalar(select(Case).where(Case.public_id == public_id))
-        assert case is not None
-        case.linked_report_id = made.report.id
+        # The report is the intake organisation's (here, the school is the oldest).
+        intake = session.scalar(select(Organisation).where(Organisation.name == "Intake"))
+        if intake is None:
+            intake = Organisation(name="Intake", kind="hotline")
+            session.add(intake)
+            session.flush()
+        made.report.organisation_id = intake.id
+        org = session.scalar(select(Organisation.id).where(Organisation.name == school))
+        assert org is not None
+        code = share_code_for(session, org)
+        assert code is not None
+        share = share_report(session, made.report, code)
         item_id = session.scalar(
             select(ReportHash.item_id).where(ReportHash.report_id == made.report.id)
         )
+        assert item_id is not None
+        return item_id, share.id, made.report.id
+
+
+def test_a_shared_report_is_linked_and_its_blocks_are_in_the_chronology(
+    client: TestClient, dsl: tuple[TestClient, str], app_db: Database
+) -> None:
+    from reclaim.accounts.apikeys import issue
+    from reclaim.accounts.staff import create_organisation
+    from reclaim.reports.models import Report
+    from reclaim.reports.sharing import stop_sharing
+
+    browser, token = dsl
+    public_id = _open(browser, token)
+    base = f"/staff/cases/{public_id}"
+    assert 'data-testid="link-form"' not in browser.get(base).text  # nothing shared yet
+    item_id, share_id, report_id = _shared_report(app_db, SCHOOL, "https://pics.example.org/p/9")
+    # Only a share with this organisation can be linked.
+    assert _post(browser, token, f"{base}/linked-report", share_id="x" * 22).status_code == 400
+    page = browser.get(base).text
+    assert 'data-testid="link-form"' in page and share_id in page
+    assert _post(browser, token, f"{base}/linked-report", share_id=share_id).status_code == 303
+    with app_db.session() as session:
         platform = create_organisation(session, "PhotoShare", "platform")
         key = issue(session, platform, "scanner").token
-    # The same page as the report's: one record, marked as such.
+    # The same page as the report's: one place, shown as the same.
     _post(
-        browser,
-        token,
-        f"/staff/cases/{public_id}/places",
-        kind="url",
-        url="https://PICS.example.org/p/9?fbclid=abc",
+        browser, token, f"{base}/places", kind="url", url="https://PICS.example.org/p/9?fbclid=abc"
     )
     for _ in range(2):  # told twice: written once
         response = client.post(
@@ -386,10 +421,69 @@ def test_a_linked_report_blocked_by_a_platform_is_in_the_chronology(
             json={"feedback": [{"item_id": item_id, "status": "Blocked"}]},
         )
         assert response.status_code == 200, response.text
-    page = browser.get(f"/staff/cases/{public_id}").text
-    assert "blocked on 1 service;" in page  # the panel
+    page = browser.get(base).text
+    assert "Blocked on 1 service." in page  # the panel
+    assert "Linked the report a young person shared" in page  # in the chronology
     assert page.count("report is blocked on 1 service.") == 1  # one chronology entry
     assert "also in the young person's report" in page
+    assert "https://pics.example.org/p/9" in page
+
+    # The young person stops sharing: the case shows nothing of it any more.
+    with app_db.session() as session:
+        report = session.get(Report, report_id)
+        assert report is not None
+        assert stop_sharing(session, report, share_id)
+    page = browser.get(base).text
+    assert 'data-testid="linked-gone"' in page
+    assert "Blocked on 1 service." not in page
+    assert "also in the young person" not in page
+    # Unlinked, the school can link another share later.
+    assert _post(browser, token, f"{base}/linked-report", share_id="").status_code == 303
+    assert 'data-testid="linked-gone"' not in browser.get(base).text
+
+
+def test_task_reminders_follow_the_task(dsl: tuple[TestClient, str], app_db: Database) -> None:
+    browser, token = dsl
+    public_id = _open(browser, token)
+    base = f"/staff/cases/{public_id}"
+    with app_db.read_session() as session:
+        me = session.scalar(
+            select(StaffUser.id).where(StaffUser.username == "dsl@hillside.example")
+        )
+    added = _post(
+        browser,
+        token,
+        f"{base}/tasks",
+        title="ring social care",
+        owner_id=str(me),
+        due_at="2030-01-02T09:00",
+    )
+    assert added.status_code == 303
+    with app_db.read_session() as session:
+        case = session.scalar(select(Case).where(Case.public_id == public_id))
+        assert case is not None
+        task = case.tasks[0]
+        url = f"{base}#task-{task.id}"
+        reminders = session.scalars(select(Reminder).where(Reminder.subject_url == url)).all()
+        assert [r.staff_user_id for r in reminders] == [task.owner_id]
+        first_due = reminders[0].due_at
+    moved = _post(browser, token, f"{base}/tasks/{task.id}/due", due_at="2030-01-03T09:00")
+    assert moved.status_code == 303
+    with app_db.read_session() as session:
+        reminders = session.scalars(select(Reminder).where(Reminder.subject_url == url)).all()
+        assert len(reminders) == 1 and reminders[0].due_at - first_due == timedelta(days=1)
+    assert _post(browser, token, f"{base}/tasks/{task.id}/done").status_code == 303
+    with app_db.read_session() as session:
+        assert session.scalars(select(Reminder).where(Reminder.subject_url == url)).all() == []
+    # Erasing the case takes its alerts and reminders with it.
+    _post(
+        browser, token, f"{base}/tasks", title="again", owner_id=str(me), due_at="2030-01-02T09:00"
+    )
+    _post(browser, token, f"{base}/review/coercion", answer="yes")
+    assert _post(browser, token, f"{base}/erase", confirm="erase").status_code == 303
+    with app_db.read_session() as session:
+        assert session.scalars(select(Reminder)).all() == []
+        assert session.scalars(select(Alert)).all() == []
 
 
 def test_the_urgent_case_alert_email_says_nothing_about_the_case(
@@ -404,7 +498,7 @@ def test_the_urgent_case_alert_email_says_nothing_about_the_case(
     result = Notifier(app_db, app_settings, transport=sent.append).deliver_all()
     assert result.sent == 1 and sent[0]["To"] == "dsl@hillside.example"
     body = sent[0].get_content()
-    assert "safeguarding case has become urgent" in body
+    assert "An urgent case is waiting" in body
     assert "Sam" not in body and public_id not in body
 
 
@@ -478,3 +572,15 @@ def test_no_case_data_reaches_another_organisation_or_a_platform(
     # The case's own DSL sees it all (the markers are real).
     page = browser.get(base).text
     assert all(m in page for m in markers.values())
+
+
+def test_a_pdf_export_leaves_the_hashing_engine_refusing_truncated_images(
+    dsl: tuple[TestClient, str],
+) -> None:
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES when imported; the export puts it back."""
+    from PIL import ImageFile
+
+    browser, token = dsl
+    public_id = _open(browser, token)
+    assert browser.get(f"/staff/cases/{public_id}/chronology.pdf").status_code == 200
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from reclaim import cases
+from reclaim.accounts.models import StaffUser
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.staff import create_organisation, create_user
 from reclaim.audit.recorder import verify_chain
@@ -33,7 +34,7 @@ def _dsl(db: Database) -> int:
 def test_a_case_from_opening_to_purge(any_db: Database) -> None:
     user_id = _dsl(any_db)
     with any_db.session() as session:
-        user = session.get(cases.Staff, user_id)
+        user = session.get(StaffUser, user_id)
         assert user is not None
         case = cases.open_case(session, user, source="parent", summary="Secret summary words")
         cases.add_child(session, user, case, cases.NewChild("pictured", name="Sam Example"))

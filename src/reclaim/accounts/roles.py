@@ -37,6 +37,9 @@ class Permission(StrEnum):
     WORK_SAFEGUARDING = "safeguarding:work"
     LEAD_SAFEGUARDING = "safeguarding:lead"
     MANAGE_STAFF = "staff:manage"
+    # The organisation's on-call list for alerts, and the code young people share reports with.
+    MANAGE_ONCALL = "oncall:manage"
+    MANAGE_SHARING = "sharing:manage"
     VIEW_AUDIT = "audit:view"
 
 
@@ -52,6 +55,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SAFEGUARDING,
             Permission.WORK_SAFEGUARDING,
             Permission.LEAD_SAFEGUARDING,
+            Permission.MANAGE_ONCALL,
+            Permission.MANAGE_SHARING,
         }
     ),
     Role.CASEWORKER: frozenset(

@@ -4,79 +4,123 @@ court can trust.
 A case belongs to one organisation. It holds the children involved (pseudonymous in lists,
 personal details encrypted), the initial review in the guidance's order, a register of places
 the image is, referrals, tasks, and an append-only chronology; it exports as a PDF and a CSV
-carrying the audit chain's digest. Web routes call only what is listed here.
+carrying the audit chain's digest. An urgent case raises an on-call alert and tasks remind their
+owners (:mod:`reclaim.notify.alerts`); a report a young person shared with the organisation can
+be linked (:mod:`reclaim.reports.sharing`). What routes and the CLI may use is listed in
+``__all__``; the model classes are exported as types to hold and read, never to query. Each name
+loads on first use (``reclaim.lazy``), so that importing the package costs nothing until then.
 """
 
-from reclaim.accounts.models import StaffUser as Staff
-from reclaim.cases import export
-from reclaim.cases.access import CaseAccess, access_to, case_for, leads, may_open, uses_cases
-from reclaim.cases.actions import CaseAction
-from reclaim.cases.alerts import alert_on_call
-from reclaim.cases.chronology import EntryChanged
-from reclaim.cases.export import (
-    AuditDigest,
-    audit_digest,
-    chronology_csv,
-    chronology_html,
-    chronology_pdf,
-)
-from reclaim.cases.linked import note_blocked
-from reclaim.cases.models import (
-    Case,
-    CasePolicy,
-    Child,
-    ChronologyEntry,
-    Pathway,
-    Place,
-    Referral,
-    ReviewAnswer,
-    Task,
-)
-from reclaim.cases.pathways import Contact, pathways_of, replace_pathways
-from reclaim.cases.queries import (
-    CaseRow,
-    CaseView,
-    TaskRow,
-    case_view,
-    count_open,
-    list_cases,
-    my_tasks,
-    staff_names,
-)
-from reclaim.cases.records import (
-    Removed,
-    delete_after,
-    erase_case,
-    purge_expired,
-    retention_years,
-    set_legal_hold,
-    set_retention,
-)
-from reclaim.cases.review import DEVICE_HANDLING, NEVER_VIEW, STEPS, Step
-from reclaim.cases.service import (
-    CaseError,
-    NewChild,
-    NewPlace,
-    NewReferral,
-    PlaceUpdate,
-    add_child,
-    add_note,
-    add_place,
-    add_referral,
-    add_task,
-    answer_step,
-    assign,
-    close_case,
-    complete_task,
-    correct_entry,
-    make_urgent,
-    open_case,
-    record_emergency_call,
-    reopen_case,
-    update_place,
-    update_referral,
-)
-from reclaim.cases.wording import AGENCIES, PATHWAYS, PLACE_KINDS, PLACE_STATUSES, ROLES, SOURCES
+from typing import TYPE_CHECKING
+
+from reclaim.lazy import lazy_exports
+
+if TYPE_CHECKING:  # at run time each name loads on first use (reclaim.lazy)
+    from reclaim.cases.access import (
+        CaseAccess,
+        access_to,
+        case_for,
+        leads,
+        may_open,
+        uses_cases,
+    )
+    from reclaim.cases.alerts import (
+        acknowledge_case_alerts,
+        alert_on_call,
+        case_url,
+        open_case_alerts,
+    )
+    from reclaim.cases.chronology import EntryChanged
+    from reclaim.cases.export import (
+        AuditDigest,
+        Formatter,
+        audit_digest,
+        chronology_csv,
+        chronology_html,
+        chronology_pdf,
+    )
+    from reclaim.cases.linked import (
+        link_share,
+        linked_view,
+        note_blocked,
+        shared_reports,
+        unlink_share,
+    )
+    from reclaim.cases.models import (
+        Case,
+        CasePolicy,
+        Child,
+        ChronologyEntry,
+        Pathway,
+        Place,
+        Referral,
+        ReviewAnswer,
+        Task,
+    )
+    from reclaim.cases.pathways import (
+        Contact,
+        pathways_of,
+        replace_pathways,
+    )
+    from reclaim.cases.queries import (
+        CaseRow,
+        CaseView,
+        TaskRow,
+        case_view,
+        count_open,
+        list_cases,
+        my_tasks,
+        staff_names,
+    )
+    from reclaim.cases.records import (
+        Removed,
+        count_expired,
+        delete_after,
+        erase_case,
+        own_retention,
+        purge_expired,
+        retention_years,
+        set_legal_hold,
+        set_retention,
+    )
+    from reclaim.cases.review import (
+        DEVICE_HANDLING,
+        NEVER_VIEW,
+        STEPS,
+        Step,
+    )
+    from reclaim.cases.service import (
+        CaseError,
+        NewChild,
+        NewPlace,
+        NewReferral,
+        PlaceUpdate,
+        add_child,
+        add_note,
+        add_place,
+        add_referral,
+        add_task,
+        answer_step,
+        assign,
+        close_case,
+        complete_task,
+        correct_entry,
+        make_urgent,
+        move_task,
+        open_case,
+        record_emergency_call,
+        reopen_case,
+        update_place,
+        update_referral,
+    )
+    from reclaim.cases.wording import (
+        AGENCIES,
+        PATHWAYS,
+        PLACE_KINDS,
+        PLACE_STATUSES,
+        ROLES,
+        SOURCES,
+    )
 
 __all__ = [
     "AGENCIES",
@@ -91,7 +135,6 @@ __all__ = [
     "AuditDigest",
     "Case",
     "CaseAccess",
-    "CaseAction",
     "CaseError",
     "CasePolicy",
     "CaseRow",
@@ -100,6 +143,7 @@ __all__ = [
     "ChronologyEntry",
     "Contact",
     "EntryChanged",
+    "Formatter",
     "NewChild",
     "NewPlace",
     "NewReferral",
@@ -109,11 +153,11 @@ __all__ = [
     "Referral",
     "Removed",
     "ReviewAnswer",
-    "Staff",
     "Step",
     "Task",
     "TaskRow",
     "access_to",
+    "acknowledge_case_alerts",
     "add_child",
     "add_note",
     "add_place",
@@ -124,6 +168,7 @@ __all__ = [
     "assign",
     "audit_digest",
     "case_for",
+    "case_url",
     "case_view",
     "chronology_csv",
     "chronology_html",
@@ -131,17 +176,22 @@ __all__ = [
     "close_case",
     "complete_task",
     "correct_entry",
+    "count_expired",
     "count_open",
     "delete_after",
     "erase_case",
-    "export",
     "leads",
+    "link_share",
+    "linked_view",
     "list_cases",
     "make_urgent",
     "may_open",
+    "move_task",
     "my_tasks",
     "note_blocked",
     "open_case",
+    "open_case_alerts",
+    "own_retention",
     "pathways_of",
     "purge_expired",
     "record_emergency_call",
@@ -150,8 +200,99 @@ __all__ = [
     "retention_years",
     "set_legal_hold",
     "set_retention",
+    "shared_reports",
     "staff_names",
+    "unlink_share",
     "update_place",
     "update_referral",
     "uses_cases",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "AGENCIES": "reclaim.cases.wording",
+        "DEVICE_HANDLING": "reclaim.cases.review",
+        "NEVER_VIEW": "reclaim.cases.review",
+        "PATHWAYS": "reclaim.cases.wording",
+        "PLACE_KINDS": "reclaim.cases.wording",
+        "PLACE_STATUSES": "reclaim.cases.wording",
+        "ROLES": "reclaim.cases.wording",
+        "SOURCES": "reclaim.cases.wording",
+        "STEPS": "reclaim.cases.review",
+        "AuditDigest": "reclaim.cases.export",
+        "Case": "reclaim.cases.models",
+        "CaseAccess": "reclaim.cases.access",
+        "CaseError": "reclaim.cases.service",
+        "CasePolicy": "reclaim.cases.models",
+        "CaseRow": "reclaim.cases.queries",
+        "CaseView": "reclaim.cases.queries",
+        "Child": "reclaim.cases.models",
+        "ChronologyEntry": "reclaim.cases.models",
+        "Contact": "reclaim.cases.pathways",
+        "EntryChanged": "reclaim.cases.chronology",
+        "Formatter": "reclaim.cases.export",
+        "NewChild": "reclaim.cases.service",
+        "NewPlace": "reclaim.cases.service",
+        "NewReferral": "reclaim.cases.service",
+        "Pathway": "reclaim.cases.models",
+        "Place": "reclaim.cases.models",
+        "PlaceUpdate": "reclaim.cases.service",
+        "Referral": "reclaim.cases.models",
+        "Removed": "reclaim.cases.records",
+        "ReviewAnswer": "reclaim.cases.models",
+        "Step": "reclaim.cases.review",
+        "Task": "reclaim.cases.models",
+        "TaskRow": "reclaim.cases.queries",
+        "access_to": "reclaim.cases.access",
+        "acknowledge_case_alerts": "reclaim.cases.alerts",
+        "add_child": "reclaim.cases.service",
+        "add_note": "reclaim.cases.service",
+        "add_place": "reclaim.cases.service",
+        "add_referral": "reclaim.cases.service",
+        "add_task": "reclaim.cases.service",
+        "alert_on_call": "reclaim.cases.alerts",
+        "answer_step": "reclaim.cases.service",
+        "assign": "reclaim.cases.service",
+        "audit_digest": "reclaim.cases.export",
+        "case_for": "reclaim.cases.access",
+        "case_url": "reclaim.cases.alerts",
+        "case_view": "reclaim.cases.queries",
+        "chronology_csv": "reclaim.cases.export",
+        "chronology_html": "reclaim.cases.export",
+        "chronology_pdf": "reclaim.cases.export",
+        "close_case": "reclaim.cases.service",
+        "complete_task": "reclaim.cases.service",
+        "correct_entry": "reclaim.cases.service",
+        "count_expired": "reclaim.cases.records",
+        "count_open": "reclaim.cases.queries",
+        "delete_after": "reclaim.cases.records",
+        "erase_case": "reclaim.cases.records",
+        "leads": "reclaim.cases.access",
+        "link_share": "reclaim.cases.linked",
+        "linked_view": "reclaim.cases.linked",
+        "list_cases": "reclaim.cases.queries",
+        "make_urgent": "reclaim.cases.service",
+        "may_open": "reclaim.cases.access",
+        "move_task": "reclaim.cases.service",
+        "my_tasks": "reclaim.cases.queries",
+        "note_blocked": "reclaim.cases.linked",
+        "open_case": "reclaim.cases.service",
+        "open_case_alerts": "reclaim.cases.alerts",
+        "own_retention": "reclaim.cases.records",
+        "pathways_of": "reclaim.cases.pathways",
+        "purge_expired": "reclaim.cases.records",
+        "record_emergency_call": "reclaim.cases.service",
+        "reopen_case": "reclaim.cases.service",
+        "replace_pathways": "reclaim.cases.pathways",
+        "retention_years": "reclaim.cases.records",
+        "set_legal_hold": "reclaim.cases.records",
+        "set_retention": "reclaim.cases.records",
+        "shared_reports": "reclaim.cases.linked",
+        "staff_names": "reclaim.cases.queries",
+        "unlink_share": "reclaim.cases.linked",
+        "update_place": "reclaim.cases.service",
+        "update_referral": "reclaim.cases.service",
+        "uses_cases": "reclaim.cases.access",
+    },
+)

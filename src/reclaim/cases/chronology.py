@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
-from reclaim.cases.actions import CaseAction
 from reclaim.cases.models import Case, ChronologyEntry
 from reclaim.storage.base import utcnow
 

@@ -124,11 +124,26 @@ _env = Environment(
 )
 
 
+def _import_weasyprint() -> Any:
+    """WeasyPrint, imported without its side effect: importing it sets Pillow's process-wide
+    ``ImageFile.LOAD_TRUNCATED_IMAGES``, which would make the hashing engine accept truncated
+    images (``reclaim.hashing`` refuses them) in the same process after a PDF export."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        import weasyprint  # slow to import; only exports need it
+        import weasyprint.urls
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
+
+
 def _refusing_fetcher() -> Any:
     """A WeasyPrint URL fetcher that fetches nothing, ever."""
-    from weasyprint.urls import URLFetcher
+    URLFetcher = _import_weasyprint().urls.URLFetcher  # noqa: N806
 
-    class Refusing(URLFetcher):  # type: ignore[misc]
+    class Refusing(URLFetcher):  # type: ignore[misc,valid-type]
         def fetch(self, url: str, headers: Any = None) -> NoReturn:
             raise ValueError(f"Reclaim fetches nothing while making a PDF ({url[:40]})")
 
@@ -143,9 +158,9 @@ def chronology_html(view: CaseView, digest: AuditDigest, when: Formatter) -> str
 
 def chronology_pdf(view: CaseView, digest: AuditDigest, when: Formatter) -> bytes:
     """The case record as a PDF: facts, review, places, referrals, tasks, chronology, digest."""
-    from weasyprint import HTML  # slow to import; only exports need it
-
-    document = HTML(string=chronology_html(view, digest, when), url_fetcher=_refusing_fetcher())
+    document = _import_weasyprint().HTML(
+        string=chronology_html(view, digest, when), url_fetcher=_refusing_fetcher()
+    )
     pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf

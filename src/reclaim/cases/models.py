@@ -52,9 +52,11 @@ class Case(Base):
     legal_hold_reason: Mapped[str | None] = mapped_column(
         EncryptedText("safeguarding_case.legal_hold_reason")
     )
-    # A young person's report joined to this case (the report's own organisation decides).
-    linked_report_id: Mapped[int | None] = mapped_column(
-        ForeignKey("report.id", ondelete="SET NULL"), index=True
+    # A report a young person shared with this organisation, linked to this case. What it
+    # shows is read through the share (reclaim.reports.sharing), so nothing of the report is
+    # visible once the young person stops sharing it.
+    linked_share_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_share.id", ondelete="SET NULL"), index=True
     )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -146,10 +148,6 @@ class Place(Base):
     police_reported_at: Mapped[datetime | None]
     police_reference: Mapped[str | None] = mapped_column(
         EncryptedText("case_place.police_reference")
-    )
-    # The same link in the linked young person's report: one record, shown once.
-    report_url_id: Mapped[int | None] = mapped_column(
-        ForeignKey("report_url.id", ondelete="SET NULL")
     )
     added_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
-from reclaim.cases.actions import CaseAction
 from reclaim.cases.models import Pathway
 from reclaim.cases.service import CaseError
 from reclaim.cases.wording import PATHWAYS

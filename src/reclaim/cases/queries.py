@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import StaffUser
+from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
 from reclaim.cases import review
 from reclaim.cases.access import CaseAccess, access_to, visible_to
-from reclaim.cases.actions import CaseAction
+from reclaim.cases.linked import linked_view, same_place
 from reclaim.cases.models import Case, Task
 from reclaim.cases.pathways import Contact, pathways_of
 from reclaim.cases.service import latest_answers
@@ -28,9 +29,7 @@ from reclaim.cases.wording import (
     ROLES,
     SOURCES,
 )
-from reclaim.reports.models import Report
-from reclaim.reports.references import show_reference
-from reclaim.reports.service import status_of
+from reclaim.reports.sharing import SharedReportView
 from reclaim.storage.base import utcnow
 
 
@@ -198,7 +197,8 @@ class PlaceRow:
     iwf_reference: str
     police_reported_at: datetime | None
     police_reference: str
-    in_linked_report: bool
+    in_linked_report: bool  # the same web address is a link of the linked shared report
+    linked_status: str  # that link's status in the report (reported, sent, removed)
     added_by: str
     added_at: datetime
 
@@ -230,16 +230,6 @@ class EntryRow:
 
 
 @dataclass(frozen=True, slots=True)
-class LinkedReport:
-    reference: str
-    public_id: str
-    blocked_on: int
-    links: int
-    removed: int
-    erased: bool
-
-
-@dataclass(frozen=True, slots=True)
 class CaseView:
     id: int
     public_id: str
@@ -268,7 +258,10 @@ class CaseView:
     referrals: list[ReferralRow]
     tasks: list[TaskRow]
     entries: list[EntryRow]
-    linked_report: LinkedReport | None
+    # The report a young person shared, linked to the case, as shared now; None with
+    # ``linked_gone`` when it is no longer shared (stopped, or deleted).
+    linked_report: SharedReportView | None
+    linked_gone: bool
     access: CaseAccess
     staff: dict[int, str]
 
@@ -277,27 +270,9 @@ class CaseView:
         return sum(1 for s in self.steps if s.answer)
 
 
-def _linked(session: Session, report_id: int | None) -> LinkedReport | None:
-    if report_id is None:
-        return None
-    report = session.get(Report, report_id)
-    if report is None:
-        return None
-    status = status_of(session, report)
-    return LinkedReport(
-        reference=show_reference(report.reference),
-        public_id=report.public_id,
-        blocked_on=status.blocked_on,
-        links=len(status.urls),
-        removed=sum(1 for u in status.urls if u.status == "removed"),
-        erased=status.erased,
-    )
-
-
-def case_view(
-    session: Session, user: StaffUser, case: Case, *, action: CaseAction = CaseAction.VIEWED
-) -> CaseView:
-    """Everything about ``case`` that ``user`` may see; the read is audited as ``action``."""
+def case_view(session: Session, user: StaffUser, case: Case, *, export: bool = False) -> CaseView:
+    """Everything about ``case`` that ``user`` may see; the read is audited (as an export
+    with ``export``)."""
     access = access_to(user, case)
     if access is None:  # callers look the case up with reclaim.cases.access first
         raise PermissionError("this case is not visible to this staff member")
@@ -333,7 +308,13 @@ def case_view(
     for entry in case.entries:
         if entry.corrects_id is not None:
             corrected.setdefault(entry.corrects_id, []).append(numbers[entry.id])
-    record(session, action, object_type="case", object_id=case.id)
+    record(
+        session,
+        CaseAction.EXPORTED if export else CaseAction.VIEWED,
+        object_type="case",
+        object_id=case.id,
+    )
+    shared = linked_view(session, case)
     return CaseView(
         id=case.id,
         public_id=case.public_id,
@@ -386,7 +367,8 @@ def case_view(
                 iwf_reference=p.iwf_reference or "",
                 police_reported_at=p.police_reported_at,
                 police_reference=p.police_reference or "",
-                in_linked_report=p.report_url_id is not None,
+                in_linked_report=same_place(p.url, shared) is not None,
+                linked_status=same_place(p.url, shared) or "",
                 added_by=names.get(p.added_by or 0, ""),
                 added_at=p.added_at,
             )
@@ -424,7 +406,8 @@ def case_view(
             )
             for e in case.entries
         ],
-        linked_report=_linked(session, case.linked_report_id),
+        linked_report=shared,
+        linked_gone=case.linked_share_id is not None and shared is None,
         access=access,
         staff=names,
     )

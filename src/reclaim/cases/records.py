@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import StaffUser
+from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import acting_as, record, redact
 from reclaim.cases import chronology
-from reclaim.cases.actions import CaseAction
+from reclaim.cases.alerts import forget_case
 from reclaim.cases.models import Case, CasePolicy
 from reclaim.cases.service import CaseError
-from reclaim.notify.models import Notification
 from reclaim.storage.base import utcnow
 
 MAX_RETENTION_YEARS = 100
@@ -33,6 +33,12 @@ def retention_years(session: Session, organisation_id: int, default: int) -> int
     if policy is not None and policy.retention_years is not None:
         return policy.retention_years
     return default
+
+
+def own_retention(session: Session, organisation_id: int) -> int | None:
+    """The organisation's own retention period (None: it uses the installation's default)."""
+    policy = session.get(CasePolicy, organisation_id)
+    return policy.retention_years if policy is not None else None
 
 
 def set_retention(session: Session, organisation_id: int, years: int | None) -> None:
@@ -95,16 +101,16 @@ class Removed:
     number: int
 
 
-def _delete(session: Session, case: Case, action: CaseAction) -> Removed:
+def _delete(session: Session, case: Case, *, purged: bool) -> Removed:
     gone = Removed(case.id, case.organisation_id, case.number)
-    session.execute(delete(Notification).where(Notification.case_id == case.id))
+    forget_case(session, case)
     session.delete(case)
     session.flush()
     redact(session, object_type="case", object_id=str(gone.case_id))
     with acting_as(client_address=None):
         record(
             session,
-            action,
+            CaseAction.PURGED if purged else CaseAction.ERASED,
             object_type="case",
             object_id=gone.case_id,
             organisation_id=gone.organisation_id,
@@ -117,16 +123,13 @@ def erase_case(session: Session, case: Case) -> Removed:
     allows it). Refused while the case is on legal hold."""
     if case.legal_hold:
         raise CaseError("This case is on legal hold: lift the hold before erasing it.")
-    return _delete(session, case, CaseAction.ERASED)
+    return _delete(session, case, purged=False)
 
 
-def purge_expired(
-    session: Session, default_years: int, now: datetime | None = None
-) -> list[Removed]:
-    """Delete every closed case past its organisation's retention period, unless on hold."""
+def _expired(session: Session, default_years: int, now: datetime | None) -> list[Case]:
     moment = now or utcnow()
-    removed = []
     years: dict[int, int] = {}
+    found = []
     closed = session.scalars(
         select(Case).where(Case.status == "closed", Case.legal_hold.is_(False)).order_by(Case.id)
     ).all()
@@ -137,5 +140,17 @@ def purge_expired(
             )
         due = delete_after(case, years[case.organisation_id])
         if due is not None and due <= moment:
-            removed.append(_delete(session, case, CaseAction.PURGED))
-    return removed
+            found.append(case)
+    return found
+
+
+def count_expired(session: Session, default_years: int, now: datetime | None = None) -> int:
+    """How many closed cases :func:`purge_expired` would delete now (nothing is changed)."""
+    return len(_expired(session, default_years, now))
+
+
+def purge_expired(
+    session: Session, default_years: int, now: datetime | None = None
+) -> list[Removed]:
+    """Delete every closed case past its organisation's retention period, unless on hold."""
+    return [_delete(session, case, purged=True) for case in _expired(session, default_years, now)]

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import StaffUser
+from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
 from reclaim.cases import chronology, review
-from reclaim.cases.actions import CaseAction
-from reclaim.cases.alerts import alert_on_call
+from reclaim.cases.alerts import alert_on_call, remind_owner, stop_reminding
 from reclaim.cases.models import Case, Child, ChronologyEntry, Place, Referral, ReviewAnswer, Task
 from reclaim.cases.wording import (
     AGENCIES,
@@ -30,7 +29,6 @@ from reclaim.cases.wording import (
     SOURCES,
     child_label,
 )
-from reclaim.reports.models import ReportUrl
 from reclaim.reports.urls import UrlRejected, canonical_url
 from reclaim.storage.base import utcnow
 
@@ -59,10 +57,6 @@ def _choice(value: str, choices: dict[str, str], what: str) -> str:
     if value not in choices:
         raise CaseError(f"Choose {what}.")
     return value
-
-
-def _audit(session: Session, action: CaseAction, case: Case, **detail: Any) -> None:
-    record(session, action, object_type="case", object_id=case.id, detail=detail or None)
 
 
 def _open(case: Case) -> None:
@@ -108,7 +102,9 @@ def open_case(
         by=user.id,
         occurred_at=heard_at,
     )
-    _audit(session, CaseAction.OPENED, case, source=source)
+    record(
+        session, CaseAction.OPENED, object_type="case", object_id=case.id, detail={"source": source}
+    )
     return case
 
 
@@ -147,7 +143,13 @@ def add_child(session: Session, user: StaffUser, case: Case, new: NewChild) -> C
     chronology.write(
         session, case, "child", f"Child {child.label} added: {ROLES[new.role]}.", by=user.id
     )
-    _audit(session, CaseAction.CHILD_ADDED, case, child=child.id, role=new.role)
+    record(
+        session,
+        CaseAction.CHILD_ADDED,
+        object_type="case",
+        object_id=case.id,
+        detail={"child": child.id, "role": new.role},
+    )
     return child
 
 
@@ -202,8 +204,13 @@ def answer_step(
         words += f" {'Rationale' if step_key == 'decision' else 'Why'}: {why}"
     kind = "decision" if step_key in ("decision", "parents") else "step"
     chronology.write(session, case, kind, words, by=user.id, occurred_at=happened_at)
-    action = CaseAction.DECISION_RECORDED if kind == "decision" else CaseAction.STEP_ANSWERED
-    _audit(session, action, case, step=step_key, answer=answer)
+    record(
+        session,
+        CaseAction.DECISION_RECORDED if kind == "decision" else CaseAction.STEP_ANSWERED,
+        object_type="case",
+        object_id=case.id,
+        detail={"step": step_key, "answer": answer},
+    )
     if review.calls_for_referral(step_key, answer):
         make_urgent(session, user, case, step.title)
     return row
@@ -228,7 +235,7 @@ def make_urgent(session: Session, user: StaffUser, case: Case, reason: str) -> b
         origin="review",
     )
     chronology.write(session, case, "status", f"Case made urgent: {reason}", by=user.id)
-    _audit(session, CaseAction.MADE_URGENT, case)
+    record(session, CaseAction.MADE_URGENT, object_type="case", object_id=case.id)
     alert_on_call(session, case)
     return True
 
@@ -253,7 +260,7 @@ def record_emergency_call(
     chronology.write(
         session, case, "step", f"999 called by {caller}.", by=user.id, occurred_at=when
     )
-    _audit(session, CaseAction.EMERGENCY_CALL, case)
+    record(session, CaseAction.EMERGENCY_CALL, object_type="case", object_id=case.id)
     return row
 
 
@@ -272,8 +279,9 @@ class NewPlace:
 
 def add_place(session: Session, user: StaffUser, case: Case, new: NewPlace) -> tuple[Place, bool]:
     """Record where the image is or who has it. A web address is written in canonical form
-    (never fetched); one the case already has, or the linked report has, is the same record.
-    Returns the place and whether it was new."""
+    (never fetched); one the case already has is the same record (and one in the linked
+    shared report shows as the same place: reclaim.cases.queries). Returns the place and
+    whether it was new."""
     _open(case)
     _choice(new.kind, PLACE_KINDS, "what kind of place it is")
     _choice(new.status, PLACE_STATUSES, "a status")
@@ -300,28 +308,19 @@ def add_place(session: Session, user: StaffUser, case: Case, new: NewPlace) -> t
         seen_at=new.seen_at,
         status=new.status,
         added_by=user.id,
-        report_url_id=_report_url_id(session, case, url),
     )
     session.add(place)
     session.flush()
     what = url if url else f"{PLACE_KINDS[new.kind]}: {detail}"
     chronology.write(session, case, "place", f"Recorded: {what}.", by=user.id)
-    _audit(session, CaseAction.PLACE_ADDED, case, place=place.id, kind=new.kind)
+    record(
+        session,
+        CaseAction.PLACE_ADDED,
+        object_type="case",
+        object_id=case.id,
+        detail={"place": place.id, "kind": new.kind},
+    )
     return place, True
-
-
-def _report_url_id(session: Session, case: Case, url: str | None) -> int | None:
-    if url is None or case.linked_report_id is None:
-        return None
-    for row in session.scalars(
-        select(ReportUrl).where(ReportUrl.report_id == case.linked_report_id)
-    ):
-        try:
-            if canonical_url(row.url) == url:
-                return row.id
-        except UrlRejected:
-            continue
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,7 +372,13 @@ def update_place(
     if note:
         words += f" {note}"
     chronology.write(session, case, "place", words, by=user.id)
-    _audit(session, CaseAction.PLACE_UPDATED, case, place=place.id, status=place.status)
+    record(
+        session,
+        CaseAction.PLACE_UPDATED,
+        object_type="case",
+        object_id=case.id,
+        detail={"place": place.id, "status": place.status},
+    )
 
 
 # Referrals ------------------------------------------------------------------------------------
@@ -416,7 +421,13 @@ def add_referral(session: Session, user: StaffUser, case: Case, new: NewReferral
     if referral.outcome:
         words += f" Outcome: {referral.outcome}"
     chronology.write(session, case, "referral", words, by=user.id, occurred_at=new.made_at)
-    _audit(session, CaseAction.REFERRAL_ADDED, case, referral=referral.id, agency=new.agency)
+    record(
+        session,
+        CaseAction.REFERRAL_ADDED,
+        object_type="case",
+        object_id=case.id,
+        detail={"referral": referral.id, "agency": new.agency},
+    )
     if new.follow_up_on is not None:
         _follow_up(session, user, case, referral, label)
     return referral
@@ -466,7 +477,13 @@ def update_referral(
         words += f" outcome: {text}"
     session.flush()
     chronology.write(session, case, "referral", words, by=user.id)
-    _audit(session, CaseAction.REFERRAL_UPDATED, case, referral=referral.id)
+    record(
+        session,
+        CaseAction.REFERRAL_UPDATED,
+        object_type="case",
+        object_id=case.id,
+        detail={"referral": referral.id},
+    )
     if follow_up_on is not None and follow_up_on != referral.follow_up_on:
         referral.follow_up_on = follow_up_on
         _follow_up(session, user, case, referral, label)
@@ -498,8 +515,37 @@ def add_task(
     session.add(task)
     session.flush()
     chronology.write(session, case, "task", f"Added: {words}.", by=user.id)
-    _audit(session, CaseAction.TASK_ADDED, case, task=task.id, origin=origin)
+    record(
+        session,
+        CaseAction.TASK_ADDED,
+        object_type="case",
+        object_id=case.id,
+        detail={"task": task.id, "origin": origin},
+    )
+    remind_owner(session, case, task)
     return task
+
+
+def move_task(session: Session, user: StaffUser, case: Case, task: Task, due_at: datetime) -> bool:
+    """A new due time for an open task (its owner's reminder moves with it). Returns whether
+    it changed."""
+    _open(case)
+    if task.done_at is not None:
+        raise CaseError("This task is done already.")
+    if task.due_at == due_at:
+        return False
+    task.due_at = due_at
+    session.flush()
+    chronology.write(session, case, "task", f"Due time moved: {task.title}.", by=user.id)
+    record(
+        session,
+        CaseAction.TASK_MOVED,
+        object_type="case",
+        object_id=case.id,
+        detail={"task": task.id},
+    )
+    remind_owner(session, case, task)
+    return True
 
 
 def complete_task(session: Session, user: StaffUser, case: Case, task: Task) -> bool:
@@ -507,8 +553,15 @@ def complete_task(session: Session, user: StaffUser, case: Case, task: Task) -> 
         return False
     task.done_at, task.done_by = utcnow(), user.id
     session.flush()
+    stop_reminding(session, case, task)
     chronology.write(session, case, "task", f"Done: {task.title}.", by=user.id)
-    _audit(session, CaseAction.TASK_DONE, case, task=task.id)
+    record(
+        session,
+        CaseAction.TASK_DONE,
+        object_type="case",
+        object_id=case.id,
+        detail={"task": task.id},
+    )
     return True
 
 
@@ -522,7 +575,13 @@ def add_note(
     may be added to a closed case too: what happens after closing belongs in the record."""
     words = _text(text, "the note", required=True)
     entry = chronology.write(session, case, "note", words, by=user.id, occurred_at=occurred_at)
-    _audit(session, CaseAction.ENTRY_ADDED, case, entry=entry.id)
+    record(
+        session,
+        CaseAction.ENTRY_ADDED,
+        object_type="case",
+        object_id=case.id,
+        detail={"entry": entry.id},
+    )
     return entry
 
 
@@ -554,7 +613,9 @@ def assign(session: Session, user: StaffUser, case: Case, staff_id: int | None) 
     case.assigned_to = staff_id
     session.flush()
     chronology.write(session, case, "status", f"Assigned to {name}.", by=user.id)
-    _audit(session, CaseAction.ASSIGNED, case, to=staff_id)
+    record(
+        session, CaseAction.ASSIGNED, object_type="case", object_id=case.id, detail={"to": staff_id}
+    )
 
 
 def close_case(session: Session, user: StaffUser, case: Case, rationale: str) -> None:
@@ -568,7 +629,7 @@ def close_case(session: Session, user: StaffUser, case: Case, rationale: str) ->
     )
     session.flush()
     chronology.write(session, case, "status", f"Case closed. Rationale: {why}", by=user.id)
-    _audit(session, CaseAction.CLOSED, case)
+    record(session, CaseAction.CLOSED, object_type="case", object_id=case.id)
 
 
 def reopen_case(session: Session, user: StaffUser, case: Case, reason: str) -> None:
@@ -578,4 +639,4 @@ def reopen_case(session: Session, user: StaffUser, case: Case, reason: str) -> N
     case.status, case.closed_at, case.closed_by, case.close_rationale = "open", None, None, None
     session.flush()
     chronology.write(session, case, "status", f"Case reopened. Why: {why}", by=user.id)
-    _audit(session, CaseAction.REOPENED, case)
+    record(session, CaseAction.REOPENED, object_type="case", object_id=case.id)

@@ -1,32 +1,35 @@
-"""`reclaim cases purge`: delete closed safeguarding cases past retention (for cron)."""
+"""`reclaim cases`: safeguarding cases' retention (for cron)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
 
 from reclaim.cli.common import database, out
 
+app = typer.Typer(help="Safeguarding cases: retention.", no_args_is_help=True)
 
-def purge(dry_run: bool) -> None:
-    """Delete every closed case past its organisation's retention period, unless on legal
-    hold; with ``dry_run``, only say how many would go."""
-    from reclaim import cases
 
-    with database() as db, db.session() as session:
+@app.command("purge")
+def purge_command(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only count what would be deleted.")
+    ] = False,
+) -> None:
+    """Delete closed cases past retention (RECLAIM_CASE_RETENTION_YEARS or the organisation's
+    own), never one on legal hold; the audit trail keeps verifying."""
+    from reclaim.cases.records import count_expired, purge_expired
+
+    with database() as db:
+        default_years = db.settings.case_retention_years
         if dry_run:
-            from sqlalchemy import select
-
-            due = 0
-            for case in session.scalars(select(cases.Case).where(cases.Case.status == "closed")):
-                years = cases.retention_years(
-                    session, case.organisation_id, db.settings.case_retention_years
-                )
-                when = cases.delete_after(case, years)
-                due += when is not None and when <= datetime.now(UTC)
-            session.rollback()
+            with db.read_session() as session:
+                due = count_expired(session, default_years)
             out.print(
                 f"{due} closed case(s) are past retention and would be deleted", highlight=False
             )
             return
-        removed = cases.purge_expired(session, db.settings.case_retention_years)
+        with db.session() as session:
+            removed = purge_expired(session, default_years)
     out.print(f"deleted {len(removed)} closed case(s) past retention", highlight=False)

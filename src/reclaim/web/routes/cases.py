@@ -1,5 +1,9 @@
 """Staff pages for safeguarding cases: thin routes over :mod:`reclaim.cases`.
 
+Each route gets the database and settings as FastAPI dependencies (``DatabaseDep``,
+``SettingsDep``), opens one unit of work with ``db.session()``, checks who is signed in, and
+calls the cases context; it never queries.
+
 A case is addressed by its random ``public_id``. Staff of another organisation, and a
 caseworker for a case that is not theirs, are told it does not exist (404); platform staff and
 roles without case permissions are refused (403); a viewer reads and changes nothing (403 on
@@ -8,19 +12,23 @@ every change). Every page that shows case data audits the read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from reclaim import cases
+from reclaim.accounts import StaffUser
+from reclaim.config import Settings
+from reclaim.reports.wording import URL_STATUS
+from reclaim.storage import Session
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_staff
 from reclaim.web.ids import DbId, PublicId
+from reclaim.web.routes.staff_sharing import ITEM_WORDS
+from reclaim.web.services import DatabaseDep, SettingsDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -30,28 +38,15 @@ Text = Annotated[str, Form(max_length=5000)]
 Short = Annotated[str, Form(max_length=300)]
 
 
-# Database access: the one place (ported to the app's services by the coordinator) ----------
-
-
-@contextmanager
-def _session(request: Request) -> Iterator[Any]:
-    with request.app.state.db.session() as session:
-        yield session
-
-
-def _settings(request: Request) -> Any:
-    return request.app.state.settings
-
-
 # Helpers --------------------------------------------------------------------------------------
 
 
-def _zone(request: Request) -> ZoneInfo:
-    return ZoneInfo(str(_settings(request).timezone))
+def _zone(settings: Settings) -> ZoneInfo:
+    return ZoneInfo(settings.timezone)
 
 
-def _formatter(request: Request) -> cases.export.Formatter:
-    zone = _zone(request)
+def _formatter(settings: Settings) -> cases.Formatter:
+    zone = _zone(settings)
 
     def when(moment: datetime | None) -> str:
         if moment is None:
@@ -61,7 +56,7 @@ def _formatter(request: Request) -> cases.export.Formatter:
     return when
 
 
-def _local_time(request: Request, value: str, what: str) -> datetime | None:
+def _local_time(settings: Settings, value: str, what: str) -> datetime | None:
     """A ``datetime-local`` value typed in the installation's time zone, as UTC."""
     text = value.strip()
     if not text:
@@ -71,7 +66,7 @@ def _local_time(request: Request, value: str, what: str) -> datetime | None:
     except ValueError:
         raise cases.CaseError(f"Write {what} as a date and a time.") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_zone(request))
+        moment = moment.replace(tzinfo=_zone(settings))
     return moment.astimezone(UTC)
 
 
@@ -85,14 +80,14 @@ def _day(value: str, what: str) -> date | None:
         raise cases.CaseError(f"Write {what} as a date (YYYY-MM-DD).") from None
 
 
-def _staff(request: Request, session: Any) -> cases.Staff:
+def _staff(request: Request, session: Session) -> StaffUser:
     user = require_staff(request, session)
     if not cases.uses_cases(user):
         raise Forbidden
     return user
 
 
-def _case(session: Any, user: cases.Staff, public_id: str) -> tuple[cases.Case, cases.CaseAccess]:
+def _case(session: Session, user: StaffUser, public_id: str) -> tuple[cases.Case, cases.CaseAccess]:
     case = cases.case_for(session, user, public_id)
     access = cases.access_to(user, case) if case is not None else None
     if case is None or access is None:
@@ -100,14 +95,14 @@ def _case(session: Any, user: cases.Staff, public_id: str) -> tuple[cases.Case, 
     return case, access
 
 
-def _editable(session: Any, user: cases.Staff, public_id: str) -> cases.Case:
+def _editable(session: Session, user: StaffUser, public_id: str) -> cases.Case:
     case, access = _case(session, user, public_id)
     if not access.edit:
         raise Forbidden
     return case
 
 
-def _led(session: Any, user: cases.Staff, public_id: str) -> cases.Case:
+def _led(session: Session, user: StaffUser, public_id: str) -> cases.Case:
     case, access = _case(session, user, public_id)
     if not access.lead:
         raise Forbidden
@@ -137,13 +132,18 @@ NOTICES = {
     "closed": "Case closed.",
     "reopened": "Case reopened.",
     "hold": "Legal hold saved.",
+    "linked": "The shared report is linked to this case.",
+    "unlinked": "The shared report is no longer linked to this case.",
+    "task-moved": "Task moved.",
+    "acknowledged": "Alert acknowledged: nobody else is called about this case.",
 }
 
 
 def _case_page(
     request: Request,
-    session: Any,
-    user: cases.Staff,
+    settings: Settings,
+    session: Session,
+    user: StaffUser,
     case: cases.Case,
     template: str = "staff/cases/case.html",
     *,
@@ -151,11 +151,13 @@ def _case_page(
     notice: str | None = None,
 ) -> Response:
     view = cases.case_view(session, user, case)
-    settings = _settings(request)
+    editing = view.access.edit and view.status == "open"
+    choosing = editing and view.linked_report is None and not view.linked_gone
+    shareable = cases.shared_reports(session, user) if choosing else []
     years = cases.retention_years(session, case.organisation_id, settings.case_retention_years)
     context = {
         "case": view,
-        "when": _formatter(request),
+        "when": _formatter(settings),
         "never_view": cases.NEVER_VIEW,
         "device_handling": cases.DEVICE_HANDLING,
         "roles": cases.ROLES,
@@ -168,27 +170,38 @@ def _case_page(
         "error": error,
         "notice": notice,
         "timezone": settings.timezone,
+        "shareable": shareable,
+        "item_words": ITEM_WORDS,
+        "url_words": URL_STATUS,
+        "open_alerts": cases.open_case_alerts(session, case),
     }
     return render(request, template, context, status_code=400 if error else 200)
 
 
 def _failed(
-    request: Request, public_id: str, error: cases.CaseError, review: bool = False
+    request: Request,
+    db: DatabaseDep,
+    settings: Settings,
+    public_id: str,
+    error: cases.CaseError,
+    review: bool = False,
 ) -> Response:
     """Show the page again with what to put right (nothing was saved)."""
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case, _ = _case(session, user, public_id)
         template = "staff/cases/review.html" if review else "staff/cases/case.html"
-        return _case_page(request, session, user, case, template, error=str(error))
+        return _case_page(request, settings, session, user, case, template, error=str(error))
 
 
 # Lists and opening ----------------------------------------------------------------------------
 
 
 @router.get("/cases")
-def case_list(request: Request, status: str = "open") -> Response:
-    with _session(request) as session:
+def case_list(
+    request: Request, db: DatabaseDep, settings: SettingsDep, status: str = "open"
+) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         shown = status if status in ("open", "closed") else "open"
         rows = cases.list_cases(session, user, status=shown)
@@ -200,20 +213,20 @@ def case_list(request: Request, status: str = "open") -> Response:
                 "rows": rows,
                 "tasks": tasks,
                 "status": shown,
-                "when": _formatter(request),
+                "when": _formatter(settings),
                 "can_open": _can_open(user),
                 "leads": cases.leads(user),
             },
         )
 
 
-def _can_open(user: cases.Staff) -> bool:
+def _can_open(user: StaffUser) -> bool:
     return cases.may_open(user)
 
 
 @router.get("/cases/new")
-def new_case_form(request: Request) -> Response:
-    with _session(request) as session:
+def new_case_form(request: Request, db: DatabaseDep, settings: SettingsDep) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         if not _can_open(user):
             raise Forbidden
@@ -227,11 +240,13 @@ def new_case_form(request: Request) -> Response:
 @router.post("/cases", dependencies=CSRF)
 def open_case(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     source: Short = "",
     summary: Text = "",
     heard_at: Short = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         if not _can_open(user):
             raise Forbidden
@@ -241,7 +256,7 @@ def open_case(
                 user,
                 source=source,
                 summary=summary,
-                heard_at=_local_time(request, heard_at, "when you heard"),
+                heard_at=_local_time(settings, heard_at, "when you heard"),
             )
         except cases.CaseError as exc:
             form = {"source": source, "summary": summary, "heard_at": heard_at}
@@ -264,43 +279,59 @@ def open_case(
 
 
 @router.get("/cases/{public_id}")
-def case_page(request: Request, public_id: PublicId, saved: str = "") -> Response:
-    with _session(request) as session:
+def case_page(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId, saved: str = ""
+) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         case, _ = _case(session, user, public_id)
-        return _case_page(request, session, user, case, notice=NOTICES.get(saved))
+        return _case_page(request, settings, session, user, case, notice=NOTICES.get(saved))
 
 
 @router.get("/cases/{public_id}/review")
-def review_page(request: Request, public_id: PublicId, saved: str = "") -> Response:
-    with _session(request) as session:
+def review_page(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId, saved: str = ""
+) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         case, _ = _case(session, user, public_id)
         return _case_page(
-            request, session, user, case, "staff/cases/review.html", notice=NOTICES.get(saved)
+            request,
+            settings,
+            session,
+            user,
+            case,
+            "staff/cases/review.html",
+            notice=NOTICES.get(saved),
         )
 
 
 @router.get("/cases/{public_id}/summary")
-def case_summary(request: Request, public_id: PublicId) -> Response:
-    with _session(request) as session:
+def case_summary(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId
+) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         case, _ = _case(session, user, public_id)
-        return _case_page(request, session, user, case, "staff/cases/summary.html")
+        return _case_page(request, settings, session, user, case, "staff/cases/summary.html")
 
 
-def _export(request: Request, public_id: str) -> tuple[cases.CaseView, cases.AuditDigest]:
-    with _session(request) as session:
+def _export(
+    request: Request, db: DatabaseDep, public_id: str
+) -> tuple[cases.CaseView, cases.AuditDigest]:
+    with db.session() as session:
         user = _staff(request, session)
         case, _ = _case(session, user, public_id)
-        view = cases.case_view(session, user, case, action=cases.CaseAction.EXPORTED)
+        view = cases.case_view(session, user, case, export=True)
         return view, cases.audit_digest(session, case.id)
 
 
 @router.get("/cases/{public_id}/chronology.csv")
-def chronology_csv(request: Request, public_id: PublicId) -> Response:
-    view, digest = _export(request, public_id)
-    body = cases.chronology_csv(view, digest, _formatter(request))
+def chronology_csv(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId
+) -> Response:
+    view, digest = _export(request, db, public_id)
+    body = cases.chronology_csv(view, digest, _formatter(settings))
     return Response(
         body.encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
@@ -309,10 +340,12 @@ def chronology_csv(request: Request, public_id: PublicId) -> Response:
 
 
 @router.get("/cases/{public_id}/chronology.pdf")
-def chronology_pdf(request: Request, public_id: PublicId) -> Response:
-    view, digest = _export(request, public_id)
+def chronology_pdf(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId
+) -> Response:
+    view, digest = _export(request, db, public_id)
     return Response(
-        cases.chronology_pdf(view, digest, _formatter(request)),
+        cases.chronology_pdf(view, digest, _formatter(settings)),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="case-{view.number}.pdf"'},
     )
@@ -324,6 +357,8 @@ def chronology_pdf(request: Request, public_id: PublicId) -> Response:
 @router.post("/cases/{public_id}/review/{step}", dependencies=CSRF)
 def answer_step(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     step: Annotated[str, Path(max_length=24)],
     answer: Short = "",
@@ -331,7 +366,7 @@ def answer_step(
     who: Short = "",
     happened_at: Short = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         was_urgent = case.urgent
@@ -344,7 +379,7 @@ def answer_step(
                 answer,
                 note=note,
                 who=who,
-                happened_at=_local_time(request, happened_at, "when it happened"),
+                happened_at=_local_time(settings, happened_at, "when it happened"),
             )
         except cases.CaseError as exc:
             session.rollback()
@@ -355,14 +390,19 @@ def answer_step(
             if saved == "urgent":
                 target = f"/staff/cases/{public_id}?saved=urgent#urgent"
             return RedirectResponse(target, status_code=303)
-    return _failed(request, public_id, error, review=True)
+    return _failed(request, db, settings, public_id, error, review=True)
 
 
 @router.post("/cases/{public_id}/emergency-call", dependencies=CSRF)
 def emergency_call(
-    request: Request, public_id: PublicId, who: Short = "", called_at: Short = ""
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    public_id: PublicId,
+    who: Short = "",
+    called_at: Short = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         try:
@@ -371,19 +411,21 @@ def emergency_call(
                 user,
                 case,
                 who=who,
-                called_at=_local_time(request, called_at, "when 999 was called"),
+                called_at=_local_time(settings, called_at, "when 999 was called"),
             )
         except cases.CaseError as exc:
             session.rollback()
             error = exc
         else:
             return _back(public_id, "call", "urgent")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/children", dependencies=CSRF)
 def add_child(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     role: Short = "",
     name: Short = "",
@@ -392,7 +434,7 @@ def add_child(
     contact: Text = "",
     role_note: Text = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         try:
@@ -407,12 +449,14 @@ def add_child(
             error = exc
         else:
             return _back(public_id, "child", "children")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/places", dependencies=CSRF)
 def add_place(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     kind: Short = "",
     url: Annotated[str, Form(max_length=2100)] = "",
@@ -421,7 +465,7 @@ def add_place(
     seen_at: Short = "",
     status: Short = "there",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         try:
@@ -434,7 +478,7 @@ def add_place(
                     url,
                     detail,
                     learned_from,
-                    _local_time(request, seen_at, "when it was seen"),
+                    _local_time(settings, seen_at, "when it was seen"),
                     status,
                 ),
             )
@@ -443,12 +487,14 @@ def add_place(
             error = exc
         else:
             return _back(public_id, "place" if new else "same-place", "places")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/places/{place_id}", dependencies=CSRF)
 def update_place(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     place_id: DbId,
     status: Short = "",
@@ -459,7 +505,7 @@ def update_place(
     police_reference: Short = "",
     note: Text = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         place = next((p for p in case.places if p.id == place_id), None)
@@ -486,12 +532,14 @@ def update_place(
             error = exc
         else:
             return _back(public_id, "place-updated", "places")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/referrals", dependencies=CSRF)
 def add_referral(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     agency: Short = "",
     agency_name: Short = "",
@@ -500,11 +548,11 @@ def add_referral(
     outcome: Text = "",
     follow_up_on: Short = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         try:
-            when = _local_time(request, made_at, "when the referral was made")
+            when = _local_time(settings, made_at, "when the referral was made")
             cases.add_referral(
                 session,
                 user,
@@ -523,19 +571,21 @@ def add_referral(
             error = exc
         else:
             return _back(public_id, "referral", "referrals")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/referrals/{referral_id}", dependencies=CSRF)
 def update_referral(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     referral_id: DbId,
     outcome: Text = "",
     reference: Short = "",
     follow_up_on: Short = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         referral = next((r for r in case.referrals if r.id == referral_id), None)
@@ -556,22 +606,24 @@ def update_referral(
             error = exc
         else:
             return _back(public_id, "referral-updated", "referrals")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/tasks", dependencies=CSRF)
 def add_task(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     title: Short = "",
     owner_id: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
     due_at: Short = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         try:
-            due = _local_time(request, due_at, "when it is due")
+            due = _local_time(settings, due_at, "when it is due")
             if due is None:
                 raise cases.CaseError("Write when the task is due.")
             cases.add_task(session, user, case, title=title, owner_id=owner_id, due_at=due)
@@ -580,12 +632,14 @@ def add_task(
             error = exc
         else:
             return _back(public_id, "task", "tasks")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/tasks/{task_id}/done", dependencies=CSRF)
-def task_done(request: Request, public_id: PublicId, task_id: DbId) -> Response:
-    with _session(request) as session:
+def task_done(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId, task_id: DbId
+) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         task = next((t for t in case.tasks if t.id == task_id), None)
@@ -595,20 +649,86 @@ def task_done(request: Request, public_id: PublicId, task_id: DbId) -> Response:
     return _back(public_id, "task-done", "tasks")
 
 
+@router.post("/cases/{public_id}/tasks/{task_id}/due", dependencies=CSRF)
+def move_task(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    public_id: PublicId,
+    task_id: DbId,
+    due_at: Short = "",
+) -> Response:
+    with db.session() as session:
+        user = _staff(request, session)
+        case = _editable(session, user, public_id)
+        task = next((t for t in case.tasks if t.id == task_id), None)
+        if task is None:
+            raise HTTPException(404)
+        try:
+            due = _local_time(settings, due_at, "when it is due")
+            if due is None:
+                raise cases.CaseError("Write when the task is due.")
+            cases.move_task(session, user, case, task, due)
+        except cases.CaseError as exc:
+            session.rollback()
+            error = exc
+        else:
+            return _back(public_id, "task-moved", "tasks")
+    return _failed(request, db, settings, public_id, error)
+
+
+@router.post("/cases/{public_id}/linked-report", dependencies=CSRF)
+def link_report(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    public_id: PublicId,
+    share_id: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """Link a report a young person shared with the organisation (``share_id``: the share's
+    id), or with an empty ``share_id`` unlink it."""
+    with db.session() as session:
+        user = _staff(request, session)
+        case = _editable(session, user, public_id)
+        try:
+            if share_id:
+                cases.link_share(session, user, case, share_id)
+            else:
+                cases.unlink_share(session, user, case)
+        except cases.CaseError as exc:
+            session.rollback()
+            error = exc
+        else:
+            return _back(public_id, "linked" if share_id else "unlinked", "linked")
+    return _failed(request, db, settings, public_id, error)
+
+
+@router.post("/cases/{public_id}/acknowledge", dependencies=CSRF)
+def acknowledge(request: Request, db: DatabaseDep, public_id: PublicId) -> Response:
+    """ "I am dealing with it": the urgent case's on-call alerts stop escalating."""
+    with db.session() as session:
+        user = _staff(request, session)
+        case, _ = _case(session, user, public_id)
+        cases.acknowledge_case_alerts(session, case, user)
+    return _back(public_id, "acknowledged", "urgent")
+
+
 @router.post("/cases/{public_id}/notes", dependencies=CSRF)
 def add_note(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     text: Text = "",
     occurred_at: Short = "",
     corrects: Annotated[int | None, Form(ge=1, le=100_000)] = None,
 ) -> Response:
     """A note, or (``corrects``: the entry's number in this case) a correction."""
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _editable(session, user, public_id)
         try:
-            when = _local_time(request, occurred_at, "when it happened")
+            when = _local_time(settings, occurred_at, "when it happened")
             if corrects is not None:
                 if corrects > len(case.entries):
                     raise cases.CaseError("That entry is not in this case's chronology.")
@@ -621,7 +741,7 @@ def add_note(
             error = exc
         else:
             return _back(public_id, "note", "chronology")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 # Leading a case -------------------------------------------------------------------------------
@@ -630,10 +750,12 @@ def add_note(
 @router.post("/cases/{public_id}/assign", dependencies=CSRF)
 def assign(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     public_id: PublicId,
     staff_id: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _led(session, user, public_id)
         try:
@@ -643,12 +765,18 @@ def assign(
             error = exc
         else:
             return _back(public_id, "assigned", "manage")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/close", dependencies=CSRF)
-def close(request: Request, public_id: PublicId, rationale: Text = "") -> Response:
-    with _session(request) as session:
+def close(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    public_id: PublicId,
+    rationale: Text = "",
+) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         case = _led(session, user, public_id)
         try:
@@ -658,12 +786,14 @@ def close(request: Request, public_id: PublicId, rationale: Text = "") -> Respon
             error = exc
         else:
             return _back(public_id, "closed", "manage")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/reopen", dependencies=CSRF)
-def reopen(request: Request, public_id: PublicId, reason: Text = "") -> Response:
-    with _session(request) as session:
+def reopen(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId, reason: Text = ""
+) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         case = _led(session, user, public_id)
         try:
@@ -673,14 +803,19 @@ def reopen(request: Request, public_id: PublicId, reason: Text = "") -> Response
             error = exc
         else:
             return _back(public_id, "reopened", "manage")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/legal-hold", dependencies=CSRF)
 def legal_hold(
-    request: Request, public_id: PublicId, hold: Short = "", reason: Text = ""
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    public_id: PublicId,
+    hold: Short = "",
+    reason: Text = "",
 ) -> Response:
-    with _session(request) as session:
+    with db.session() as session:
         user = _staff(request, session)
         case = _led(session, user, public_id)
         try:
@@ -690,12 +825,18 @@ def legal_hold(
             error = exc
         else:
             return _back(public_id, "hold", "manage")
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 @router.post("/cases/{public_id}/erase", dependencies=CSRF)
-def erase(request: Request, public_id: PublicId, confirm: Short = "") -> Response:
-    with _session(request) as session:
+def erase(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    public_id: PublicId,
+    confirm: Short = "",
+) -> Response:
+    with db.session() as session:
         user = _staff(request, session)
         case = _led(session, user, public_id)
         try:
@@ -709,7 +850,7 @@ def erase(request: Request, public_id: PublicId, confirm: Short = "") -> Respons
             error = exc
         else:
             return RedirectResponse("/staff/cases?erased=1", status_code=303)
-    return _failed(request, public_id, error)
+    return _failed(request, db, settings, public_id, error)
 
 
 # The organisation's case settings -------------------------------------------------------------
@@ -717,14 +858,14 @@ def erase(request: Request, public_id: PublicId, confirm: Short = "") -> Respons
 
 def _settings_page(
     request: Request,
-    session: Any,
-    user: cases.Staff,
+    settings: Settings,
+    session: Session,
+    user: StaffUser,
     *,
     error: str | None = None,
     notice: str | None = None,
 ) -> Response:
-    settings = _settings(request)
-    policy = session.get(cases.CasePolicy, user.organisation_id)
+    own_years = cases.own_retention(session, user.organisation_id)
     contacts = cases.pathways_of(session, user.organisation_id)
     rows = [*contacts, *[cases.Contact("deputy", "") for _ in range(3)]]
     if not contacts:
@@ -735,7 +876,7 @@ def _settings_page(
         {
             "rows": rows,
             "kinds": cases.PATHWAYS,
-            "own_years": policy.retention_years if policy else None,
+            "own_years": own_years,
             "default_years": settings.case_retention_years,
             "error": error,
             "notice": notice,
@@ -744,7 +885,7 @@ def _settings_page(
     )
 
 
-def _lead_staff(request: Request, session: Any) -> cases.Staff:
+def _lead_staff(request: Request, session: Session) -> StaffUser:
     user = _staff(request, session)
     if not cases.leads(user):
         raise Forbidden
@@ -752,22 +893,26 @@ def _lead_staff(request: Request, session: Any) -> cases.Staff:
 
 
 @router.get("/case-settings")
-def case_settings(request: Request, saved: str = "") -> Response:
-    with _session(request) as session:
+def case_settings(
+    request: Request, db: DatabaseDep, settings: SettingsDep, saved: str = ""
+) -> Response:
+    with db.session() as session:
         user = _lead_staff(request, session)
         notice = "Saved." if saved else None
-        return _settings_page(request, session, user, notice=notice)
+        return _settings_page(request, settings, session, user, notice=notice)
 
 
 @router.post("/case-settings/pathways", dependencies=CSRF)
 def save_pathways(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     kind: Annotated[list[str] | None, Form(max_length=30)] = None,
     name: Annotated[list[str] | None, Form(max_length=30)] = None,
     contact: Annotated[list[str] | None, Form(max_length=30)] = None,
 ) -> Response:
     kinds, names, contacts = kind or [], name or [], contact or []
-    with _session(request) as session:
+    with db.session() as session:
         user = _lead_staff(request, session)
         rows = [
             cases.Contact(k, n, contacts[i] if i < len(contacts) else "")
@@ -777,13 +922,15 @@ def save_pathways(
             cases.replace_pathways(session, user.organisation_id, rows)
         except cases.CaseError as exc:
             session.rollback()
-            return _settings_page(request, session, user, error=str(exc))
+            return _settings_page(request, settings, session, user, error=str(exc))
     return RedirectResponse("/staff/case-settings?saved=1", status_code=303)
 
 
 @router.post("/case-settings/retention", dependencies=CSRF)
-def save_retention(request: Request, years: Short = "") -> Response:
-    with _session(request) as session:
+def save_retention(
+    request: Request, db: DatabaseDep, settings: SettingsDep, years: Short = ""
+) -> Response:
+    with db.session() as session:
         user = _lead_staff(request, session)
         try:
             value = int(years) if years.strip() else None
@@ -793,5 +940,5 @@ def save_retention(request: Request, years: Short = "") -> Response:
             cases.set_retention(session, user.organisation_id, value)
         except cases.CaseError as exc:
             session.rollback()
-            return _settings_page(request, session, user, error=str(exc))
+            return _settings_page(request, settings, session, user, error=str(exc))
     return RedirectResponse("/staff/case-settings?saved=1", status_code=303)

@@ -1,8 +1,9 @@
 """safeguarding cases: the case, its children, review answers, places, referrals, tasks,
-chronology; an organisation's local pathways and case policy; case alerts in the outbox
+chronology; an organisation's local pathways and case policy; a case's link to a report a
+young person shared (urgent cases alert through the on-call alerts of 0009)
 
-Revision ID: 0009_cases
-Revises: 0008_urgent_alerts
+Revision ID: 0011_cases
+Revises: 0009_oncall_and_sharing
 Create Date: 2026-12-01
 """
 
@@ -11,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_cases"
-down_revision = "0008_urgent_alerts"
+revision = "0011_cases"
+down_revision = "0009_oncall_and_sharing"
 branch_labels = None
 depends_on = None
 
@@ -71,7 +72,7 @@ def upgrade() -> None:
         sa.Column("close_rationale", sa.Text(), nullable=True),
         sa.Column("legal_hold", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("legal_hold_reason", sa.Text(), nullable=True),
-        sa.Column("linked_report_id", sa.Integer(), nullable=True),
+        sa.Column("linked_share_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["assigned_to"],
@@ -86,9 +87,9 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["linked_report_id"],
-            ["report.id"],
-            name=op.f("fk_safeguarding_case_linked_report_id_report"),
+            ["linked_share_id"],
+            ["report_share.id"],
+            name=op.f("fk_safeguarding_case_linked_share_id_report_share"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
@@ -113,7 +114,7 @@ def upgrade() -> None:
             batch_op.f("ix_safeguarding_case_assigned_to"), ["assigned_to"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_safeguarding_case_linked_report_id"), ["linked_report_id"], unique=False
+            batch_op.f("ix_safeguarding_case_linked_share_id"), ["linked_share_id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_safeguarding_case_opened_by"), ["opened_by"], unique=False
@@ -197,7 +198,6 @@ def upgrade() -> None:
         sa.Column("iwf_reference", sa.Text(), nullable=True),
         sa.Column("police_reported_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("police_reference", sa.Text(), nullable=True),
-        sa.Column("report_url_id", sa.Integer(), nullable=True),
         sa.Column("added_by", sa.Integer(), nullable=True),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -212,12 +212,6 @@ def upgrade() -> None:
             ["safeguarding_case.id"],
             name=op.f("fk_case_place_case_id_safeguarding_case"),
             ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["report_url_id"],
-            ["report_url.id"],
-            name=op.f("fk_case_place_report_url_id_report_url"),
-            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_place")),
     )
@@ -327,19 +321,8 @@ def upgrade() -> None:
     with op.batch_alter_table("case_referral", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_referral_case_id"), ["case_id"], unique=False)
 
-    with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("case_id", sa.Integer(), nullable=True))
-        batch_op.alter_column("report_id", existing_type=sa.INTEGER(), nullable=True)
-        batch_op.create_index(batch_op.f("ix_notification_case_id"), ["case_id"], unique=False)
-
 
 def downgrade() -> None:
-    op.execute("DELETE FROM notification WHERE report_id IS NULL")  # case alerts
-    with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notification_case_id"))
-        batch_op.alter_column("report_id", existing_type=sa.INTEGER(), nullable=False)
-        batch_op.drop_column("case_id")
-
     with op.batch_alter_table("case_referral", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_referral_case_id"))
 
@@ -371,7 +354,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_safeguarding_case_status"))
         batch_op.drop_index(batch_op.f("ix_safeguarding_case_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_safeguarding_case_opened_by"))
-        batch_op.drop_index(batch_op.f("ix_safeguarding_case_linked_report_id"))
+        batch_op.drop_index(batch_op.f("ix_safeguarding_case_linked_share_id"))
         batch_op.drop_index(batch_op.f("ix_safeguarding_case_assigned_to"))
 
     op.drop_table("safeguarding_case")
