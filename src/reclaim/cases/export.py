@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 from reclaim.audit.chain import Checkpoint
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import keys_of
-from reclaim.cases.queries import CaseView
 from reclaim.cases.review import DEVICE_HANDLING, NEVER_VIEW
+from reclaim.cases.views import CaseView
 from reclaim.spreadsheet import safe_cell
 from reclaim.storage.base import utcnow
 

@@ -19,8 +19,8 @@ from reclaim.accounts.models import StaffUser
 from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
 from reclaim.cases import chronology
+from reclaim.cases.commands import CaseError
 from reclaim.cases.models import Case
-from reclaim.cases.service import CaseError
 from reclaim.reports.models import Report, ReportHash, ReportShare
 from reclaim.reports.sharing import SharedReportView, SharedSummary, shared_report_view, shared_with
 from reclaim.reports.status import status_of

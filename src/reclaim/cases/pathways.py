@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
+from reclaim.cases.commands import CaseError
 from reclaim.cases.models import Pathway
-from reclaim.cases.service import CaseError
 from reclaim.cases.wording import PATHWAYS
 
 MAX_PATHWAYS = 30

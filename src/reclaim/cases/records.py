@@ -20,8 +20,8 @@ from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import acting_as, record, redact
 from reclaim.cases import chronology
 from reclaim.cases.alerts import forget_case
+from reclaim.cases.commands import CaseError
 from reclaim.cases.models import Case, CasePolicy
-from reclaim.cases.service import CaseError
 from reclaim.storage.base import utcnow
 
 MAX_RETENTION_YEARS = 100

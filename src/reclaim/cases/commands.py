@@ -280,7 +280,7 @@ class NewPlace:
 def add_place(session: Session, user: StaffUser, case: Case, new: NewPlace) -> tuple[Place, bool]:
     """Record where the image is or who has it. A web address is written in canonical form
     (never fetched); one the case already has is the same record (and one in the linked
-    shared report shows as the same place: reclaim.cases.queries). Returns the place and
+    shared report shows as the same place: reclaim.cases.views). Returns the place and
     whether it was new."""
     _open(case)
     _choice(new.kind, PLACE_KINDS, "what kind of place it is")

@@ -17,10 +17,10 @@ from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
 from reclaim.cases import review
 from reclaim.cases.access import CaseAccess, access_to, visible_to
+from reclaim.cases.commands import latest_answers
 from reclaim.cases.linked import linked_view, same_place
 from reclaim.cases.models import Case, Task
 from reclaim.cases.pathways import Contact, pathways_of
-from reclaim.cases.service import latest_answers
 from reclaim.cases.wording import (
     AGENCIES,
     ENTRY_KINDS,
