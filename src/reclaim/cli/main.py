@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reclaim.cli import admin, apikey, audit, bank, db, notify
+from reclaim.cli import admin, apikey, audit, bank, db, notify, url
 from reclaim.cli.hashing import hash_command
 from reclaim.cli.serve import serve
 
@@ -20,6 +20,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(bank.app, name="bank")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(notify.app, name="notify")
+app.add_typer(url.app, name="url")
 app.command("serve")(serve)
 app.command("hash")(hash_command)
 

@@ -56,6 +56,11 @@ def _add(session: Session, report_id: int, reason: Reason, organisation_id: int 
     session.info[_WAKE] = True
 
 
+def wake_after_commit(session: Session) -> None:
+    """Something else to send was written (a takedown notice): wake the senders after commit."""
+    session.info[_WAKE] = True
+
+
 def queue_link_news(session: Session, report_id: int) -> bool:
     """A link's status changed (sent to the website, or removed)."""
     if not _wants_news(session, [report_id]):

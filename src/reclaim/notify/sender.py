@@ -61,6 +61,7 @@ class Delivery:
     given_up: int = 0
     dropped: int = 0  # rows whose report no longer has a contact
     rows: int = 0  # rows taken this round
+    notices: int = 0  # takedown notices sent to hosts (reclaim.takedown.notices)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -246,6 +247,11 @@ class Notifier:
         """Send what is due (at most ``limit`` rows this round)."""
         moment = now or utcnow()
         result = Delivery()
+        from reclaim.takedown.notices import deliver_notices
+
+        notices = deliver_notices(self.db, self._transport, self.settings.mail_sender, moment)
+        result.notices = notices.sent
+        result.errors += notices.errors
         for job in self._claim(moment, limit, result):
             if job.staff_user_id is not None:
                 message = staff_alert_message(
@@ -284,6 +290,7 @@ class Notifier:
             total.dropped += got.dropped
             total.errors += got.errors
             total.rows += got.rows
+            total.notices += got.notices
             if got.rows < limit:
                 return total
 

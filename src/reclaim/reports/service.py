@@ -41,18 +41,16 @@ from reclaim.reports.ownership import report_for_staff, resolve_intake
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
 from reclaim.reports.urls import canonical_url, host_of
 from reclaim.storage.base import utcnow
+from reclaim.takedown.places import SourceKind, forget_report, record_place
+from reclaim.takedown.queue import link_statuses
+from reclaim.takedown.urgency import Urgency
+from reclaim.takedown.wording import young_person_words
 
 
 class AgeGroup(StrEnum):
     UNDER_18 = "under18"
     ADULT_TAKEN_UNDER_18 = "adult_taken_under18"
     ADULT = "adult"
-
-
-class UrlStatus(StrEnum):
-    REPORTED = "reported"
-    SENT = "sent"  # sent to the site
-    REMOVED = "removed"
 
 
 class ReportError(ValueError):
@@ -205,8 +203,18 @@ def create_report(
                 item_id=added.item.id, position=position, kind=file.kind, exact_only=exact_only
             )
         )
+    urgency = Urgency(new.feels_safe, new.threatened, new.age_group.value)
     for url in urls:
-        report.urls.append(ReportUrl(url=url, host=host_of(url), status=UrlStatus.REPORTED.value))
+        # One place per canonical URL in the takedown queue, however many reports name it.
+        place = record_place(
+            session,
+            report.organisation_id,
+            url,
+            kind=SourceKind.REPORT,
+            report_id=report.id,
+            urgency=urgency,
+        )
+        report.urls.append(ReportUrl(url=url, host=host_of(url), place_id=place.id))
     session.flush()
     record(
         session,
@@ -327,7 +335,9 @@ class UrlState:
     id: int
     url: str
     host: str
-    status: str
+    status: str  # the takedown place's status (reclaim.takedown.status.PlaceStatus)
+    words: str  # what the young person reads about it
+    place_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,10 +385,21 @@ def status_of(session: Session, report: Report) -> ReportStatus:
         urgent=report.urgent,
         erased=report.erased_at is not None,
         hashes=hashes,
-        urls=[UrlState(u.id, u.url, u.host, u.status) for u in report.urls],
+        urls=_url_states(session, report),
         blocked_on=blocked_count(session, list(items)) if items else 0,
         has_contact=has_contact(session, report.id),
     )
+
+
+def _url_states(session: Session, report: Report) -> list[UrlState]:
+    """Each link with where its takedown stands (the analysts' record is the only one)."""
+    statuses = link_statuses(session, [u.place_id for u in report.urls])
+    states = []
+    for u in report.urls:
+        found = statuses.get(u.place_id) if u.place_id is not None else None
+        status = found.status if found else "reported"
+        states.append(UrlState(u.id, u.url, u.host, status, young_person_words(status), u.place_id))
+    return states
 
 
 def has_contact(session: Session, report_id: int) -> bool:
@@ -470,6 +491,8 @@ def erase(session: Session, report: Report) -> None:
     url_ids = [u.id for u in report.urls]
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()
+    session.flush()
+    forget_report(session, report.id)
     outbox.forget(session, report.id)
     report.details = None
     report.contact = None
@@ -484,18 +507,6 @@ def erase(session: Session, report: Report) -> None:
         redact(session, object_type="item", object_id=str(item_id))
     with acting_as(client_address=None):
         record(session, ReportAction.ERASED, object_type="report", object_id=report.id)
-
-
-def set_url_status(session: Session, url: ReportUrl, status: UrlStatus) -> bool:
-    """Move a link along; sent to the website or removed is news for the person who reported
-    it (queued in this transaction when they left a contact). Returns whether it changed."""
-    if url.status == status.value:
-        return False
-    url.status = status.value
-    session.flush()
-    if status in (UrlStatus.SENT, UrlStatus.REMOVED):
-        outbox.queue_link_news(session, url.report_id)
-    return True
 
 
 def details_of(report: Report) -> dict[str, str]:
@@ -627,8 +638,9 @@ class CaseUrl:
     id: int
     url: str
     host: str
-    status: str
-    updated_at: datetime
+    status: str  # the takedown place's status
+    words: str  # what the young person reads
+    place_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -689,7 +701,6 @@ def case_for_staff(
             .group_by(Notification.sent_at.is_not(None))
         )
     }
-    updated = {u.id: u.updated_at for u in report.urls}
     return CaseView(
         id=report.id,
         public_id=report.public_id,
@@ -716,7 +727,7 @@ def case_for_staff(
             )
             for h in status.hashes
         ],
-        urls=[CaseUrl(u.id, u.url, u.host, u.status, updated[u.id]) for u in status.urls],
+        urls=[CaseUrl(u.id, u.url, u.host, u.status, u.words, u.place_id) for u in status.urls],
         details=details_of(report),
         wants_news=status.has_contact,
         news_sent=counts.get(True, 0),

@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from reclaim.reports.service import HashState, ReportStatus
 
-URL_STATUS = {
-    "reported": "We have it on our list.",
-    "sent": "We asked the website to take it down.",
-    "removed": "The website took it down.",
-}
-
 HASH_STATUS = {
     "active": "Active: websites are blocking copies.",
     "withdrawn": "Withdrawn: websites have been told to stop.",

@@ -46,6 +46,7 @@ from reclaim.web.routes import (
     staff_bank,
     staff_keys,
     staff_reports,
+    takedown,
 )
 from reclaim.web.templating import render
 
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_bank,
         staff_keys,
         staff_reports,
+        takedown,
         api,
         reports_api,
         platform,

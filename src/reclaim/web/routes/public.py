@@ -33,7 +33,6 @@ from reclaim.reports.service import (
 )
 from reclaim.reports.wording import (
     HASH_STATUS,
-    URL_STATUS,
     blocked_sentence,
     hash_label,
     next_steps,
@@ -311,10 +310,7 @@ def _status_context(report: Report, session: Any, request: Request) -> dict[str,
             }
             for h in status.hashes
         ],
-        "urls": [
-            {"url": u.url, "status": u.status, "text": URL_STATUS.get(u.status, "")}
-            for u in status.urls
-        ],
+        "urls": [{"url": u.url, "status": u.status, "text": u.words} for u in status.urls],
         "next_steps": next_steps(status),
     }
 

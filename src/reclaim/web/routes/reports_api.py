@@ -55,7 +55,6 @@ from reclaim.reports.service import (
 from reclaim.reports.urls import UrlRejected
 from reclaim.reports.wording import (
     HASH_STATUS,
-    URL_STATUS,
     blocked_sentence,
     hash_label,
     next_steps,
@@ -185,7 +184,10 @@ class HashOut(BaseModel):
 class UrlOut(BaseModel):
     id: int
     url: str
-    status: str
+    status: str = Field(
+        description="Where its takedown stands: reported, needs_info, assessed, out_of_scope, "
+        "duplicate, notice_sent, still_available, unreachable, rejected or removed."
+    )
     status_text: str
 
 
@@ -519,8 +521,7 @@ def status_out(status: ReportStatus, default_country: str) -> StatusOut:
             for h in status.hashes
         ],
         urls=[
-            UrlOut(id=u.id, url=u.url, status=u.status, status_text=URL_STATUS.get(u.status, ""))
-            for u in status.urls
+            UrlOut(id=u.id, url=u.url, status=u.status, status_text=u.words) for u in status.urls
         ],
         next_steps=next_steps(status),
         help=help_for(status.country, adult, default_country),
