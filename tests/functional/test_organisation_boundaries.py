@@ -21,8 +21,8 @@ from reclaim.accounts.staff import create_organisation
 from reclaim.audit.models import AuditEvent
 from reclaim.bank.models import ContentItem, PlatformFeedback
 from reclaim.reports.models import Report, ReportHash, ReportUrl
-from reclaim.takedown.models import Place
 from reclaim.storage.database import Database
+from reclaim.takedown.models import Place
 from reclaim.web.app import create_app
 from tests.conftest import BASE_URL, Staff, csrf, csrf_in, make_settings
 from tests.functional.test_reports_api import image_hashes, make, pin_header

@@ -31,10 +31,10 @@ from reclaim.reports.service import (
     create_report,
 )
 from reclaim.storage.base import utcnow
-from reclaim.takedown import PlaceStatus, move
-from reclaim.takedown.models import Place
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
+from reclaim.takedown import PlaceStatus, move
+from reclaim.takedown.models import Place
 from reclaim.web.app import create_app
 from tests.conftest import BASE_URL, csrf_in, make_settings
 from tests.functional.test_reports_api import image_hashes, make, pin_header

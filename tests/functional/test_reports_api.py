@@ -19,9 +19,9 @@ from reclaim.audit.recorder import verify_chain
 from reclaim.reports.models import Report, ReportUrl
 from reclaim.reports.proof import solve
 from reclaim.reports.references import ALPHABET, ENTROPY_BITS, normalise_reference
+from reclaim.storage.database import Database
 from reclaim.takedown import PlaceStatus, move
 from reclaim.takedown.models import Place
-from reclaim.storage.database import Database
 from reclaim.web.app import create_app
 from reclaim.web.routes.reports_api import MAX_BODY_BYTES
 from tests.conftest import BASE_URL, make_settings

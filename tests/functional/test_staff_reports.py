@@ -12,9 +12,9 @@ from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.audit.models import AuditEvent
 from reclaim.notify.models import Notification
 from reclaim.reports.models import Report, ReportUrl
-from reclaim.takedown.models import Place
 from reclaim.reports.service import AgeGroup, NewReport, create_report
 from reclaim.storage.database import Database
+from reclaim.takedown.models import Place
 from tests.conftest import Staff, csrf, csrf_in
 from tests.functional.test_reports_api import image_hashes, make
 
