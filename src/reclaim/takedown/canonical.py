@@ -326,6 +326,11 @@ def _refuse_if_not_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address
             "This link points to this computer (a loopback address), not to a website. "
             "Copy the address from the website itself."
         )
+    if address.is_unspecified or address.is_reserved:
+        raise UrlRejected(
+            "This link points to an address that is not on the public internet. "
+            "Copy the address from the website itself."
+        )
     if address.is_link_local:
         raise UrlRejected(
             "This link points to a link-local network address, not to a website on the "
