@@ -38,6 +38,7 @@ from reclaim.web.routes import (
     api,
     hashing_demo,
     health,
+    member_urls,
     platform,
     public,
     reports_api,
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         api,
         reports_api,
         platform,
+        member_urls,
         hashing_demo,
     ):
         app.include_router(module.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,7 +27,7 @@ T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
 def test_the_issues_path_is_allowed() -> None:
     path = [S.REPORTED, S.ASSESSED, S.NOTICE_SENT, S.REMOVED]
-    for before, after in zip(path, path[1:], strict=False):
+    for before, after in itertools.pairwise(path):
         check_move(before, after, reason="why")
     for end in (S.STILL_AVAILABLE, S.UNREACHABLE, S.REJECTED):
         check_move(S.NOTICE_SENT, end, reason="why")
