@@ -207,3 +207,42 @@ def test_places_are_never_fetched(client: TestClient, app_db: Database, staff: S
         html = client.get(path).text
         assert OTHER in html
         assert not re.search(r'(href|src|action)="https?://pics\.example\.org', html)
+
+
+def test_the_liveness_check_is_off_by_default_and_head_only_when_on(
+    client: TestClient, app_db: Database, staff: Staff
+) -> None:
+    from reclaim.takedown.liveness import LivenessCheck
+    from tests.unit.takedown.test_liveness import OK, Listener
+
+    with app_db.session() as session:
+        create_organisation(session, "Intake Hotline", "hotline")
+    make(client, urls=["https://live.example.com/p"])
+    staff.create("analyst@hotline.example", role="analyst", org="Intake Hotline")
+    staff.sign_in(client, "analyst@hotline.example")
+    with app_db.read_session() as session:
+        place_id = session.scalars(select(Place.id)).one()
+    page = client.get(f"/staff/takedown/places/{place_id}").text
+    assert 'data-testid="liveness"' not in page
+    path = f"/staff/takedown/places/{place_id}/liveness"
+    off = client.post(path, data={"csrf_token": csrf_in(page)}, follow_redirects=False)
+    assert off.status_code == 404
+    listener = Listener("127.0.0.1", OK)
+    try:
+        # On, with a resolver that answers loopback and a rule that allows only it (tests
+        # may use loopback only): the check sends one HEAD and keeps the answer.
+        client.app.state.liveness = LivenessCheck(  # type: ignore[attr-defined]
+            timeout=2,
+            resolver=lambda host, port: ["127.0.0.1"],
+            allow=lambda address: address == "127.0.0.1",
+        )
+        with app_db.session() as session:
+            place = session.get(Place, place_id)
+            assert place is not None
+            place.url = f"http://live.example.com:{listener.port}/p"
+        done = _post(client, path, page)
+        assert "available" in done and 'data-testid="place-liveness"' in done
+        assert listener.connections == 1 and listener.requests[0].startswith(b"HEAD /p ")
+    finally:
+        client.app.state.liveness = None  # type: ignore[attr-defined]
+        listener.close()

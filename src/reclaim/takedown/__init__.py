@@ -25,6 +25,7 @@ from reclaim.takedown.places import (
     find_place,
     forget_report,
     move,
+    note_liveness,
     record_place,
 )
 from reclaim.takedown.queue import (
@@ -68,6 +69,7 @@ __all__ = [
     "list_version",
     "member_list_lines",
     "move",
+    "note_liveness",
     "place_for_staff",
     "place_view",
     "plan_notice",

@@ -34,6 +34,7 @@ __all__ = [
     "find_place",
     "forget_report",
     "move",
+    "note_liveness",
     "record_place",
     "url_digest",
 ]
@@ -208,6 +209,21 @@ def move(
         for report_id in {s.report_id for s in place.sources if s.report_id is not None}:
             queue_link_news(session, report_id)
     return step
+
+
+def note_liveness(
+    session: Session, place: Place, outcome: str, now: datetime | None = None
+) -> None:
+    """Keep what the optional liveness check answered (a hint for the analyst, never a move)."""
+    place.last_liveness, place.last_liveness_at = outcome[:40], now or utcnow()
+    session.flush()
+    record(
+        session,
+        TakedownAction.LIVENESS_CHECKED,
+        object_type="place",
+        object_id=place.id,
+        detail={"outcome": outcome[:40]},
+    )
 
 
 def assign(session: Session, place: Place, staff_user_id: int | None) -> bool:

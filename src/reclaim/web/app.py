@@ -23,6 +23,7 @@ from reclaim.logs import configure_logging
 from reclaim.notify.sender import NotificationSender, Notifier
 from reclaim.reports.proof import ProofOfWork
 from reclaim.storage.database import Database
+from reclaim.takedown.liveness import LivenessCheck
 from reclaim.web.body import DEFAULT_MAX_BODY_BYTES, MAX_FORM_FIELDS
 from reclaim.web.guards import Forbidden, LoginRequired
 from reclaim.web.metrics import Metrics
@@ -114,6 +115,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.pin_failure_limiter = RateLimiter(settings.pin_failures_per_day, 86400)
     app.state.report_proof = ProofOfWork(settings.secret_key_bytes(), settings.bot_guard_pow_bits)
     app.state.matcher_loader = loader
+    # The optional liveness check (HEAD only, public addresses only): off by default.
+    app.state.liveness = (
+        LivenessCheck(
+            timeout=settings.takedown_liveness_timeout,
+            per_host_per_minute=settings.takedown_liveness_per_host_per_minute,
+        )
+        if settings.takedown_liveness
+        else None
+    )
     app.state.notification_sender = sender
     app.state.readiness_checks = {"database": health.database_check(db), "index": loader.readiness}
 

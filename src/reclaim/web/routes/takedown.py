@@ -30,6 +30,7 @@ from reclaim.takedown import (
     figures_csv,
     import_csv,
     move,
+    note_liveness,
     place_for_staff,
     place_view,
     plan_notice,
@@ -51,6 +52,7 @@ NOTICES = {
     "moved": "Saved. The young person's status page shows it now.",
     "assigned": "Assignment saved.",
     "notice": "Notice recorded. Its deadline is on the place's page and in the queue.",
+    "liveness": "Checked (HEAD only, no content read). The answer is a hint, not proof.",
 }
 
 
@@ -236,6 +238,23 @@ def notice_for_place(
         except TransitionRefused as exc:
             return _back(place_id, error=str(exc))
     return _back(place_id, done="notice")
+
+
+@router.post("/places/{place_id}/liveness", dependencies=[Depends(verify_csrf)])
+def check_liveness(request: Request, place_id: DbId) -> Response:
+    """The optional liveness check (off unless RECLAIM_TAKEDOWN_LIVENESS): HEAD only, public
+    addresses only, no body read. 404 when it is off."""
+    checker = request.app.state.liveness
+    if checker is None:
+        raise HTTPException(404)
+    with _session(request, write=False) as db:
+        user = _actor(request, db)
+        url = _place(db, user, place_id, act=True).url
+    result = checker.check(url)  # outside any transaction: it may take a few seconds
+    with _session(request) as db:
+        user = _actor(request, db)
+        note_liveness(db, _place(db, user, place_id, act=True), result.outcome)
+    return _back(place_id, done="liveness")
 
 
 @router.post("/import", dependencies=[Depends(verify_csrf)])
