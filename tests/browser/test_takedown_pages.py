@@ -13,7 +13,8 @@ import pytest
 from reclaim.accounts import totp
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.staff import create_organisation, create_user
-from reclaim.reports.service import AgeGroup, NewReport, create_report
+from reclaim.notify import ReportOutbox
+from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.takedown import PlaceStatus, move
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.browser
 
 USERNAME = "analyst@hotline.example"
 HASHING = PasswordHashing(Argon2Parameters(1, 8192, 1))
+OUTBOX = ReportOutbox()
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +65,9 @@ def takedown_site(
         first = session.get(Place, made[0].urls[0].place_id)
         other = session.get(Place, made[0].urls[1].place_id)
         assert first is not None and other is not None
-        move(session, first, PlaceStatus.ASSESSED, reason="in scope")
-        move(session, other, PlaceStatus.ASSESSED, reason="in scope")
-        move(session, other, PlaceStatus.REMOVED, reason="gone")
+        move(session, first, PlaceStatus.ASSESSED, reason="in scope", news=OUTBOX)
+        move(session, other, PlaceStatus.ASSESSED, reason="in scope", news=OUTBOX)
+        move(session, other, PlaceStatus.REMOVED, reason="gone", news=OUTBOX)
         place_id = first.id
     with serve(create_app(settings, db), sock) as base_url:
         yield base_url, place_id

@@ -16,6 +16,7 @@ from reclaim.accounts.apikeys import issue
 from reclaim.accounts.staff import create_organisation
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import verify_chain
+from reclaim.notify import ReportOutbox
 from reclaim.reports.models import Report, ReportUrl
 from reclaim.reports.proof import solve
 from reclaim.reports.references import ALPHABET, ENTROPY_BITS, normalise_reference
@@ -266,8 +267,8 @@ def test_delete_everything_erases_and_the_chain_verifies(
         report_id = report.id
         place = session.get(Place, session.scalars(select(ReportUrl.place_id)).one())
         assert place is not None
-        move(session, place, PlaceStatus.ASSESSED, reason="in scope")
-        move(session, place, PlaceStatus.NOTICE_SENT, reason="notice")
+        move(session, place, PlaceStatus.ASSESSED, reason="in scope", news=ReportOutbox())
+        move(session, place, PlaceStatus.NOTICE_SENT, reason="notice", news=ReportOutbox())
     erased = client.delete(f"/api/v1/reports/{reference}", headers=pin_header(pin))
     assert erased.status_code == 200, erased.text
     body = erased.json()

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.audit.models import AuditEvent
 from reclaim.notify.models import Notification
+from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.reports.models import Report, ReportUrl
-from reclaim.reports.service import AgeGroup, NewReport, create_report
 from reclaim.storage.database import Database
 from reclaim.takedown.models import Place
 from tests.conftest import Staff, csrf, csrf_in
@@ -109,7 +109,12 @@ def test_open_a_report_and_mark_a_link_removed(
             select(AuditEvent).where(AuditEvent.action == "case:url:status-changed")
         )
         assert event is not None and event.actor.startswith("user:")
-        assert event.detail == {"report": report_id, "place": place_id, "to": "assessed"}
+        assert event.detail == {
+            "report": report_id,
+            "place": place_id,
+            "from": "reported",
+            "to": "assessed",
+        }
     # A move the machine does not allow (assessed -> reported) is refused, nothing changes.
     refused = client.post(
         f"/staff/reports/{public_id}/urls/{url_id}",

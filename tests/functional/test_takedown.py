@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -15,6 +16,7 @@ from reclaim.accounts.apikeys import issue
 from reclaim.accounts.staff import create_organisation
 from reclaim.storage.database import Database
 from reclaim.takedown.models import Place
+from reclaim.web.services import services_of
 from tests.conftest import Staff, csrf, csrf_in
 from tests.functional.test_reports_api import make, pin_header
 
@@ -145,14 +147,15 @@ def test_platforms_follow_the_member_url_list(client: TestClient, app_db: Databa
         platform = create_organisation(session, "PhotoShare", "platform")
         member = issue(session, platform, "url list", scopes=["urls"]).token
         no_scope = issue(session, platform, "feed only", scopes=["feed"]).token
+        from reclaim.notify import ReportOutbox
         from reclaim.takedown import PlaceStatus, move, record_place
 
         listed = record_place(session, intake.id, "https://l.example.com/1", kind="import")
         other = record_place(session, intake.id, "https://l.example.com/2", kind="import")
         record_place(session, intake.id, "https://l.example.com/3", kind="import")  # not assessed
         for place in (listed, other):
-            move(session, place, PlaceStatus.ASSESSED, reason="in scope")
-        move(session, other, PlaceStatus.REMOVED, reason="gone")
+            move(session, place, PlaceStatus.ASSESSED, reason="in scope", news=ReportOutbox())
+        move(session, other, PlaceStatus.REMOVED, reason="gone", news=ReportOutbox())
     auth = {"Authorization": f"Bearer {member}"}
     assert client.get("/api/v1/urls").status_code == 401
     assert (
@@ -228,13 +231,17 @@ def test_the_liveness_check_is_off_by_default_and_head_only_when_on(
     off = client.post(path, data={"csrf_token": csrf_in(page)}, follow_redirects=False)
     assert off.status_code == 404
     listener = Listener("127.0.0.1", OK)
+    services = services_of(client.app)  # type: ignore[arg-type]
     try:
         # On, with a resolver that answers loopback and a rule that allows only it (tests
         # may use loopback only): the check sends one HEAD and keeps the answer.
-        client.app.state.liveness = LivenessCheck(  # type: ignore[attr-defined]
-            timeout=2,
-            resolver=lambda host, port: ["127.0.0.1"],
-            allow=lambda address: address == "127.0.0.1",
+        client.app.state.services = replace(  # type: ignore[attr-defined]
+            services,
+            liveness=LivenessCheck(
+                timeout=2,
+                resolver=lambda host, port: ["127.0.0.1"],
+                allow=lambda address: address == "127.0.0.1",
+            ),
         )
         with app_db.session() as session:
             place = session.get(Place, place_id)
@@ -244,5 +251,5 @@ def test_the_liveness_check_is_off_by_default_and_head_only_when_on(
         assert "available" in done and 'data-testid="place-liveness"' in done
         assert listener.connections == 1 and listener.requests[0].startswith(b"HEAD /p ")
     finally:
-        client.app.state.liveness = None  # type: ignore[attr-defined]
+        client.app.state.services = services  # type: ignore[attr-defined]
         listener.close()

@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.staff import create_organisation
 from reclaim.audit.models import AuditEvent
+from reclaim.notify import Notifier, ReportOutbox
 from reclaim.notify.mail import MailError
+from reclaim.reports import AgeGroup, NewReport, create_report, erase, status_of
 from reclaim.reports.models import ReportUrl
-from reclaim.reports.service import AgeGroup, NewReport, create_report, erase, status_of
 from reclaim.storage.database import Database
 from reclaim.takedown import (
     Channel,
@@ -37,13 +38,14 @@ from reclaim.takedown import (
     record_place,
     send_notice,
 )
-from reclaim.takedown.models import Place, PlaceMove
-from reclaim.takedown.notices import deliver_notices
+from reclaim.takedown.models import Notice, Place, PlaceMove
+from reclaim.takedown.notices import NoticeNotSent, deliver_notices
 from reclaim.takedown.status import ALLOWED, LISTED, recheck_due
 
 HASHING = PasswordHashing(Argon2Parameters(1, 8192, 1))
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 CLOCKS = Clocks()
+OUTBOX = ReportOutbox()
 
 
 def _org(db: Database, name: str = "Intake Hotline") -> int:
@@ -165,8 +167,8 @@ def test_erasure_forgets_a_place_no_one_else_named_and_leaves_a_tombstone(any_db
             session, HASHING, NewReport(AgeGroup.UNDER_18, "GB", urls=["https://x.example.com/b"])
         )
         for place in session.scalars(select(Place)):
-            move(session, place, PlaceStatus.ASSESSED, reason="in scope")
-        erase(session, one)
+            move(session, place, PlaceStatus.ASSESSED, reason="in scope", news=OUTBOX)
+        erase(session, one, OUTBOX)
     with any_db.read_session() as session:
         a, b = session.scalars(select(Place).order_by(Place.id)).all()
         assert a.erased_at is not None and a.url == "" and not a.listed
@@ -186,12 +188,12 @@ def test_the_member_list_replays_to_exactly_the_listed_places(any_db: Database) 
             for i in range(5)
         ]
         for place in places[:4]:
-            move(session, place, PlaceStatus.ASSESSED, reason="in scope")
-        move(session, places[0], PlaceStatus.REMOVED, reason="gone")
-        move(session, places[1], PlaceStatus.NOTICE_SENT, reason="form")
-        move(session, places[2], PlaceStatus.NOTICE_SENT, reason="form")
-        move(session, places[2], PlaceStatus.REMOVED, reason="gone")
-        move(session, places[2], PlaceStatus.STILL_AVAILABLE, reason="came back")
+            move(session, place, PlaceStatus.ASSESSED, reason="in scope", news=OUTBOX)
+        move(session, places[0], PlaceStatus.REMOVED, reason="gone", news=OUTBOX)
+        move(session, places[1], PlaceStatus.NOTICE_SENT, reason="form", news=OUTBOX)
+        move(session, places[2], PlaceStatus.NOTICE_SENT, reason="form", news=OUTBOX)
+        move(session, places[2], PlaceStatus.REMOVED, reason="gone", news=OUTBOX)
+        move(session, places[2], PlaceStatus.STILL_AVAILABLE, reason="came back", news=OUTBOX)
     with any_db.read_session() as session:
         listed: dict[int, str] = {}
         checkpoint, rounds = 0, 0
@@ -224,8 +226,9 @@ def test_notices_by_email_through_the_outbox_and_by_form(any_db: Database) -> No
                 organisation_name="Intake",
                 staff_user_id=None,
                 home_country="GB",
+                news=OUTBOX,
             )
-        move(session, place, PlaceStatus.ASSESSED, reason="in scope", now=T0)
+        move(session, place, PlaceStatus.ASSESSED, reason="in scope", now=T0, news=OUTBOX)
         with pytest.raises(TransitionRefused, match="abuse address"):
             send_notice(
                 session,
@@ -235,6 +238,7 @@ def test_notices_by_email_through_the_outbox_and_by_form(any_db: Database) -> No
                 staff_user_id=None,
                 home_country="GB",
                 recipient_email="nope",
+                news=OUTBOX,
             )
         notice = send_notice(
             session,
@@ -245,6 +249,7 @@ def test_notices_by_email_through_the_outbox_and_by_form(any_db: Database) -> No
             home_country="GB",
             recipient_email="abuse@host.example",
             now=T0,
+            news=OUTBOX,
         )
         assert place.status == "notice_sent" and notice.recipient == "Facebook"
         assert notice.deadline_at == T0 + CLOCKS.notice_deadline and notice.sent_at is None
@@ -273,6 +278,7 @@ def test_notices_by_email_through_the_outbox_and_by_form(any_db: Database) -> No
             staff_user_id=None,
             home_country="GB",
             now=T0 + timedelta(hours=1),
+            news=OUTBOX,
         )
         assert hotline.recipient == "NCMEC CyberTipline" and hotline.hotline_country == "US"
         assert hotline.number == 2 and hotline.sent_at is not None
@@ -288,15 +294,56 @@ class _Transport:
     def __call__(self, message: EmailMessage) -> None:
         self.calls += 1
         if self.calls == 1:
-            raise MailError("smtp-451")
+            raise NoticeNotSent("smtp-451")
         self.sent.append(message)
+
+
+def test_the_notifier_sends_email_notices_and_gives_up_on_a_refused_address(
+    any_db: Database,
+) -> None:
+    """The notify context's sender delivers takedown notices (takedown never imports notify):
+    a mail error becomes the takedown context's own, permanent or not."""
+    org = _org(any_db)
+    with any_db.session() as session:
+        ids = []
+        for i, address in enumerate(("abuse@host.example", "refused@host.example")):
+            place = record_place(session, org, f"https://n{i}.example.com/x", kind="import", now=T0)
+            move(session, place, PlaceStatus.ASSESSED, reason="in scope", now=T0, news=OUTBOX)
+            ids.append(
+                send_notice(
+                    session,
+                    place,
+                    Channel.EMAIL,
+                    organisation_name="Intake Hotline",
+                    staff_user_id=None,
+                    home_country="GB",
+                    recipient_email=address,
+                    now=T0,
+                    news=OUTBOX,
+                ).id
+            )
+    sent: list[EmailMessage] = []
+
+    def transport(message: EmailMessage) -> None:
+        if message["To"] == "refused@host.example":
+            raise MailError("smtp-550", permanent=True)
+        sent.append(message)
+
+    delivery = Notifier(any_db, any_db.settings, transport=transport).deliver(now=T0)
+    assert delivery.notices == 1 and "smtp-550" in delivery.errors
+    assert [m["To"] for m in sent] == ["abuse@host.example"]
+    with any_db.read_session() as session:
+        good, refused = (session.get(Notice, i) for i in ids)
+        assert good is not None and good.sent_at is not None
+        assert refused is not None and refused.failed_at is not None
+        assert refused.last_error == "smtp-550"
 
 
 def test_a_notice_past_its_deadline_is_escalated_once(any_db: Database) -> None:
     org = _org(any_db)
     with any_db.session() as session:
         place = record_place(session, org, "https://e.example.com/x", kind="import", now=T0)
-        move(session, place, PlaceStatus.ASSESSED, reason="in scope", now=T0)
+        move(session, place, PlaceStatus.ASSESSED, reason="in scope", now=T0, news=OUTBOX)
         send_notice(
             session,
             place,
@@ -305,6 +352,7 @@ def test_a_notice_past_its_deadline_is_escalated_once(any_db: Database) -> None:
             staff_user_id=None,
             home_country="GB",
             now=T0,
+            news=OUTBOX,
         )
         assert escalate_overdue(session, org, now=T0 + timedelta(hours=47)) == []
         late = T0 + timedelta(hours=49)
@@ -330,6 +378,7 @@ def test_figures_per_host_and_platform(any_db: Database) -> None:
                 PlaceStatus.ASSESSED,
                 reason="in",
                 now=T0 + timedelta(hours=2 * (i + 1)),
+                news=OUTBOX,
             )
             move(
                 session,
@@ -337,6 +386,7 @@ def test_figures_per_host_and_platform(any_db: Database) -> None:
                 PlaceStatus.REMOVED,
                 reason="gone",
                 now=T0 + timedelta(hours=10 * (i + 1)),
+                news=OUTBOX,
             )
         result = figures(session, org)
     by_platform = {r.group: r for r in result.by_platform}
@@ -386,7 +436,7 @@ class PlaceMachine(RuleBasedStateMachine):
             place = session.get(Place, self.place_id)
             assert place is not None
             try:
-                move(session, place, to, reason=reason, clocks=CLOCKS, now=self.now)
+                move(session, place, to, reason=reason, clocks=CLOCKS, now=self.now, news=OUTBOX)
             except TransitionRefused:
                 assert not allowed
                 session.rollback()
@@ -446,9 +496,16 @@ def test_a_young_person_sees_each_link_in_plain_words(any_db: Database) -> None:
         ).report
         first, second = (session.get(Place, u.place_id) for u in report.urls)
         assert first is not None and second is not None
-        move(session, first, PlaceStatus.ASSESSED, reason="in")
-        move(session, first, PlaceStatus.REMOVED, reason="gone")
-        move(session, second, PlaceStatus.DUPLICATE, reason="same", duplicate_of=first.id)
+        move(session, first, PlaceStatus.ASSESSED, reason="in", news=OUTBOX)
+        move(session, first, PlaceStatus.REMOVED, reason="gone", news=OUTBOX)
+        move(
+            session,
+            second,
+            PlaceStatus.DUPLICATE,
+            reason="same",
+            duplicate_of=first.id,
+            news=OUTBOX,
+        )
         words = [(u.status, u.words) for u in status_of(session, report).urls]
     assert words == [
         ("removed", "The website took it down."),

@@ -1,4 +1,4 @@
-"""Migration 0011: each existing report link becomes a place (one per canonical URL) and
+"""Migration 0010: each existing report link becomes a place (one per canonical URL) and
 keeps its status ("sent" is "notice sent"); report_url.status goes; down and up again."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from reclaim.takedown.models import Place, PlaceMove
 
 
 def test_existing_links_become_places_with_their_status(any_db: Database) -> None:
-    command.downgrade(alembic_config(any_db), "0008_urgent_alerts")
+    command.downgrade(alembic_config(any_db), "0009_oncall_and_sharing")
     tables = sa.MetaData()
     tables.reflect(any_db.engine, only=["organisation", "report", "report_url"])
     now = datetime.now(UTC)
@@ -81,8 +81,8 @@ def test_existing_links_become_places_with_their_status(any_db: Database) -> Non
         ]
         moves = list(session.scalars(select(PlaceMove).order_by(PlaceMove.id)))
         assert [m.to_status for m in moves] == ["notice_sent", "removed"]
-        assert all(m.actor == "migration:0011" for m in moves)
-    command.downgrade(alembic_config(any_db), "0008_urgent_alerts")
+        assert all(m.actor == "migration:0010" for m in moves)
+    command.downgrade(alembic_config(any_db), "0009_oncall_and_sharing")
     with any_db.engine.connect() as connection:
         statuses = (
             connection.execute(sa.text("SELECT status FROM report_url ORDER BY id")).scalars().all()

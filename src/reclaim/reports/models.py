@@ -92,8 +92,33 @@ class ReportUrl(Base):
     report: Mapped[Report] = relationship(back_populates="urls")
 
 
+class ShareCode(Base):
+    """The code a young person types to share their report with this organisation."""
+
+    __tablename__ = "share_code"
+    __audit_subject__ = "reports:share-code"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportShare(Base):
+    """A young person chose to share their report with an organisation; ``stopped_at`` when
+    they stopped. Staff address it by its random ``public_id``."""
+
+    __tablename__ = "report_share"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None]
+
+
 # ReportUrl.place_id refers to the takedown context's table: load it with this one (at the end,
 # so that the takedown package, which does not import this module, finds these classes ready).
 from reclaim.takedown import models as _takedown_models  # noqa: E402
 
-__all__ = ["Report", "ReportHash", "ReportUrl", "_takedown_models"]
+__all__ = ["Report", "ReportHash", "ReportShare", "ReportUrl", "ShareCode", "_takedown_models"]

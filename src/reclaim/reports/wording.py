@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reclaim.reports.service import HashState, ReportStatus
+from reclaim.reports.status import HashState, ReportStatus
 
 HASH_STATUS = {
     "active": "Active: websites are blocking copies.",

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from reclaim.audit.actions import StaffAction
 from reclaim.audit.recorder import record
-from reclaim.takedown.actions import TakedownAction
 from reclaim.takedown.canonical import UrlRejected, canonical
 from reclaim.takedown.places import SourceKind, find_place, record_place
 
@@ -72,7 +72,7 @@ def import_csv(session: Session, organisation_id: int, text: str) -> ImportResul
             result.recorded += 1
     record(
         session,
-        TakedownAction.IMPORTED,
+        StaffAction.TAKEDOWN_IMPORTED,
         object_type="places",
         detail={
             "recorded": result.recorded,

@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 
 from reclaim.takedown.models import Place
 
-__all__ = ["MAX_PAGE", "ListPage", "export_lines", "list_page", "list_version"]
+__all__ = [
+    "MAX_PAGE",
+    "ListPage",
+    "export_lines",
+    "list_page",
+    "list_version",
+    "member_list_lines",
+]
 
 MAX_PAGE = 1000
 
@@ -103,3 +110,7 @@ def export_lines(
         return
     for place in places:
         yield json.dumps(_record(place), sort_keys=True) + "\n"
+
+
+#: The name the takedown package exports it by (``reclaim.bank`` has an ``export_lines`` too).
+member_list_lines = export_lines

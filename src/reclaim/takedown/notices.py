@@ -14,12 +14,14 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reclaim.audit.actions import StaffAction, SystemAction
 from reclaim.audit.recorder import record
+from reclaim.emailaddress import looks_like_email
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
-from reclaim.takedown.actions import TakedownAction
 from reclaim.takedown.hosts import host_directory
 from reclaim.takedown.models import Notice, Place
+from reclaim.takedown.news import TakedownNews
 from reclaim.takedown.notice import notice_reference, notice_text
 from reclaim.takedown.places import move
 from reclaim.takedown.status import Clocks, PlaceStatus, TransitionRefused
@@ -27,6 +29,7 @@ from reclaim.takedown.status import Clocks, PlaceStatus, TransitionRefused
 __all__ = [
     "Channel",
     "NoticeDelivery",
+    "NoticeNotSent",
     "NoticePlan",
     "deliver_notices",
     "escalate_overdue",
@@ -89,6 +92,7 @@ def send_notice(
     organisation_name: str,
     staff_user_id: int | None,
     home_country: str,
+    news: TakedownNews,
     recipient_email: str = "",
     submitted_ref: str = "",
     clocks: Clocks | None = None,
@@ -105,11 +109,8 @@ def send_notice(
             else f"A place that is {place.status} does not take a notice."
         )
     plan = plan_notice(place, home_country)
-    if channel is Channel.EMAIL:
-        from reclaim.notify.mail import looks_like_email
-
-        if not looks_like_email(recipient_email.strip()):
-            raise TransitionRefused("Type the host's abuse address: one plain email address.")
+    if channel is Channel.EMAIL and not looks_like_email(recipient_email.strip()):
+        raise TransitionRefused("Type the host's abuse address: one plain email address.")
     number = len(place.notices) + 1
     reference = notice_reference(place.id, number)
     recipient = plan.hotline_name if channel is Channel.HOTLINE else plan.host_name
@@ -155,21 +156,18 @@ def send_notice(
         reason=how,
         staff_user_id=staff_user_id,
         clocks=clocks,
+        news=news,
         now=moment,
     )
     record(
         session,
-        TakedownAction.NOTICE_QUEUED
-        if channel is Channel.EMAIL
-        else TakedownAction.NOTICE_RECORDED,
+        StaffAction.NOTICE_QUEUED if channel is Channel.EMAIL else StaffAction.NOTICE_RECORDED,
         object_type="notice",
         object_id=notice.id,
         detail={"place": place.id, "channel": channel.value},
     )
     if channel is Channel.EMAIL:
-        from reclaim.notify.outbox import wake_after_commit
-
-        wake_after_commit(session)
+        news.wake_after_commit(session)
     return notice
 
 
@@ -208,7 +206,7 @@ def escalate_overdue(
         escalated.append(notice.place_id)
         record(
             session,
-            TakedownAction.PLACE_ESCALATED,
+            SystemAction.PLACE_ESCALATED,
             object_type="place",
             object_id=notice.place_id,
             detail={"notice": notice.id},
@@ -218,6 +216,15 @@ def escalate_overdue(
 
 
 # Email delivery ------------------------------------------------------------------------------
+
+
+class NoticeNotSent(Exception):
+    """What a transport raises when a notice did not go; ``permanent`` when trying again will
+    not help (the notify context turns its mail errors into this)."""
+
+    def __init__(self, kind: str, permanent: bool = False) -> None:
+        super().__init__(kind)
+        self.kind, self.permanent = kind, permanent
 
 
 @dataclass(slots=True)
@@ -249,9 +256,7 @@ def deliver_notices(
     """Send the email notices that are due (after the commit that wrote them). Rows are claimed
     first (several senders are safe) and nothing is sent while a transaction is open; a
     failure waits longer each time and gives up after :data:`MAX_ATTEMPTS` or at once when the
-    address is refused."""
-    from reclaim.notify.mail import MailError
-
+    address is refused. ``transport`` raises :class:`NoticeNotSent` when it could not send."""
     moment = now or utcnow()
     result = NoticeDelivery()
     with db.session() as session:
@@ -274,13 +279,13 @@ def deliver_notices(
             claimed.next_attempt_at = moment + LEASE
             messages.append((claimed.id, notice_message(sender, claimed)))
     for notice_id, message in messages:
-        error: MailError | None = None
+        error: NoticeNotSent | None = None
         try:
             transport(message)
-        except MailError as exc:
+        except NoticeNotSent as exc:
             error = exc
         except Exception as exc:  # a message the library will not build or send
-            error = MailError(type(exc).__name__)
+            error = NoticeNotSent(type(exc).__name__)
         with db.session() as session:
             row = session.get(Notice, notice_id)
             if row is None:
@@ -291,7 +296,7 @@ def deliver_notices(
                 result.sent += 1
                 record(
                     session,
-                    TakedownAction.NOTICE_SENT,
+                    SystemAction.NOTICE_SENT,
                     object_type="notice",
                     object_id=notice.id,
                     detail={"place": notice.place_id},
@@ -305,7 +310,7 @@ def deliver_notices(
                 result.given_up += 1
                 record(
                     session,
-                    TakedownAction.NOTICE_GIVEN_UP,
+                    SystemAction.NOTICE_GIVEN_UP,
                     object_type="notice",
                     object_id=notice.id,
                     detail={"place": notice.place_id, "error": error.kind},

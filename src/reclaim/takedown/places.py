@@ -10,13 +10,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reclaim.audit.actions import PublicAction, StaffAction, SystemAction
 from reclaim.audit.recorder import current_context, record
 from reclaim.config import Settings
 from reclaim.storage.base import utcnow
-from reclaim.takedown.actions import TakedownAction
 from reclaim.takedown.canonical import CanonicalUrl, canonical
 from reclaim.takedown.hosts import host_directory
 from reclaim.takedown.models import Place, PlaceMove, PlaceSource
+from reclaim.takedown.news import LinkNews
 from reclaim.takedown.status import (
     LISTED,
     Clocks,
@@ -125,7 +126,7 @@ def record_place(
         session.flush()
         record(
             session,
-            TakedownAction.PLACE_RECORDED,
+            SystemAction.PLACE_RECORDED,
             object_type="place",
             object_id=place.id,
             detail={"source": kind},
@@ -140,7 +141,7 @@ def record_place(
             place.first_action_due = min(place.first_action_due, due)
         record(
             session,
-            TakedownAction.PLACE_SOURCE_ADDED,
+            SystemAction.PLACE_SOURCE_ADDED,
             object_type="place",
             object_id=place.id,
             detail={"source": kind},
@@ -158,15 +159,15 @@ def move(
     to: PlaceStatus,
     *,
     reason: str,
+    news: LinkNews,
     staff_user_id: int | None = None,
     duplicate_of: int | None = None,
     clocks: Clocks | None = None,
     now: datetime | None = None,
 ) -> PlaceMove:
     """One step of the status machine, with who, when and why (raises ``TransitionRefused``).
-    A move to "notice sent" or "removed" is news for the young people who asked for it."""
-    from reclaim.notify.outbox import queue_link_news
-
+    A move to "notice sent" or "removed" is news for the young people who asked for it
+    (queued through ``news`` in this transaction)."""
     before = PlaceStatus(place.status)
     check_move(before, to, reason=reason, duplicate_of=duplicate_of, place_id=place.id)
     if duplicate_of is not None:
@@ -200,14 +201,14 @@ def move(
     session.flush()
     record(
         session,
-        TakedownAction.PLACE_MOVED,
+        StaffAction.PLACE_MOVED,
         object_type="place",
         object_id=place.id,
         detail={"from": before.value, "to": to.value, "move": step.id},
     )
     if to in (PlaceStatus.NOTICE_SENT, PlaceStatus.REMOVED) and before is not to:
         for report_id in {s.report_id for s in place.sources if s.report_id is not None}:
-            queue_link_news(session, report_id)
+            news.queue_link_news(session, report_id)
     return step
 
 
@@ -219,7 +220,7 @@ def note_liveness(
     session.flush()
     record(
         session,
-        TakedownAction.LIVENESS_CHECKED,
+        SystemAction.LIVENESS_CHECKED,
         object_type="place",
         object_id=place.id,
         detail={"outcome": outcome[:40]},
@@ -234,7 +235,7 @@ def assign(session: Session, place: Place, staff_user_id: int | None) -> bool:
     session.flush()
     record(
         session,
-        TakedownAction.PLACE_ASSIGNED,
+        StaffAction.PLACE_ASSIGNED,
         object_type="place",
         object_id=place.id,
         detail={"to": staff_user_id},
@@ -266,6 +267,6 @@ def forget_report(session: Session, report_id: int) -> list[int]:
             step.reason = ""
         _bump_list(session, place)
         erased.append(place_id)
-        record(session, TakedownAction.PLACE_ERASED, object_type="place", object_id=place_id)
+        record(session, PublicAction.PLACE_ERASED, object_type="place", object_id=place_id)
     session.flush()
     return erased

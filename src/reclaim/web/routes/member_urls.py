@@ -4,25 +4,21 @@ delta feed with tombstones (like ``GET /api/v1/hashes``) and as a versioned expo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Security
+from fastapi import APIRouter, Depends, Query, Security
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from reclaim.accounts.apikeys import Scope
-from reclaim.bank.feed import CheckpointInvalid, parse_checkpoint
+from reclaim.accounts import ApiKey, Scope
+from reclaim.bank import feed as delta_feed
 from reclaim.takedown import list_page, list_version, member_list_lines
 from reclaim.takedown.memberlist import MAX_PAGE
 from reclaim.web.problems import ApiProblem
 from reclaim.web.routes.platform import API_KEY, platform_key
+from reclaim.web.services import DatabaseDep
 
 router = APIRouter(prefix="/api/v1", tags=["platforms"], dependencies=[Security(API_KEY)])
-
-
-def _read(request: Request) -> Any:
-    """The one place this module reaches the database (read-only)."""
-    return request.app.state.db.read_session()
 
 
 class UrlRecord(BaseModel):
@@ -53,8 +49,8 @@ Platform = Annotated[
 
 @router.get("/urls", response_model=UrlListResponse, summary="The member URL list, with tombstones")
 def urls(
-    request: Request,
-    key: Annotated[Any, Depends(platform_key(Scope.URLS))],
+    db: DatabaseDep,
+    key: Annotated[ApiKey, Depends(platform_key(Scope.URLS))],
     checkpoint: Annotated[
         str | None,
         Query(max_length=20, description="`next_checkpoint` of the previous page; omit to start."),
@@ -68,10 +64,10 @@ def urls(
     in scope) means stop; key records by `id`. Replaying from the start ends with exactly the
     list. Reclaim never fetched any of them."""
     try:
-        start = parse_checkpoint(checkpoint)
-    except CheckpointInvalid as exc:
+        start = delta_feed.parse_checkpoint(checkpoint)
+    except delta_feed.CheckpointInvalid as exc:
         raise ApiProblem(400, str(exc), kind="bad-checkpoint") from None
-    with _read(request) as session:
+    with db.read_session() as session:
         page = list_page(session, start, limit, domain=domain.strip(), platform=platform.strip())
     return UrlListResponse(
         records=[UrlRecord(**r) for r in page.records],
@@ -87,15 +83,15 @@ MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
     "/urls/export", summary="The member URL list now, as a file", response_class=StreamingResponse
 )
 def urls_export(
-    request: Request,
-    key: Annotated[Any, Depends(platform_key(Scope.URLS))],
+    db: DatabaseDep,
+    key: Annotated[ApiKey, Depends(platform_key(Scope.URLS))],
     format: Annotated[Literal["csv", "jsonl"], Query()] = "csv",
     domain: Domain = "",
     platform: Platform = "",
 ) -> StreamingResponse:
     """The listed URLs now. `X-Reclaim-List-Version` is the feed checkpoint it matches:
     follow `GET /api/v1/urls?checkpoint=` from there."""
-    with _read(request) as session:
+    with db.read_session() as session:
         version = list_version(session)
         lines = list(member_list_lines(session, format, domain=domain, platform=platform))
 

@@ -15,24 +15,24 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from reclaim.accounts.roles import Permission, can
-from reclaim.audit.recorder import record
-from reclaim.reports.ownership import report_for_staff
-from reclaim.reports.references import show_reference
-from reclaim.reports.service import case_for_staff, danger_flags, mark_urgent_seen
-from reclaim.storage.database import Database
-from reclaim.takedown import (
-    PlaceStatus,
-    TransitionRefused,
-    clocks_from,
-    move,
-    place_for_staff,
+from reclaim.accounts import Permission, can
+from reclaim.audit import CaseAction, record
+from reclaim.notify import acknowledge_subject, news_counts
+from reclaim.reports import (
+    case_for_staff,
+    danger_flags,
+    mark_urgent_seen,
+    move_link,
+    report_for_staff,
+    show_reference,
 )
+from reclaim.takedown import PlaceStatus, TransitionRefused, clocks_from
 from reclaim.takedown.status import ALLOWED
 from reclaim.takedown.wording import STAFF_LABEL
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.ids import DbId, PublicId
+from reclaim.web.services import DatabaseDep, ServicesDep, SettingsDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
@@ -47,27 +47,26 @@ NOTICES = {
 }
 
 
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def _intake(request: Request) -> str:
-    return str(request.app.state.settings.intake_organisation)
-
-
 @router.get("/{public_id}")
-def report_detail(request: Request, public_id: PublicId, changed: str = "") -> Response:
-    with _db(request).session() as db:
-        user = require_case_staff(request, db, Permission.VIEW_CASES)
-        case = case_for_staff(db, user.organisation_id, public_id, _intake(request))
+def report_detail(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    public_id: PublicId,
+    changed: str = "",
+) -> Response:
+    with db.session() as session:
+        user = require_case_staff(request, session, Permission.VIEW_CASES)
+        case = case_for_staff(
+            session, user.organisation_id, public_id, settings.intake_organisation
+        )
         if case is None:
             raise HTTPException(404)
-        record(db, "case:report:viewed", object_type="report", object_id=case.id)
-        flags = danger_flags(case.threatened, case.feels_safe)
+        record(session, CaseAction.REPORT_VIEWED, object_type="report", object_id=case.id)
         context = {
             "case": case,
-            "flags": flags,
+            "news": news_counts(session, case.id),
+            "flags": danger_flags(case.threatened, case.feels_safe),
             "reference": show_reference(case.reference),
             "age_group": AGE_GROUPS.get(case.age_group, case.age_group),
             "feels_safe": FEELS_SAFE.get(case.feels_safe or "", "not asked"),
@@ -87,54 +86,53 @@ def report_detail(request: Request, public_id: PublicId, changed: str = "") -> R
 @router.post("/{public_id}/urls/{url_id}", dependencies=[Depends(verify_csrf)])
 def change_url_status(
     request: Request,
+    services: ServicesDep,
     public_id: PublicId,
     url_id: DbId,
     status: Annotated[PlaceStatus, Form()],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    with _db(request).session() as db:
-        user = require_case_staff(request, db, Permission.VIEW_CASES)
-        report = report_for_staff(db, user.organisation_id, public_id, _intake(request))
+    intake = services.settings.intake_organisation
+    with services.database.session() as session:
+        user = require_case_staff(request, session, Permission.VIEW_CASES)
+        report = report_for_staff(session, user.organisation_id, public_id, intake)
         if report is None:  # another organisation's report does not exist, whatever the role
             raise HTTPException(404)
         if not can(user.role, Permission.MOVE_LINKS):
             raise Forbidden
-        url = next((u for u in report.urls if u.id == url_id), None)
-        if url is None or url.place_id is None:
-            raise HTTPException(404)
-        place = place_for_staff(db, user.organisation_id, url.place_id)
-        if place is None:
-            raise HTTPException(404)
         try:
-            move(
-                db,
-                place,
+            moved = move_link(
+                session,
+                report,
+                url_id,
                 status,
-                reason=reason or "changed on the report page",
+                reason=reason,
                 staff_user_id=user.id,
-                clocks=clocks_from(request.app.state.settings),
+                news=services.outbox,
+                clocks=clocks_from(services.settings),
             )
         except TransitionRefused:
             return RedirectResponse(f"/staff/reports/{public_id}?changed=refused", status_code=303)
-        record(
-            db,
-            "case:url:status-changed",
-            object_type="url",
-            object_id=url.id,
-            detail={"report": report.id, "place": place.id, "to": status.value},
-        )
+        if moved is None:
+            raise HTTPException(404)
     return RedirectResponse(f"/staff/reports/{public_id}?changed=1", status_code=303)
 
 
 @router.post("/{public_id}/seen", dependencies=[Depends(verify_csrf)])
-def urgent_seen(request: Request, public_id: PublicId) -> Response:
+def urgent_seen(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId
+) -> Response:
     """Someone has looked at this urgent report: it leaves "urgent, not yet seen" (audited)."""
-    with _db(request).session() as db:
-        user = require_case_staff(request, db, Permission.VIEW_CASES)
-        report = report_for_staff(db, user.organisation_id, public_id, _intake(request))
+    with db.session() as session:
+        user = require_case_staff(request, session, Permission.VIEW_CASES)
+        report = report_for_staff(
+            session, user.organisation_id, public_id, settings.intake_organisation
+        )
         if report is None:  # another organisation's report does not exist, whatever the role
             raise HTTPException(404)
         if not can(user.role, Permission.EDIT_CASES):
             raise Forbidden
-        mark_urgent_seen(db, report, user.id)
+        mark_urgent_seen(session, report, user.id)
+        # Someone has looked at it: its alert stops moving down the on-call list.
+        acknowledge_subject(session, user.organisation_id, f"/staff/reports/{public_id}", user)
     return RedirectResponse(f"/staff/reports/{public_id}?changed=seen", status_code=303)

@@ -9,19 +9,20 @@ does not exist (404). Reading needs ``cases:view`` (never a platform's staff); a
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
-from reclaim.accounts.roles import Permission, can
-from reclaim.audit.recorder import record
+from reclaim.accounts import Permission, StaffUser, can
+from reclaim.audit import StaffAction, record
+from reclaim.config import Settings
+from reclaim.storage import Session
 from reclaim.takedown import (
     Channel,
+    Place,
     PlaceStatus,
     QueueFilters,
-    TakedownAction,
     TransitionRefused,
     assign,
     clocks_from,
@@ -43,6 +44,7 @@ from reclaim.takedown.wording import STAFF_LABEL, YOUNG_PERSON
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.ids import DbId
+from reclaim.web.services import DatabaseDep, ServicesDep, SettingsDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/takedown", include_in_schema=False)
@@ -56,32 +58,21 @@ NOTICES = {
 }
 
 
-def _session(request: Request, *, write: bool = True) -> AbstractContextManager[Any]:
-    """The one place this module reaches the database (a services object will replace it)."""
-    db = request.app.state.db
-    return db.session() if write else db.read_session()  # type: ignore[no-any-return]
+def _home_country(settings: Settings) -> str:
+    return settings.takedown_country or settings.default_country
 
 
-def _settings(request: Request) -> Any:
-    return request.app.state.settings
-
-
-def _home_country(request: Request) -> str:
-    settings = _settings(request)
-    return str(settings.takedown_country or settings.default_country)
-
-
-def _actor(request: Request, db: Any, act: bool = False) -> Any:
-    user = require_case_staff(request, db, Permission.VIEW_CASES)
+def _actor(request: Request, session: Session, act: bool = False) -> StaffUser:
+    user = require_case_staff(request, session, Permission.VIEW_CASES)
     if act and not can(user.role, Permission.MOVE_LINKS):
         raise Forbidden
     return user
 
 
-def _place(db: Any, user: Any, place_id: int, *, act: bool = False) -> Any:
+def _place(session: Session, user: StaffUser, place_id: int, *, act: bool = False) -> Place:
     """The organisation's place (another organisation's does not exist, whatever the role);
     then, to act on it, the role must move links."""
-    place = place_for_staff(db, user.organisation_id, place_id)
+    place = place_for_staff(session, user.organisation_id, place_id)
     if place is None:
         raise HTTPException(404)
     if act and not can(user.role, Permission.MOVE_LINKS):
@@ -97,6 +88,7 @@ STATUS_CHOICES = {"open": "Open (still to do)", "all": "All"} | {
 @router.get("")
 def queue_page(
     request: Request,
+    db: DatabaseDep,
     status: Annotated[str, Query(max_length=20)] = "open",
     domain: Annotated[str, Query(max_length=255)] = "",
     platform: Annotated[str, Query(max_length=80)] = "",
@@ -116,14 +108,14 @@ def queue_page(
         assigned=assigned if assigned in ("me", "none") else "",
         overdue=overdue,
     )
-    with _session(request) as db:
-        user = _actor(request, db)
-        escalate_overdue(db, user.organisation_id)
-        found = queue(db, user.organisation_id, filters, me=user.id, page=page, size=PAGE_SIZE)
+    with db.session() as session:
+        user = _actor(request, session)
+        escalate_overdue(session, user.organisation_id)
+        found = queue(session, user.organisation_id, filters, me=user.id, page=page, size=PAGE_SIZE)
         if found.rows:
             record(
-                db,
-                TakedownAction.QUEUE_VIEWED,
+                session,
+                StaffAction.TAKEDOWN_QUEUE_VIEWED,
                 object_type="places",
                 detail={"n": len(found.rows)},
             )
@@ -139,13 +131,20 @@ def queue_page(
 
 
 @router.get("/places/{place_id}")
-def place_page(request: Request, place_id: DbId, done: str = "", error: str = "") -> Response:
-    with _session(request) as db:
-        user = _actor(request, db)
-        place = _place(db, user, place_id)
-        view = place_view(db, place, me=user.id)
-        plan = plan_notice(place, _home_country(request))
-        record(db, TakedownAction.PLACE_VIEWED, object_type="place", object_id=place.id)
+def place_page(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    place_id: DbId,
+    done: str = "",
+    error: str = "",
+) -> Response:
+    with db.session() as session:
+        user = _actor(request, session)
+        place = _place(session, user, place_id)
+        view = place_view(session, place, me=user.id)
+        plan = plan_notice(place, _home_country(settings))
+        record(session, StaffAction.PLACE_VIEWED, object_type="place", object_id=place.id)
         context = {
             "place": view,
             "plan": plan,
@@ -153,10 +152,10 @@ def place_page(request: Request, place_id: DbId, done: str = "", error: str = ""
             "young_words": YOUNG_PERSON[PlaceStatus(view.row.status)],
             "can_act": can(user.role, Permission.MOVE_LINKS),
             "me": user.id,
-            "home_country": _home_country(request),
+            "home_country": _home_country(settings),
             "notice": NOTICES.get(done),
             "error": error[:300] or None,
-            "liveness": bool(_settings(request).takedown_liveness),
+            "liveness": settings.takedown_liveness,
         }
     return render(request, "staff/takedown/place.html", context)
 
@@ -171,6 +170,7 @@ def _back(place_id: int, done: str = "", error: str = "") -> Response:
 @router.post("/places/{place_id}/move", dependencies=[Depends(verify_csrf)])
 def move_place(
     request: Request,
+    services: ServicesDep,
     place_id: DbId,
     status: Annotated[PlaceStatus, Form()],
     reason: Annotated[str, Form(max_length=2000)] = "",
@@ -180,18 +180,19 @@ def move_place(
     other = int(duplicate_of) if duplicate_of.strip().isdigit() else None
     if other is not None and not 1 <= other < 2**63:
         other = None
-    with _session(request) as db:
-        user = _actor(request, db)
-        place = _place(db, user, place_id, act=True)
+    with services.database.session() as session:
+        user = _actor(request, session)
+        place = _place(session, user, place_id, act=True)
         try:
             move(
-                db,
+                session,
                 place,
                 status,
                 reason=reason,
+                news=services.outbox,
                 staff_user_id=user.id,
                 duplicate_of=other,
-                clocks=clocks_from(_settings(request)),
+                clocks=clocks_from(services.settings),
             )
         except TransitionRefused as exc:
             return _back(place_id, error=str(exc))
@@ -200,19 +201,23 @@ def move_place(
 
 @router.post("/places/{place_id}/assign", dependencies=[Depends(verify_csrf)])
 def assign_place(
-    request: Request, place_id: DbId, to: Annotated[str, Form(max_length=4)] = "me"
+    request: Request,
+    db: DatabaseDep,
+    place_id: DbId,
+    to: Annotated[str, Form(max_length=4)] = "me",
 ) -> Response:
     """Take the place ("me") or give it back to the queue ("none")."""
-    with _session(request) as db:
-        user = _actor(request, db)
-        place = _place(db, user, place_id, act=True)
-        assign(db, place, user.id if to == "me" else None)
+    with db.session() as session:
+        user = _actor(request, session)
+        place = _place(session, user, place_id, act=True)
+        assign(session, place, user.id if to == "me" else None)
     return _back(place_id, done="assigned")
 
 
 @router.post("/places/{place_id}/notices", dependencies=[Depends(verify_csrf)])
 def notice_for_place(
     request: Request,
+    services: ServicesDep,
     place_id: DbId,
     channel: Annotated[Channel, Form()],
     recipient_email: Annotated[str, Form(max_length=200)] = "",
@@ -220,20 +225,21 @@ def notice_for_place(
 ) -> Response:
     """A notice: by email (sent by the outbox after this commits), or recorded as submitted
     through the host's own form, or passed to the hotline of the hosting country."""
-    with _session(request) as db:
-        user = _actor(request, db)
-        place = _place(db, user, place_id, act=True)
+    with services.database.session() as session:
+        user = _actor(request, session)
+        place = _place(session, user, place_id, act=True)
         try:
             send_notice(
-                db,
+                session,
                 place,
                 channel,
                 organisation_name=user.organisation.name,
                 staff_user_id=user.id,
-                home_country=_home_country(request),
+                home_country=_home_country(services.settings),
+                news=services.outbox,
                 recipient_email=recipient_email,
                 submitted_ref=submitted_ref,
-                clocks=clocks_from(_settings(request)),
+                clocks=clocks_from(services.settings),
             )
         except TransitionRefused as exc:
             return _back(place_id, error=str(exc))
@@ -241,40 +247,42 @@ def notice_for_place(
 
 
 @router.post("/places/{place_id}/liveness", dependencies=[Depends(verify_csrf)])
-def check_liveness(request: Request, place_id: DbId) -> Response:
+def check_liveness(request: Request, services: ServicesDep, place_id: DbId) -> Response:
     """The optional liveness check (off unless RECLAIM_TAKEDOWN_LIVENESS): HEAD only, public
     addresses only, no body read. 404 when it is off."""
-    checker = request.app.state.liveness
+    checker = services.liveness
     if checker is None:
         raise HTTPException(404)
-    with _session(request, write=False) as db:
-        user = _actor(request, db)
-        url = _place(db, user, place_id, act=True).url
+    with services.database.read_session() as session:
+        user = _actor(request, session)
+        url = _place(session, user, place_id, act=True).url
     result = checker.check(url)  # outside any transaction: it may take a few seconds
-    with _session(request) as db:
-        user = _actor(request, db)
-        note_liveness(db, _place(db, user, place_id, act=True), result.outcome)
+    with services.database.session() as session:
+        user = _actor(request, session)
+        note_liveness(session, _place(session, user, place_id, act=True), result.outcome)
     return _back(place_id, done="liveness")
 
 
 @router.post("/import", dependencies=[Depends(verify_csrf)])
-def import_urls(request: Request, csv_text: Annotated[str, Form(max_length=120_000)]) -> Response:
+def import_urls(
+    request: Request, db: DatabaseDep, csv_text: Annotated[str, Form(max_length=120_000)]
+) -> Response:
     """URLs pasted as CSV (Reclaim takes no files): every good line recorded, every bad line
     named with its number and why."""
-    with _session(request) as db:
-        user = _actor(request, db, act=True)
-        result = import_csv(db, user.organisation_id, csv_text)
+    with db.session() as session:
+        user = _actor(request, session, act=True)
+        result = import_csv(session, user.organisation_id, csv_text)
         context = {"result": result}
     return render(request, "staff/takedown/imported.html", context)
 
 
 @router.get("/figures")
-def figures_page(request: Request) -> Response:
+def figures_page(request: Request, db: DatabaseDep) -> Response:
     """Time to first action and to removal, per host and platform: charts and the tables."""
-    with _session(request) as db:
-        user = _actor(request, db)
-        result = figures(db, user.organisation_id)
-        record(db, TakedownAction.FIGURES_VIEWED, object_type="places")
+    with db.session() as session:
+        user = _actor(request, session)
+        result = figures(session, user.organisation_id)
+        record(session, StaffAction.TAKEDOWN_FIGURES_VIEWED, object_type="places")
     charts = {
         "platform_first": bar_chart(
             "Median hours to first action, per platform",
@@ -293,11 +301,13 @@ def figures_page(request: Request) -> Response:
 
 
 @router.get("/figures.csv")
-def figures_download(request: Request) -> Response:
-    with _session(request) as db:
-        user = _actor(request, db)
-        result = figures(db, user.organisation_id)
-        record(db, TakedownAction.FIGURES_VIEWED, object_type="places", detail={"csv": True})
+def figures_download(request: Request, db: DatabaseDep) -> Response:
+    with db.session() as session:
+        user = _actor(request, session)
+        result = figures(session, user.organisation_id)
+        record(
+            session, StaffAction.TAKEDOWN_FIGURES_VIEWED, object_type="places", detail={"csv": True}
+        )
     return StreamingResponse(
         figures_csv(result),
         media_type="text/csv",

@@ -5,8 +5,8 @@ canonical URL, however many reports named it), and the place's status becomes th
 ``sent`` is "notice sent" and ``removed`` "removed", each with a move recorded as made by this
 migration. ``report_url.status`` goes: the place's status is the one record.
 
-Revision ID: 0011_takedown
-Revises: 0008_urgent_alerts
+Revision ID: 0010_takedown
+Revises: 0009_oncall_and_sharing
 Create Date: 2026-12-08
 """
 
@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_takedown"
-down_revision = "0008_urgent_alerts"
+revision = "0010_takedown"
+down_revision = "0009_oncall_and_sharing"
 branch_labels = None
 depends_on = None
 
@@ -283,7 +283,7 @@ def _places_for_existing_links() -> None:
                         place_id=place_id,
                         from_status="reported",
                         to_status=status,
-                        actor="migration:0011",
+                        actor="migration:0010",
                         at=row.updated_at or now,
                         reason=cipher.encrypt(
                             f"set as '{row.status}' before the takedown queue existed",
