@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "bank": "reclaim.cli.bank:app",
     "apikey": "reclaim.cli.apikey:app",
     "notify": "reclaim.cli.notify:app",
+    "url": "reclaim.cli.url:app",
 }
 """Name -> ``module:attribute``: a ``typer.Typer`` (a group of commands) or a command function.
 

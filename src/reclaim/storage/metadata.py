@@ -6,7 +6,8 @@ from reclaim.bank import models as _bank
 from reclaim.notify import models as _notify
 from reclaim.reports import models as _reports
 from reclaim.storage.base import Base
+from reclaim.takedown import models as _takedown
 
 metadata = Base.metadata
 
-__all__ = ["_accounts", "_audit", "_bank", "_notify", "_reports", "metadata"]
+__all__ = ["_accounts", "_audit", "_bank", "_notify", "_reports", "_takedown", "metadata"]
