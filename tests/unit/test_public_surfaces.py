@@ -15,6 +15,7 @@ CONTEXTS = [
     "reclaim.directory",
     "reclaim.notify",
     "reclaim.reports",
+    "reclaim.takedown",
 ]
 
 

@@ -103,13 +103,14 @@ def linked_view(session: Session, case: Case) -> SharedReportView | None:
 
 
 def same_place(url: str | None, view: SharedReportView | None) -> str | None:
-    """The status of the shared report's link that is this place's web address, if any."""
+    """What the shared report says about its link that is this place's web address (the words
+    the young person reads), if it has one."""
     if not url or view is None:
         return None
     for link in view.links:
         try:
             if canonical_url(link.url) == url:
-                return link.status
+                return link.words or link.status
         except UrlRejected:
             continue
     return None

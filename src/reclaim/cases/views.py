@@ -198,7 +198,7 @@ class PlaceRow:
     police_reported_at: datetime | None
     police_reference: str
     in_linked_report: bool  # the same web address is a link of the linked shared report
-    linked_status: str  # that link's status in the report (reported, sent, removed)
+    linked_status: str  # what the report says about that link (the young person's words)
     added_by: str
     added_at: datetime
 

@@ -10,7 +10,6 @@ The young person's commands are in :mod:`~reclaim.reports.commands`, what they r
 from reclaim.reports.casework import (
     mark_urgent_seen,
     move_link,
-    set_url_status,
     staff_set_item_status,
     withdrawn_by_owner,
 )
@@ -63,7 +62,7 @@ from reclaim.reports.staff_views import (
     urgent_for_staff,
     urgent_waiting,
 )
-from reclaim.reports.status import HashState, ReportStatus, UrlState, UrlStatus, status_of
+from reclaim.reports.status import HashState, ReportStatus, UrlState, status_of
 from reclaim.reports.urls import UrlRejected
 
 __all__ = [
@@ -93,7 +92,6 @@ __all__ = [
     "StaffPage",
     "UrlRejected",
     "UrlState",
-    "UrlStatus",
     "case_for_staff",
     "create_report",
     "danger_flags",
@@ -108,7 +106,6 @@ __all__ = [
     "report_by_reference",
     "report_for_staff",
     "reports_for_staff",
-    "set_url_status",
     "share_code_for",
     "share_report",
     "shared_report_view",

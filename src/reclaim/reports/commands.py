@@ -39,9 +39,10 @@ from reclaim.reports.news import ReportNews
 from reclaim.reports.ownership import resolve_intake
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
 from reclaim.reports.sharing import stop_all_sharing
-from reclaim.reports.status import UrlStatus
 from reclaim.reports.urls import canonical_url, host_of
 from reclaim.storage.base import utcnow
+from reclaim.takedown.places import SourceKind, forget_report, record_place
+from reclaim.takedown.urgency import Urgency
 
 
 class AgeGroup(StrEnum):
@@ -180,8 +181,18 @@ def create_report(
                 item_id=added.item.id, position=position, kind=file.kind, exact_only=exact_only
             )
         )
+    urgency = Urgency(new.feels_safe, new.threatened, new.age_group.value)
     for url in urls:
-        report.urls.append(ReportUrl(url=url, host=host_of(url), status=UrlStatus.REPORTED.value))
+        # One place per canonical URL in the takedown queue, however many reports name it.
+        place = record_place(
+            session,
+            report.organisation_id,
+            url,
+            kind=SourceKind.REPORT,
+            report_id=report.id,
+            urgency=urgency,
+        )
+        report.urls.append(ReportUrl(url=url, host=host_of(url), place_id=place.id))
     session.flush()
     record(
         session,
@@ -344,6 +355,8 @@ def erase(session: Session, report: Report, news: ReportNews) -> None:
     url_ids = [u.id for u in report.urls]
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()
+    session.flush()
+    forget_report(session, report.id)
     news.forget(session, report.id)
     stop_all_sharing(session, report.id)  # sharing ends with the report
     report.details = None

@@ -83,8 +83,10 @@ class ReportUrl(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(EncryptedText("report_url.url"))
     host: Mapped[str] = mapped_column(Text)
-    # reported, sent (to the site), removed
-    status: Mapped[str] = mapped_column(String(10), default="reported")
+    # The place in the takedown queue (reclaim.takedown): its status is this link's status.
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("takedown_place.id", ondelete="SET NULL"), index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="urls")
@@ -113,3 +115,10 @@ class ReportShare(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     stopped_at: Mapped[datetime | None]
+
+
+# ReportUrl.place_id refers to the takedown context's table: load it with this one (at the end,
+# so that the takedown package, which does not import this module, finds these classes ready).
+from reclaim.takedown import models as _takedown_models  # noqa: E402
+
+__all__ = ["Report", "ReportHash", "ReportShare", "ReportUrl", "ShareCode", "_takedown_models"]

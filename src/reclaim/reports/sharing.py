@@ -314,7 +314,8 @@ class SharedItem:
 class SharedLink:
     url: str
     host: str
-    status: str  # reported, sent, removed
+    status: str  # the takedown place's status (reclaim.takedown.status.PlaceStatus)
+    words: str  # what the young person reads about it, shown as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,5 +379,5 @@ def shared_report_view(
             SharedItem(h.position, h.kind, h.status, h.exact_only, said.get(item_of[h.id], []))
             for h in status.hashes
         ],
-        links=[SharedLink(u.url, u.host, u.status) for u in status.urls],
+        links=[SharedLink(u.url, u.host, u.status, u.words) for u in status.urls],
     )

@@ -172,8 +172,9 @@ class CaseUrl:
     id: int
     url: str
     host: str
-    status: str
-    updated_at: datetime
+    status: str  # the takedown place's status
+    words: str  # what the young person reads
+    place_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +225,6 @@ def case_for_staff(
         )
         for item_id, name, word, at in rows:
             words.setdefault(item_id, []).append(PlatformWord(name, word, at))
-    updated = {u.id: u.updated_at for u in report.urls}
     return CaseView(
         id=report.id,
         public_id=report.public_id,
@@ -251,7 +251,7 @@ def case_for_staff(
             )
             for h in status.hashes
         ],
-        urls=[CaseUrl(u.id, u.url, u.host, u.status, updated[u.id]) for u in status.urls],
+        urls=[CaseUrl(u.id, u.url, u.host, u.status, u.words, u.place_id) for u in status.urls],
         details=details_of(report),
         wants_news=status.has_contact,
     )

@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from reclaim.reports.status import HashState, ReportStatus
 
-URL_STATUS = {
-    "reported": "We have it on our list.",
-    "sent": "We asked the website to take it down.",
-    "removed": "The website took it down.",
-}
-
 HASH_STATUS = {
     "active": "Active: websites are blocking copies.",
     "withdrawn": "Withdrawn: websites have been told to stop.",
@@ -43,6 +37,7 @@ def next_steps(status: ReportStatus) -> list[str]:
         steps.append("Come back here with your reference and PIN to see what changed.")
     if status.urls:
         steps.append("Our team looks at each link you gave and asks the website to remove it.")
+        steps.append("Each link above says where it is up to.")
     if not status.active and not status.urls:
         steps.append("Nothing is being blocked now. You can make a new report at any time.")
     steps.append("You did the right thing by telling us. None of this is your fault.")

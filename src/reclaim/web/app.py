@@ -29,6 +29,7 @@ from reclaim.web.routes import (
     cases,
     hashing_demo,
     health,
+    member_urls,
     platform,
     public,
     reports_api,
@@ -39,6 +40,7 @@ from reclaim.web.routes import (
     staff_keys,
     staff_reports,
     staff_sharing,
+    takedown,
 )
 from reclaim.web.services import build_services
 from reclaim.web.templating import render
@@ -107,9 +109,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         cases,
         staff_alerts,
         staff_sharing,
+        takedown,
         api,
         reports_api,
         platform,
+        member_urls,
         hashing_demo,
     ):
         app.include_router(module.router)

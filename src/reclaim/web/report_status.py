@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from reclaim.reports import AgeGroup, ReportStatus, show_reference
 from reclaim.reports.wording import (
     HASH_STATUS,
-    URL_STATUS,
     blocked_sentence,
     hash_label,
     next_steps,
@@ -31,7 +30,10 @@ class HashOut(BaseModel):
 class UrlOut(BaseModel):
     id: int
     url: str
-    status: str
+    status: str = Field(
+        description="Where its takedown stands: reported, needs_info, assessed, out_of_scope, "
+        "duplicate, notice_sent, still_available, unreachable, rejected or removed."
+    )
     status_text: str
 
 
@@ -71,8 +73,7 @@ def status_out(status: ReportStatus, default_country: str) -> StatusOut:
             for h in status.hashes
         ],
         urls=[
-            UrlOut(id=u.id, url=u.url, status=u.status, status_text=URL_STATUS.get(u.status, ""))
-            for u in status.urls
+            UrlOut(id=u.id, url=u.url, status=u.status, status_text=u.words) for u in status.urls
         ],
         next_steps=next_steps(status),
         help=help_for(status.country, adult, default_country),

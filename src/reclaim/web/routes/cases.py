@@ -22,7 +22,6 @@ from fastapi.responses import RedirectResponse, Response
 from reclaim import cases
 from reclaim.accounts import StaffUser
 from reclaim.config import Settings
-from reclaim.reports.wording import URL_STATUS
 from reclaim.storage import Session
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_staff
@@ -172,7 +171,6 @@ def _case_page(
         "timezone": settings.timezone,
         "shareable": shareable,
         "item_words": ITEM_WORDS,
-        "url_words": URL_STATUS,
         "open_alerts": cases.open_case_alerts(session, case),
     }
     return render(request, template, context, status_code=400 if error else 200)

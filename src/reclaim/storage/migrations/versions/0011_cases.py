@@ -3,7 +3,7 @@ chronology; an organisation's local pathways and case policy; a case's link to a
 young person shared (urgent cases alert through the on-call alerts of 0009)
 
 Revision ID: 0011_cases
-Revises: 0009_oncall_and_sharing
+Revises: 0010_takedown
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_cases"
-down_revision = "0009_oncall_and_sharing"
+down_revision = "0010_takedown"
 branch_labels = None
 depends_on = None
 
