@@ -1011,7 +1011,7 @@ ENTRIES += [
     Entry(
         "POST",
         "/staff/cases/{public_id}/places",
-        _case_target("/places", kind="url", url="https://pics.example.org/x"),
+        _case_target("/places", kind="url", url="https://pics.example.net/x"),
         _case_has(lambda c: len(c.places) == 1),
         _case_matrix(WORKS_CASE),
     ),
@@ -1019,7 +1019,7 @@ ENTRIES += [
         "POST",
         "/staff/cases/{public_id}/places/{place_id}",
         _case_part("place"),
-        _row_is(_cases.Place, lambda p: p.status == "removed"),
+        _row_is(_cases.CasePlace, lambda p: p.status == "removed"),
         _case_matrix(WORKS_CASE),
     ),
     Entry(

@@ -18,7 +18,7 @@ from reclaim.accounts.models import Organisation, StaffUser
 from reclaim.audit.chain import load_checkpoint
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import keys_of, verify_chain
-from reclaim.cases import Case, ChronologyEntry, EntryChanged, Place, purge_expired
+from reclaim.cases import Case, CasePlace, ChronologyEntry, EntryChanged, purge_expired
 from reclaim.notify.models import Alert, Notification, Reminder
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
@@ -130,7 +130,7 @@ def test_a_disclosure_is_taken_through_the_guidance_to_a_closed_case(
     _post(browser, token, f"{base}/places", kind="group", detail="Year 9 group chat")
     _post(browser, token, f"{base}/places", kind="device", detail="Child B's phone")
     with app_db.read_session() as session:
-        places = session.scalars(select(Place).order_by(Place.id)).all()
+        places = session.scalars(select(CasePlace).order_by(CasePlace.id)).all()
         assert [p.kind for p in places] == ["url", "group", "device"]
         assert places[0].url == "https://pics.example.org/p/1"
         place_id = places[0].id
@@ -584,3 +584,56 @@ def test_a_pdf_export_leaves_the_hashing_engine_refusing_truncated_images(
     public_id = _open(browser, token)
     assert browser.get(f"/staff/cases/{public_id}/chronology.pdf").status_code == 200
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_a_case_url_is_a_takedown_place_shared_with_reports_naming_it(
+    dsl: tuple[TestClient, str], app_db: Database
+) -> None:
+    """One record per organisation and URL: a case's web address and a report's (here the
+    school is the intake organisation, the oldest) are one takedown place with two sources."""
+    from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
+    from reclaim.reports import AgeGroup, NewReport, create_report
+    from reclaim.takedown.models import Place as TakedownPlace
+
+    browser, token = dsl
+    public_id = _open(browser, token)
+    base = f"/staff/cases/{public_id}"
+    _post(
+        browser,
+        token,
+        f"{base}/places",
+        kind="url",
+        url="https://Pics.example.org/p/5?utm_source=x",
+    )
+    only_case = _open(browser, token, summary="another")
+    _post(
+        browser, token, f"/staff/cases/{only_case}/places", kind="url", url="pics.example.org/p/6"
+    )
+    with app_db.session() as session:
+        create_report(
+            session,
+            PasswordHashing(Argon2Parameters(1, 8192, 1)),
+            NewReport(AgeGroup.UNDER_18, "GB", urls=["HTTPS://PICS.example.org/p/5?fbclid=abc"]),
+        )
+    with app_db.read_session() as session:
+        places = {p.url: p for p in session.scalars(select(TakedownPlace))}
+        assert set(places) == {"https://pics.example.org/p/5", "https://pics.example.org/p/6"}
+        five = places["https://pics.example.org/p/5"]
+        assert sorted((s.kind, s.ref) for s in five.sources) == [
+            ("case", public_id),
+            ("report", None),
+        ]
+        case = session.scalar(select(Case).where(Case.public_id == public_id))
+        assert case is not None and case.places[0].takedown_place_id == five.id
+    assert "Takedown: Reported" in browser.get(base).text
+    # Erasing a case takes its sources away: a place it alone named is blanked, the other stays.
+    for pid in (public_id, only_case):
+        assert (
+            _post(browser, token, f"/staff/cases/{pid}/erase", confirm="erase").status_code == 303
+        )
+    with app_db.read_session() as session:
+        rows = {p.id: p for p in session.scalars(select(TakedownPlace))}
+        assert [s.kind for s in rows[five.id].sources] == ["report"]
+        assert rows[five.id].url == "https://pics.example.org/p/5"
+        erased = [p for p in rows.values() if p.id != five.id]
+        assert len(erased) == 1 and erased[0].url == "" and erased[0].erased_at is not None

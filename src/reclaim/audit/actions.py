@@ -86,6 +86,7 @@ class CaseAction(StrEnum):
     EMERGENCY_CALL = "case:emergency-call:recorded"  # recorded who called 999, and when
     PLACE_ADDED = "case:place:added"  # recorded where the image is or who has it
     PLACE_UPDATED = "case:place:updated"  # recorded what was done about a place, its status
+    TAKEDOWN_PLACE_ERASED = "case:takedown-place:erased"  # a deleted case's own link: blanked
     REFERRAL_ADDED = "case:referral:added"  # recorded a referral to an agency
     REFERRAL_UPDATED = "case:referral:updated"  # a referral's outcome, reference or follow-up
     TASK_ADDED = "case:task:added"  # added a task (owner, due time)

@@ -20,7 +20,15 @@ from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
 from reclaim.cases import chronology, review
 from reclaim.cases.alerts import alert_on_call, remind_owner, stop_reminding
-from reclaim.cases.models import Case, Child, ChronologyEntry, Place, Referral, ReviewAnswer, Task
+from reclaim.cases.models import (
+    Case,
+    CasePlace,
+    Child,
+    ChronologyEntry,
+    Referral,
+    ReviewAnswer,
+    Task,
+)
 from reclaim.cases.wording import (
     AGENCIES,
     PLACE_KINDS,
@@ -31,6 +39,7 @@ from reclaim.cases.wording import (
 )
 from reclaim.reports.urls import UrlRejected, canonical_url
 from reclaim.storage.base import utcnow
+from reclaim.takedown.places import SourceKind, record_place
 
 MAX_TEXT = 4000
 MAX_SHORT = 200
@@ -277,7 +286,9 @@ class NewPlace:
     status: str = "there"
 
 
-def add_place(session: Session, user: StaffUser, case: Case, new: NewPlace) -> tuple[Place, bool]:
+def add_place(
+    session: Session, user: StaffUser, case: Case, new: NewPlace
+) -> tuple[CasePlace, bool]:
     """Record where the image is or who has it. A web address is written in canonical form
     (never fetched); one the case already has is the same record (and one in the linked
     shared report shows as the same place: reclaim.cases.views). Returns the place and
@@ -299,8 +310,17 @@ def add_place(session: Session, user: StaffUser, case: Case, new: NewPlace) -> t
         raise CaseError(
             "Describe the place: the app and the account, the group, the device or the person."
         )
-    place = Place(
+    # The same URL in the organisation's takedown queue: one record, whoever named it.
+    takedown_place_id = (
+        record_place(
+            session, case.organisation_id, url, kind=SourceKind.CASE, ref=case.public_id
+        ).id
+        if url is not None
+        else None
+    )
+    place = CasePlace(
         case=case,
+        takedown_place_id=takedown_place_id,
         kind=new.kind,
         url=url,
         detail=detail,
@@ -335,7 +355,7 @@ class PlaceUpdate:
 
 
 def update_place(
-    session: Session, user: StaffUser, case: Case, place: Place, change: PlaceUpdate
+    session: Session, user: StaffUser, case: Case, place: CasePlace, change: PlaceUpdate
 ) -> None:
     """What was done about a place (reported to the platform, the IWF, the police) and its
     status now. What was done stays done: a report is recorded once, with its time."""

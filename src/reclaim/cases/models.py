@@ -66,8 +66,8 @@ class Case(Base):
     answers: Mapped[list[ReviewAnswer]] = relationship(
         back_populates="case", order_by="ReviewAnswer.id", cascade="all, delete-orphan"
     )
-    places: Mapped[list[Place]] = relationship(
-        back_populates="case", order_by="Place.id", cascade="all, delete-orphan"
+    places: Mapped[list[CasePlace]] = relationship(
+        back_populates="case", order_by="CasePlace.id", cascade="all, delete-orphan"
     )
     referrals: Mapped[list[Referral]] = relationship(
         back_populates="case", order_by="Referral.id", cascade="all, delete-orphan"
@@ -126,7 +126,7 @@ class ReviewAnswer(Base):
     case: Mapped[Case] = relationship(back_populates="answers")
 
 
-class Place(Base):
+class CasePlace(Base):
     """Where the image is, or who has it. A URL is recorded in canonical form, never fetched."""
 
     __tablename__ = "case_place"
@@ -148,6 +148,11 @@ class Place(Base):
     police_reported_at: Mapped[datetime | None]
     police_reference: Mapped[str | None] = mapped_column(
         EncryptedText("case_place.police_reference")
+    )
+    # A web address is also a place in the organisation's takedown queue (reclaim.takedown):
+    # one record per organisation and URL, whichever report, case or import named it.
+    takedown_place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("takedown_place.id", ondelete="SET NULL"), index=True
     )
     added_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)

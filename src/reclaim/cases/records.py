@@ -23,6 +23,7 @@ from reclaim.cases.alerts import forget_case
 from reclaim.cases.commands import CaseError
 from reclaim.cases.models import Case, CasePolicy
 from reclaim.storage.base import utcnow
+from reclaim.takedown.places import forget_case as forget_takedown_sources
 
 MAX_RETENTION_YEARS = 100
 
@@ -104,6 +105,7 @@ class Removed:
 def _delete(session: Session, case: Case, *, purged: bool) -> Removed:
     gone = Removed(case.id, case.organisation_id, case.number)
     forget_case(session, case)
+    forget_takedown_sources(session, case.public_id)
     session.delete(case)
     session.flush()
     redact(session, object_type="case", object_id=str(gone.case_id))

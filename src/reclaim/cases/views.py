@@ -31,6 +31,9 @@ from reclaim.cases.wording import (
 )
 from reclaim.reports.sharing import SharedReportView
 from reclaim.storage.base import utcnow
+from reclaim.takedown.models import Place as TakedownPlace
+from reclaim.takedown.status import PlaceStatus
+from reclaim.takedown.wording import STAFF_LABEL
 
 
 def staff_names(session: Session, organisation_id: int) -> dict[int, str]:
@@ -199,6 +202,8 @@ class PlaceRow:
     police_reference: str
     in_linked_report: bool  # the same web address is a link of the linked shared report
     linked_status: str  # what the report says about that link (the young person's words)
+    takedown_place_id: int | None  # its record in the organisation's takedown queue
+    takedown_status: str  # that record's status, in staff words
     added_by: str
     added_at: datetime
 
@@ -270,6 +275,24 @@ class CaseView:
         return sum(1 for s in self.steps if s.answer)
 
 
+def _takedown_labels(session: Session, case: Case) -> dict[int, str]:
+    """The takedown status of each of the case's web addresses, by takedown place id."""
+    ids = [p.takedown_place_id for p in case.places if p.takedown_place_id is not None]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(TakedownPlace.id, TakedownPlace.status).where(
+            TakedownPlace.id.in_(ids), TakedownPlace.organisation_id == case.organisation_id
+        )
+    )
+    return {
+        place_id: STAFF_LABEL.get(PlaceStatus(status), status)
+        if status in PlaceStatus.__members__.values()
+        else status
+        for place_id, status in rows
+    }
+
+
 def case_view(session: Session, user: StaffUser, case: Case, *, export: bool = False) -> CaseView:
     """Everything about ``case`` that ``user`` may see; the read is audited (as an export
     with ``export``)."""
@@ -315,6 +338,7 @@ def case_view(session: Session, user: StaffUser, case: Case, *, export: bool = F
         object_id=case.id,
     )
     shared = linked_view(session, case)
+    takedown = _takedown_labels(session, case)
     return CaseView(
         id=case.id,
         public_id=case.public_id,
@@ -369,6 +393,8 @@ def case_view(session: Session, user: StaffUser, case: Case, *, export: bool = F
                 police_reference=p.police_reference or "",
                 in_linked_report=same_place(p.url, shared) is not None,
                 linked_status=same_place(p.url, shared) or "",
+                takedown_place_id=p.takedown_place_id,
+                takedown_status=takedown.get(p.takedown_place_id or 0, ""),
                 added_by=names.get(p.added_by or 0, ""),
                 added_at=p.added_at,
             )

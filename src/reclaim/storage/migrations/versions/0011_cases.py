@@ -1,6 +1,7 @@
 """safeguarding cases: the case, its children, review answers, places, referrals, tasks,
 chronology; an organisation's local pathways and case policy; a case's link to a report a
-young person shared (urgent cases alert through the on-call alerts of 0009)
+young person shared (urgent cases alert through the on-call alerts of 0009); a case's web
+addresses are takedown places (0010)
 
 Revision ID: 0011_cases
 Revises: 0010_takedown
@@ -198,6 +199,7 @@ def upgrade() -> None:
         sa.Column("iwf_reference", sa.Text(), nullable=True),
         sa.Column("police_reported_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("police_reference", sa.Text(), nullable=True),
+        sa.Column("takedown_place_id", sa.Integer(), nullable=True),
         sa.Column("added_by", sa.Integer(), nullable=True),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -213,10 +215,19 @@ def upgrade() -> None:
             name=op.f("fk_case_place_case_id_safeguarding_case"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["takedown_place_id"],
+            ["takedown_place.id"],
+            name=op.f("fk_case_place_takedown_place_id_takedown_place"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_place")),
     )
     with op.batch_alter_table("case_place", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_place_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_case_place_takedown_place_id"), ["takedown_place_id"], unique=False
+        )
 
     op.create_table(
         "case_review_answer",
@@ -338,6 +349,7 @@ def downgrade() -> None:
 
     op.drop_table("case_review_answer")
     with op.batch_alter_table("case_place", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_place_takedown_place_id"))
         batch_op.drop_index(batch_op.f("ix_case_place_case_id"))
 
     op.drop_table("case_place")
