@@ -6,6 +6,7 @@ import typer
 
 from reclaim.cli import admin, apikey, audit, bank, db, notify
 from reclaim.cli.hashing import hash_command
+from reclaim.cli.scan import scan_command
 from reclaim.cli.serve import serve
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.add_typer(apikey.app, name="apikey")
 app.add_typer(notify.app, name="notify")
 app.command("serve")(serve)
 app.command("hash")(hash_command)
+app.command("scan")(scan_command)
 
 
 def main() -> None:
