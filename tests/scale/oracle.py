@@ -17,6 +17,7 @@ def brute_force(files: list[Path], bank_dir: Path, *, dihedral: bool) -> set[tup
     sig_ids = np.asarray(bank.pdq_signal)
     stored = bank.index.get_hashes(sig_ids) if sig_ids.shape[0] else np.zeros((0, 32), np.uint8)
     owners = np.asarray(bank.pdq_item)
+    max_distance = np.array([bank._entry(int(i))[1] for i in owners.tolist()], np.int64)
     videos = {}
     import json
 
@@ -39,13 +40,12 @@ def brute_force(files: list[Path], bank_dir: Path, *, dihedral: bool) -> set[tup
                     found.add((key, kind, int(item), 0))
         if isinstance(result, ImageHashes):
             options = [result.pdq] + (list(result.dihedral or ()) if dihedral else [])
+            distances = np.stack([hamming_distance(hexes_to_array([v]), stored) for v in options])
+            nearest = distances.min(axis=0)
             best: dict[int, int] = {}
-            for value in options:
-                distances = hamming_distance(hexes_to_array([value]), stored)
-                for item, d in zip(owners.tolist(), distances.tolist(), strict=True):
-                    _, max_d = bank._entry(item)
-                    if d <= max_d and d < best.get(item, 999):
-                        best[item] = d
+            for row in np.flatnonzero(nearest <= max_distance).tolist():
+                item, d = int(owners[row]), int(nearest[row])
+                best[item] = min(d, best.get(item, d))
             found.update((key, "pdq", item, d) for item, d in best.items())
         else:
             frames = [VpdqFrame(f.pdq, f.quality, f.t) for f in result.frames]
