@@ -45,7 +45,9 @@ def add_picture(db: Database, seed: int) -> tuple[int, str]:
         return item.id, hashed.pdq
 
 
-@pytest.mark.skipif(not THREATEXCHANGE.exists(), reason="the threatexchange CLI is a dev dependency")
+@pytest.mark.skipif(
+    not THREATEXCHANGE.exists(), reason="the threatexchange CLI is a dev dependency"
+)
 def test_threatexchange_cli_follows_reclaims_feed_with_the_extension(
     tmp_path: Path, app_settings: Settings, app_db: Database
 ) -> None:
@@ -77,7 +79,11 @@ def test_threatexchange_cli_follows_reclaims_feed_with_the_extension(
 
     def tx(*args: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [str(THREATEXCHANGE), *args], env=env, capture_output=True, text=True, timeout=180,
+            [str(THREATEXCHANGE), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
             check=False,
         )
         assert done.returncode == 0, f"threatexchange {args}: {done.stdout}{done.stderr}"
