@@ -129,3 +129,24 @@ def test_an_interrupted_scan_resumes_without_losing_or_repeating(
     assert match_set(output) == whole
     assert summary.inputs == len(small_corpus["corpus"].files)
     assert not checkpoint.exists()
+
+
+def test_checkpoint_entries_ahead_of_the_data_on_disk_are_done_again(
+    small_corpus: dict[str, Any], tmp_path: Path
+) -> None:
+    """After a system crash the checkpoint may have reached the disk before the output."""
+    whole = scan(small_corpus, LocalEngine(1), tmp_path / "whole.jsonl")
+    output = tmp_path / "lost.jsonl"
+    plan = ScanPlan(
+        [str(small_corpus["root"] / "catalogue")],
+        str(small_corpus["bank"]),
+        output,
+        files_per_chunk=16,
+    )
+    with pytest.raises(KeyboardInterrupt):
+        run_scan(plan, Interrupting(LocalEngine(1), after=4), count=False)
+    size = output.stat().st_size
+    output.write_bytes(output.read_bytes()[: size // 2])  # the last chunks' data never landed
+    summary = run_scan(plan, LocalEngine(1), count=False)
+    assert summary.resumed_chunks < 4
+    assert match_set(output) == whole

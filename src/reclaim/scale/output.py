@@ -44,9 +44,10 @@ class _Appender:
     def write(self, data: bytes) -> None:
         self.handle.write(data)
 
-    def flush(self) -> int:
+    def flush(self, sync: bool) -> int:
         self.handle.flush()
-        os.fsync(self.handle.fileno())
+        if sync:
+            os.fsync(self.handle.fileno())
         return self.handle.tell()
 
     def close(self) -> None:
@@ -56,13 +57,25 @@ class _Appender:
 class ScanOutput:
     """The match file and the failure file of one scan."""
 
+    @staticmethod
+    def paths(path: Path) -> dict[str, Path]:
+        """Where the matches (or their Parquet spool) and the failures are written."""
+        spool = path.with_name(path.name + ".partial.jsonl")
+        return {
+            "matches": spool if format_of(path) == "parquet" else path,
+            "errors": path.with_name(path.name + ".errors.jsonl"),
+        }
+
+    @classmethod
+    def sizes(cls, path: Path) -> dict[str, int]:
+        return {k: p.stat().st_size if p.exists() else 0 for k, p in cls.paths(path).items()}
+
     def __init__(self, path: Path, offsets: dict[str, int] | None = None) -> None:
         self.path = path
         self.format = format_of(path)
-        self.errors_path = path.with_name(path.name + ".errors.jsonl")
-        self.spool_path = (
-            path.with_name(path.name + ".partial.jsonl") if self.format == "parquet" else path
-        )
+        paths = self.paths(path)
+        self.errors_path = paths["errors"]
+        self.spool_path = paths["matches"]
         offsets = offsets or {}
         resume = bool(offsets)
         self._matches = _Appender(self.spool_path, offsets.get("matches") if resume else None)
@@ -79,8 +92,11 @@ class ScanOutput:
             writer.writerows(rows)
         self._matches.write(buffer.getvalue().encode())
 
-    def write(self, matches: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, int]:
-        """Append one chunk's results, flush, and return the files' sizes for the checkpoint."""
+    def write(
+        self, matches: list[dict[str, Any]], errors: list[dict[str, Any]], *, sync: bool = True
+    ) -> dict[str, int]:
+        """Append one chunk's results, flush (``sync``: to the disk), and return the files'
+        sizes for the checkpoint."""
         if matches:
             if self.format == "csv":
                 self._write_csv(matches)
@@ -92,7 +108,7 @@ class ScanOutput:
             self._errors.write(
                 b"".join(json.dumps(e, separators=(",", ":")).encode() + b"\n" for e in errors)
             )
-        return {"matches": self._matches.flush(), "errors": self._errors.flush()}
+        return {"matches": self._matches.flush(sync), "errors": self._errors.flush(sync)}
 
     def finish(self) -> None:
         self._matches.close()

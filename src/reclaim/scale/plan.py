@@ -90,8 +90,19 @@ class Checkpoint:
     totals: Totals = field(default_factory=Totals)
 
     @classmethod
-    def open(cls, path: Path, fingerprint: str, *, restart: bool = False) -> Checkpoint:
-        """Read ``path`` if it exists (``restart`` ignores it), else start a new one."""
+    def open(
+        cls,
+        path: Path,
+        fingerprint: str,
+        *,
+        restart: bool = False,
+        sizes: dict[str, int] | None = None,
+    ) -> Checkpoint:
+        """Read ``path`` if it exists (``restart`` ignores it), else start a new one.
+
+        ``sizes`` are the outputs' sizes now: entries recording more than is on disk (a
+        system crash can persist a checkpoint line before the data it describes) are
+        dropped, with everything after them, so those chunks are done again."""
         checkpoint = cls(path, fingerprint)
         if restart or not path.exists():
             checkpoint._write_header()
@@ -116,6 +127,10 @@ class Checkpoint:
                 entry = json.loads(line)
             except ValueError:  # a line cut short by a crash: that chunk is done again
                 break
+            if sizes is not None and any(
+                int(v) > sizes.get(k, 0) for k, v in entry["offsets"].items()
+            ):
+                break
             checkpoint.done.add(int(entry["chunk"]))
             checkpoint.offsets = {k: int(v) for k, v in entry["offsets"].items()}
             checkpoint.totals.add(int(entry["inputs"]), int(entry["matches"]), int(entry["errors"]))
@@ -127,9 +142,17 @@ class Checkpoint:
         self.path.write_text(json.dumps(header) + "\n", encoding="utf-8")
 
     def record(
-        self, chunk: int, inputs: int, matches: int, errors: int, offsets: dict[str, int]
+        self,
+        chunk: int,
+        inputs: int,
+        matches: int,
+        errors: int,
+        offsets: dict[str, int],
+        *,
+        sync: bool = True,
     ) -> None:
-        """Say ``chunk`` is done; call once its results are flushed to the outputs."""
+        """Say ``chunk`` is done; call once its results are written to the outputs (and,
+        for ``sync``, fsynced first: then the line is fsynced too)."""
         entry = {
             "chunk": chunk,
             "inputs": inputs,
@@ -140,7 +163,8 @@ class Checkpoint:
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, separators=(",", ":")) + "\n")
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         self.done.add(chunk)
         self.offsets = dict(offsets)
         self.totals.add(inputs, matches, errors)
