@@ -91,7 +91,7 @@ def test_threatexchange_cli_follows_reclaims_feed_with_the_extension(
 
     app = create_app(app_settings, app_db)
     with serve(app) as url:
-        app.state.matcher_loader.join(timeout=30)
+        app.state.services.matcher_loader.join(timeout=30)
         tx("config", "extensions", "add", "pytx_reclaim")
         tx("config", "collab", "edit", "reclaim", "Reclaim", "--create", "--url", url)
         tx("fetch")

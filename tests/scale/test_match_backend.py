@@ -55,8 +55,8 @@ def test_match_api_on_dask_shards_stops_matching_a_withdrawal_on_the_next_reques
     app = create_app(settings, db)
     headers = {"Authorization": f"Bearer {token}"}
     with TestClient(app, base_url=BASE_URL) as client:
-        app.state.matcher_loader.join(timeout=60)
-        matcher = app.state.matcher_loader.matcher
+        app.state.services.matcher_loader.join(timeout=60)
+        matcher = app.state.services.matcher_loader.matcher
         index = matcher._state.index
         assert isinstance(index, DaskPdqIndex) and len(index.actors) == 3
         try:

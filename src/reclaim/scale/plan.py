@@ -141,7 +141,7 @@ class Checkpoint:
         header = {"checkpoint": CHECKPOINT_FORMAT, "fingerprint": self.fingerprint}
         self.path.write_text(json.dumps(header) + "\n", encoding="utf-8")
 
-    def record(
+    def mark_done(
         self,
         chunk: int,
         inputs: int,

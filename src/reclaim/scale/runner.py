@@ -181,7 +181,7 @@ def run_scan(
             now = time.monotonic()
             sync = now - last_sync >= SYNC_SECONDS
             offsets = output.write(result.matches, result.errors, sync=sync)
-            checkpoint.record(
+            checkpoint.mark_done(
                 result.index,
                 result.inputs,
                 len(result.matches),
