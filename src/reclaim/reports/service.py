@@ -44,6 +44,9 @@ from reclaim.storage.base import utcnow
 
 
 class AgeGroup(StrEnum):
+    #: A child of 12 or younger. The UKCIS advice makes "sexual acts and any child under 13" an
+    #: immediate referral to the police and/or children's social care: always urgent.
+    UNDER_13 = "under13"
     UNDER_18 = "under18"
     ADULT_TAKEN_UNDER_18 = "adult_taken_under18"
     ADULT = "adult"
@@ -109,14 +112,21 @@ class Created:
 NOT_SAFE = frozenset({"no", "not_sure"})
 
 
-def is_urgent(threatened: bool | None, feels_safe: str | None) -> bool:
-    """Whether a report signals danger: it jumps every queue and its staff are alerted."""
-    return feels_safe in NOT_SAFE or threatened is True
+def is_urgent(
+    threatened: bool | None, feels_safe: str | None, age_group: str | None = None
+) -> bool:
+    """Whether a report signals danger: it jumps every queue and its staff are alerted. A
+    report by or for a child under 13 always does (an immediate referral in the guidance)."""
+    return feels_safe in NOT_SAFE or threatened is True or age_group == AgeGroup.UNDER_13.value
 
 
-def danger_flags(threatened: bool | None, feels_safe: str | None) -> list[str]:
+def danger_flags(
+    threatened: bool | None, feels_safe: str | None, age_group: str | None = None
+) -> list[str]:
     """What the person said that made the report urgent, in staff words."""
     flags = []
+    if age_group == AgeGroup.UNDER_13.value:
+        flags.append("under 13: immediate referral")
     if feels_safe == "no":
         flags.append("does not feel safe")
     elif feels_safe == "not_sure":
@@ -164,7 +174,7 @@ def create_report(
         pin_hash=hashing.hash(pin),
         age_group=new.age_group.value,
         country=new.country.upper(),
-        urgent=is_urgent(new.threatened, new.feels_safe),
+        urgent=is_urgent(new.threatened, new.feels_safe, new.age_group.value),
         threatened=new.threatened,
         feels_safe=new.feels_safe,
         details=json.dumps(details) if details else None,
@@ -531,7 +541,7 @@ def _summary(r: Report) -> ReportSummary:
         age_group=r.age_group,
         country=r.country,
         urgent=r.urgent,
-        flags=danger_flags(r.threatened, r.feels_safe)
+        flags=danger_flags(r.threatened, r.feels_safe, r.age_group)
         + (["many reports from one connection"] if r.busy_connection else []),
         files=len(r.hashes),
         urls=len(r.urls),

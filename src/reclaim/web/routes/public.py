@@ -67,10 +67,13 @@ router = APIRouter(include_in_schema=False)
 
 COUNTRY_COOKIE = "reclaim_country"
 AGES = {
-    "under18": "I am under 18",
+    "under13": "I am 12 or younger",
+    "under18": "I am 13 to 17",
     "adult_taken_under18": "I am 18 or over, and the image was taken when I was under 18",
     "adult": "I am 18 or over, and the image was taken when I was 18 or over",
 }
+#: Children: the young people's services, the young people's help line.
+CHILDREN = frozenset({"under13", "under18"})
 ACCESS_SECONDS = 15 * 60
 
 
@@ -156,7 +159,7 @@ def route_by_age(request: Request, age: str = "", country: str = "") -> Response
         "talk": place.for_use("talk", group=age),
         "anywhere": list(countries()["ANY"].entries) if adult else [],
     }
-    return page(request, "young/options.html", context, adult=age != "under18", group=age)
+    return page(request, "young/options.html", context, adult=age not in CHILDREN, group=age)
 
 
 @router.get("/threatened")
@@ -200,7 +203,7 @@ def report_page(request: Request, age: str = "under18") -> Response:
     if age not in AGES:
         age = "under18"
     context = {"age": age, "form_token": _form_proof(request).form_token()}
-    return page(request, "young/report.html", context, adult=age != "under18", group=age)
+    return page(request, "young/report.html", context, adult=age not in CHILDREN, group=age)
 
 
 def _form_proof(request: Request) -> ProofOfWork:
@@ -238,7 +241,7 @@ async def report_form(request: Request) -> Response:
         "website": _form_text(form, "website", 200),
     }
     adult = age == "adult"
-    urgent = is_urgent(threatened, feels_safe)
+    urgent = is_urgent(threatened, feels_safe, age)
 
     def again(error: str, status_code: int, crisis: bool = False) -> Response:
         """The form again, with what they typed, a new token, and help at once if needed."""

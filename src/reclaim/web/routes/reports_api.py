@@ -481,7 +481,9 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
     settings = _settings(request)
     if settings.bot_guard_honeypot and body.website:
         raise ApiProblem(400, "This report could not be accepted.", kind="bot-guard")
-    busy = guard_report(request, body, source, is_urgent(body.threatened, body.feels_safe))
+    busy = guard_report(
+        request, body, source, is_urgent(body.threatened, body.feels_safe, body.age_group.value)
+    )
     contact = checked_contact(settings, body.contact)
     new = NewReport(
         age_group=body.age_group,

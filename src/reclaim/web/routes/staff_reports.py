@@ -35,7 +35,12 @@ from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
 
-AGE_GROUPS = {"under18": "under 18", "adult_taken_under18": "18+, taken under 18", "adult": "18+"}
+AGE_GROUPS = {
+    "under13": "under 13",
+    "under18": "under 18",
+    "adult_taken_under18": "18+, taken under 18",
+    "adult": "18+",
+}
 URL_CHOICES = {"reported": "Reported", "sent": "Sent to the website", "removed": "Removed"}
 FEELS_SAFE = {"yes": "yes", "no": "no", "not_sure": "not sure"}
 NOTICES = {
@@ -61,7 +66,7 @@ def report_detail(request: Request, public_id: PublicId, changed: str = "") -> R
         if case is None:
             raise HTTPException(404)
         record(db, "case:report:viewed", object_type="report", object_id=case.id)
-        flags = danger_flags(case.threatened, case.feels_safe)
+        flags = danger_flags(case.threatened, case.feels_safe, case.age_group)
         context = {
             "case": case,
             "flags": flags,

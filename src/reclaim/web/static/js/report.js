@@ -141,7 +141,9 @@ form.addEventListener("submit", async (event) => {
     website: text("website"),
   };
   // A report that signals danger never asks this phone for extra work (see docs/security.md).
-  const urgent = body.threatened === true || body.feels_safe === "no" || body.feels_safe === "not_sure";
+  // A report by or for a child under 13 is always urgent (an immediate referral).
+  const urgent = body.threatened === true || body.feels_safe === "no" ||
+    body.feels_safe === "not_sure" || body.age_group === "under13";
   try {
     let response;
     let data;
