@@ -95,6 +95,8 @@ class NewReport:
     contact: str | None = None
     source: str = "api"
     busy_connection: bool = False
+    #: An adult made the report for the child (from the device that holds the image).
+    made_by_adult: bool = False
 
 
 @dataclass(slots=True)
@@ -181,6 +183,7 @@ def create_report(
         contact=(new.contact or "").strip() or None,
         source=new.source,
         busy_connection=new.busy_connection,
+        made_by_adult=new.made_by_adult,
     )
     session.add(report)
     session.flush()
@@ -223,7 +226,12 @@ def create_report(
         ReportAction.CREATED,
         object_type="report",
         object_id=report.id,
-        detail={"files": len(new.files), "urls": len(urls), "urgent": report.urgent},
+        detail={
+            "files": len(new.files),
+            "urls": len(urls),
+            "urgent": report.urgent,
+            "made_by_adult": report.made_by_adult,
+        },
     )
     return created
 
@@ -542,7 +550,8 @@ def _summary(r: Report) -> ReportSummary:
         country=r.country,
         urgent=r.urgent,
         flags=danger_flags(r.threatened, r.feels_safe, r.age_group)
-        + (["many reports from one connection"] if r.busy_connection else []),
+        + (["many reports from one connection"] if r.busy_connection else [])
+        + (["made by an adult for the child"] if r.made_by_adult else []),
         files=len(r.hashes),
         urls=len(r.urls),
         seen=r.urgent_seen_at is not None,
@@ -666,6 +675,7 @@ class CaseView:
     feels_safe: str | None
     erased: bool
     items: list[CaseItem]
+    made_by_adult: bool
     urls: list[CaseUrl]
     details: dict[str, str]
     wants_news: bool
@@ -720,6 +730,7 @@ def case_for_staff(
         threatened=report.threatened,
         feels_safe=report.feels_safe,
         erased=status.erased,
+        made_by_adult=report.made_by_adult,
         items=[
             CaseItem(
                 id=h.id,

@@ -200,10 +200,23 @@ def get_help(request: Request) -> Response:
 
 @router.get("/report")
 def report_page(request: Request, age: str = "under18") -> Response:
+    """``?for=child``: a parent, carer or teacher makes the report for a child, from the
+    device that holds the image (as Take It Down allows); the page speaks to the adult."""
     if age not in AGES:
         age = "under18"
-    context = {"age": age, "form_token": _form_proof(request).form_token()}
-    return page(request, "young/report.html", context, adult=age not in CHILDREN, group=age)
+    for_child = request.query_params.get("for") == "child" and age in CHILDREN
+    context = {
+        "age": age,
+        "for_child": for_child,
+        "form_token": _form_proof(request).form_token(),
+    }
+    return page(
+        request,
+        "young/report.html",
+        context,
+        adult=for_child or age not in CHILDREN,
+        group="adult" if for_child else age,
+    )
 
 
 def _form_proof(request: Request) -> ProofOfWork:
@@ -239,14 +252,17 @@ async def report_form(request: Request) -> Response:
         "feels_safe": feels_safe,
         "contact": _form_text(form, "contact", 200) or None,
         "website": _form_text(form, "website", 200),
+        "made_by_adult": age in CHILDREN and _form_text(form, "made_by_adult", 10) == "yes",
     }
-    adult = age == "adult"
+    for_child = bool(data["made_by_adult"])
+    adult = age == "adult" or for_child
     urgent = is_urgent(threatened, feels_safe, age)
 
     def again(error: str, status_code: int, crisis: bool = False) -> Response:
         """The form again, with what they typed, a new token, and help at once if needed."""
         context = {
             "age": age,
+            "for_child": for_child,
             "error": error,
             "error_help": crisis or urgent,
             "form_token": _form_proof(request).form_token(),
@@ -281,9 +297,10 @@ async def report_form(request: Request) -> Response:
             "threatened": body.threatened,
             "alerted": created.staff_alerted > 0,
             "exact_only": created.exact_only,
+            "for_child": for_child,
         },
         adult=adult,
-        group=age,
+        group="adult" if for_child else age,
     )
 
 
@@ -536,6 +553,38 @@ def _for_adults_helping(request: Request) -> dict[str, Any]:
 @router.get("/help/parents")
 def help_parents(request: Request) -> Response:
     return page(request, "young/help_parents.html", _for_adults_helping(request), adult=True)
+
+
+CHILD_AGES = {"under13": "12 or younger", "under18": "13 to 17"}
+
+
+def _checklist_services(request: Request) -> dict[str, Any]:
+    """The directory's services for a child in the chosen country (under-18 services only for
+    a child: Report Remove and Childline in the UK; elsewhere that country's own)."""
+    place = find_country(chosen_country(request))
+    return {
+        "young_line": place.young_line(),
+        "adult_line": place.helpline(adult=True),
+        "remove": place.for_use("remove-image", group="under18"),
+        "report_url": place.for_use("report-url", group="under18"),
+        "report_crime": place.for_use("report-crime", group="under18"),
+        "crisis": place.for_use("crisis", group="under18"),
+        "child_ages": CHILD_AGES,
+        "public_url": _settings(request).public_url.rstrip("/"),
+    }
+
+
+@router.get("/help/parents/checklist")
+def parents_checklist(request: Request) -> Response:
+    """The guidance as a checklist, in order, for a parent, carer or teacher helping a child.
+    The list of places and people is kept in the page only (adult-checklist.js)."""
+    return page(request, "young/checklist.html", _checklist_services(request), adult=True)
+
+
+@router.get("/help/before-it-happens")
+def before_it_happens(request: Request) -> Response:
+    """A one-page plan to print for families and staff rooms."""
+    return page(request, "young/before.html", _checklist_services(request), adult=True)
 
 
 @router.get("/help/professionals")

@@ -160,6 +160,17 @@ class ReportIn(BaseModel):
     proof: Proof | None = Field(
         None, description="Proof-of-work from `GET /api/v1/reports/challenge`, when required."
     )
+    made_by_adult: bool = Field(
+        False,
+        description="A parent, carer or teacher made this report for the child, from the device "
+        "that holds the image. Only with a child's `age_group` (`under13`, `under18`).",
+    )
+
+    @model_validator(mode="after")
+    def _made_for_a_child(self) -> ReportIn:
+        if self.made_by_adult and self.age_group not in (AgeGroup.UNDER_13, AgeGroup.UNDER_18):
+            raise ValueError("a report made by an adult for a child needs the child's age group")
+        return self
 
 
 class HelpOut(BaseModel):
@@ -497,6 +508,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
         contact=contact,
         source=source,
         busy_connection=busy,
+        made_by_adult=body.made_by_adult,
     )
     hashing: PasswordHashing = request.app.state.hashing
     try:

@@ -139,6 +139,7 @@ form.addEventListener("submit", async (event) => {
     feels_safe: text("feels_safe") || null,
     contact: text("contact") || null,
     website: text("website"),
+    made_by_adult: text("made_by_adult") === "yes",
   };
   // A report that signals danger never asks this phone for extra work (see docs/security.md).
   // A report by or for a child under 13 is always urgent (an immediate referral).
