@@ -62,6 +62,31 @@ def test_new_adult_pages_pass_axe(phone: tuple[Any, list[str]]) -> None:  # noqa
     assert outside == []
 
 
+WELSH = [
+    "/?lang=cy",
+    "/start?age=under13&country=GB",
+    "/start?age=under18&country=GB",
+    "/start?age=adult&country=GB",
+    "/start?country=GB",  # the error state
+    "/threatened",
+    "/get-help",
+    CHECKLIST,
+    "/help/before-it-happens",
+    "/report?for=child&age=under18",
+]
+
+
+def test_pages_in_welsh_pass_axe(phone: tuple[Any, list[str]]) -> None:  # noqa: F811
+    page, outside = phone
+    for path in WELSH:
+        page.goto(path)
+        assert page.get_attribute("html", "lang") == "cy", path
+        check_page(page, f"{path} (cy)")
+    page.goto("/?lang=en")
+    assert page.get_attribute("html", "lang") == "en"
+    assert outside == []
+
+
 def test_the_checklist_without_javascript(browser: Any, site: Site) -> None:  # noqa: F811
     context = browser.new_context(base_url=site.url, viewport=PHONE, java_script_enabled=False)
     page = context.new_page()

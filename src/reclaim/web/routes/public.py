@@ -51,6 +51,8 @@ from reclaim.storage.database import Database
 from reclaim.web.body import read_form
 from reclaim.web.cookies import cookie_args
 from reclaim.web.csrf import verify_csrf
+from reclaim.web.i18n import LANG_COOKIE, LANGUAGES, N_, choose_language, use_language
+from reclaim.web.i18n import gettext as _
 from reclaim.web.problems import ApiProblem
 from reclaim.web.routes.reports_api import (
     SHARE_CODE_NOT_FOUND,
@@ -63,15 +65,23 @@ from reclaim.web.routes.reports_api import (
 )
 from reclaim.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(use_language)])
 
 COUNTRY_COOKIE = "reclaim_country"
 AGES = {
-    "under13": "I am 12 or younger",
-    "under18": "I am 13 to 17",
-    "adult_taken_under18": "I am 18 or over, and the image was taken when I was under 18",
-    "adult": "I am 18 or over, and the image was taken when I was 18 or over",
+    "under13": N_("I am 12 or younger"),
+    "under18": N_("I am 13 to 17"),
+    "adult_taken_under18": N_("I am 18 or over, and the image was taken when I was under 18"),
+    "adult": N_("I am 18 or over, and the image was taken when I was 18 or over"),
 }
+#: The directory's country names, as the start page offers them (translated there).
+COUNTRY_NAMES = (
+    N_("United Kingdom"),
+    N_("United States"),
+    N_("Canada"),
+    N_("Australia"),
+    N_("Somewhere else"),
+)
 #: Children: the young people's services, the young people's help line.
 CHILDREN = frozenset({"under13", "under18"})
 ACCESS_SECONDS = 15 * 60
@@ -103,6 +113,24 @@ def remember_country(request: Request, code: str) -> None:
     request.state.set_cookies = pending
 
 
+def remember_language(request: Request, language: str) -> None:
+    args = cookie_args(_settings(request), LANG_COOKIE, language, max_age=180 * 24 * 3600)
+    args["key"] = LANG_COOKIE  # not a secret, like the country
+    pending = getattr(request.state, "set_cookies", [])
+    pending.append(args)
+    request.state.set_cookies = pending
+
+
+def language_switch(request: Request, language: str) -> list[dict[str, str]]:
+    """The other languages as links to this page in them (``?lang=``, remembered)."""
+    links = []
+    for code, name in LANGUAGES.items():
+        if code != language:
+            query = request.url.include_query_params(lang=code).query
+            links.append({"code": code, "name": name, "href": f"{request.url.path}?{query}"})
+    return links
+
+
 def page(
     request: Request,
     name: str,
@@ -122,7 +150,13 @@ def page(
         remember_country(request, code)
     place = find_country(code)
     taken_under18 = group == "adult_taken_under18"
+    language = choose_language(request)
+    if request.query_params.get("lang") in LANGUAGES:
+        remember_language(request, language)
     values: dict[str, Any] = {
+        "lang": language,
+        # Not on a page a form was sent to (it may hold a new PIN): that would leave it.
+        "languages": language_switch(request, language) if request.method == "GET" else [],
         "place": place,
         "helpline": place.crisis_line() if taken_under18 else place.helpline(adult),
         "country_code": code,
@@ -146,7 +180,7 @@ def route_by_age(request: Request, age: str = "", country: str = "") -> Response
         return page(
             request,
             "young/start.html",
-            {"ages": AGES, "error": "Choose how old you are, then press Next."},
+            {"ages": AGES, "error": _("Choose how old you are, then press Next.")},
             status_code=400,
         )
     adult = age == "adult"
@@ -555,7 +589,7 @@ def help_parents(request: Request) -> Response:
     return page(request, "young/help_parents.html", _for_adults_helping(request), adult=True)
 
 
-CHILD_AGES = {"under13": "12 or younger", "under18": "13 to 17"}
+CHILD_AGES = {"under13": N_("12 or younger"), "under18": N_("13 to 17")}
 
 
 def _checklist_services(request: Request) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Final, Literal, NoReturn
 
-from fastapi import APIRouter, Request, Security
+from fastapi import APIRouter, Depends, Request, Security
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -72,6 +72,7 @@ from reclaim.reports.wording import (
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from reclaim.web.body import json_body_doc, read_json, validated
+from reclaim.web.i18n import use_language
 from reclaim.web.ids import DbId
 from reclaim.web.problems import ApiProblem
 from reclaim.web.ratelimit import RateLimiter, wait_words
@@ -85,7 +86,7 @@ WITHDRAW_MAX_BYTES: Final = 4 * 1024
 MAX_FILES: Final = 10
 MAX_URLS: Final = 30
 
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+router = APIRouter(prefix="/api/v1", tags=["reports"], dependencies=[Depends(use_language)])
 
 #: Declares the PIN header in the OpenAPI document; :func:`_open` checks it.
 PIN = APIKeyHeader(
