@@ -14,7 +14,7 @@ from sqlalchemy import select
 from reclaim.accounts.models import Organisation
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.notify.alerts import raise_alert
-from reclaim.reports.service import AgeGroup, NewReport, create_report
+from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.reports.sharing import share_code_for, show_code
 from tests.browser.test_young_people import PHONE, Site, check_page
 from tests.browser.test_young_people import site as site

@@ -34,9 +34,9 @@ from reclaim.accounts.roles import Role
 from reclaim.accounts.staff import create_organisation
 from reclaim.notify.alerts import oncall_list, raise_alert, set_oncall, subscribe_push
 from reclaim.notify.models import Alert, PushSubscription
+from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.reports.models import Report, ReportUrl, ShareCode
 from reclaim.reports.references import show_reference
-from reclaim.reports.service import AgeGroup, NewReport, create_report
 from reclaim.reports.sharing import share_code_for, share_report
 from reclaim.storage.database import Database
 from tests.conftest import BASE_URL, Staff, csrf_in

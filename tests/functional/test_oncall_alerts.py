@@ -35,6 +35,7 @@ from reclaim.notify.sender import Notifier
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
+from reclaim.web.services import services_of
 from tests.conftest import BASE_URL, PASSWORD, Staff, csrf_in, make_settings
 from tests.functional.test_reports_api import make
 
@@ -273,8 +274,10 @@ def pushing(tmp_path: Path) -> Iterator[tuple[TestClient, Database]]:
     upgrade(db)
     app = create_app(settings, db)
     pushed: list[tuple[PushTarget, bytes]] = []
-    app.state.notification_sender.notifier._pusher = lambda t, p: pushed.append((t, p))
-    app.state.pushed = pushed
+    sender = services_of(app).notification_sender
+    assert sender is not None
+    sender.notifier._pusher = lambda t, p: pushed.append((t, p))
+    app.state.pushed = pushed  # the test's own record of what was pushed
     with TestClient(app, base_url=BASE_URL) as client:
         yield client, db
     db.dispose()
@@ -374,7 +377,9 @@ def test_a_browser_subscribes_to_web_push_and_gets_the_alert(
     made = make(client, feels_safe="not_sure", apps="Snapchat @someone_bad")
     assert made.json()["staff_alerted"] is True
     app = client.app
-    app.state.notification_sender.notifier.tick()  # type: ignore[attr-defined]
+    sender = services_of(app).notification_sender  # type: ignore[arg-type]
+    assert sender is not None
+    sender.notifier.tick()
     pushed = app.state.pushed  # type: ignore[attr-defined]
     assert pushed and all(b"someone_bad" not in p for _, p in pushed)
     assert json.loads(pushed[0][1])["body"] == "An urgent report is waiting"

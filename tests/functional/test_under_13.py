@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reclaim.directory import countries
-from reclaim.reports.service import danger_flags, is_urgent
+from reclaim.reports import danger_flags, is_urgent
 from tests.conftest import Staff, csrf_in
 from tests.functional.test_reports_api import make
 from tests.functional.test_young_people_pages import form_token_in, page_grade

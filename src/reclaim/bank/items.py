@@ -175,7 +175,7 @@ def set_status(session: Session, item: ContentItem, status: ItemStatus, reason: 
     """Change an item's status (withdraw, disable, expire, reactivate); False if unchanged.
 
     Every change needs a reason. Staff change statuses through
-    :func:`reclaim.reports.service.staff_set_item_status`, which also keeps a young person's
+    :func:`reclaim.reports.casework.staff_set_item_status`, which also keeps a young person's
     withdrawal or deletion in force."""
     if item.status == status.value:
         return False

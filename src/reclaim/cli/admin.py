@@ -64,7 +64,7 @@ def create_user_command(
 
     The person sets up two-step sign-in the first time they sign in.
     """
-    from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing, PasswordRejected
+    from reclaim.accounts.passwords import Argon2Parameters, PasswordHasher, PasswordRejected
     from reclaim.accounts.staff import StaffError, create_user, find_organisation
     from reclaim.notify.mail import looks_like_email
 
@@ -78,7 +78,7 @@ def create_user_command(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with database() as db, db.session() as session:
         settings = db.settings
-        hashing = PasswordHashing(
+        password_hasher = PasswordHasher(
             Argon2Parameters(
                 settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
             )
@@ -87,7 +87,7 @@ def create_user_command(
             organisation = find_organisation(session, org)
             user = create_user(
                 session,
-                hashing,
+                password_hasher,
                 organisation=organisation,
                 username=username,
                 password=password,

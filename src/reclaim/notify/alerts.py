@@ -27,10 +27,11 @@ from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import Organisation, StaffUser
 from reclaim.accounts.roles import OrganisationKind, Permission, Role, can
+from reclaim.audit.actions import StaffAction, SystemAction
 from reclaim.audit.recorder import record
-from reclaim.notify.actions import NotifyAction
 from reclaim.notify.models import Alert, Notification, OnCallContact, PushSubscription, Reminder
 from reclaim.notify.outbox import Reason, wake_after_commit
+from reclaim.reports.models import Report
 from reclaim.storage.base import utcnow
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "open_alerts_count",
     "people_told",
     "push_subscriptions_of",
+    "queue_staff_alerts",
     "queue_task_reminders",
     "raise_alert",
     "remind",
@@ -186,7 +188,7 @@ def raise_alert(
     told = _tell(session, alert, people)
     record(
         session,
-        NotifyAction.ALERT_RAISED,
+        SystemAction.ALERT_RAISED,
         object_type="alert",
         object_id=alert.id,
         detail={"kind": alert.kind, "told": told, "oncall": bool(chain)},
@@ -203,6 +205,21 @@ def people_told(session: Session, alert_id: int) -> int:
         )
     )
     return int(count or 0)
+
+
+def queue_staff_alerts(session: Session, report_id: int, organisation: Organisation | None) -> int:
+    """An urgent young person's report: an alert for ``organisation`` (the intake
+    organisation), through :func:`raise_alert`. Returns how many staff members were told now
+    (0: nobody to tell, or no organisation that is not a platform)."""
+    if organisation is None or organisation.kind == "platform":
+        return 0
+    public_id = session.scalar(select(Report.public_id).where(Report.id == report_id))
+    if public_id is None:
+        return 0
+    alert_id = raise_alert(
+        session, organisation.id, AlertKind.URGENT_REPORT, f"/staff/reports/{public_id}"
+    )
+    return people_told(session, alert_id)
 
 
 def escalate_due(
@@ -236,7 +253,7 @@ def escalate_due(
         told = _tell(session, alert, people)
         record(
             session,
-            NotifyAction.ALERT_ESCALATED,
+            SystemAction.ALERT_ESCALATED,
             object_type="alert",
             object_id=alert.id,
             detail={"level": alert.level, "everyone": alert.final, "told": told},
@@ -270,7 +287,7 @@ def acknowledge(
     session.flush()
     record(
         session,
-        NotifyAction.ALERT_ACKNOWLEDGED,
+        StaffAction.ALERT_ACKNOWLEDGED,
         object_type="alert",
         object_id=alert.id,
         organisation_id=alert.organisation_id,
@@ -424,7 +441,7 @@ def set_oncall(session: Session, organisation_id: int, staff_user_ids: Sequence[
     session.flush()
     record(
         session,
-        NotifyAction.ONCALL_CHANGED,
+        StaffAction.ONCALL_CHANGED,
         object_type="organisation",
         object_id=organisation_id,
         detail={"oncall": ordered},
@@ -457,7 +474,7 @@ def remind(session: Session, staff_user_id: int, subject_url: str, due_at: datet
     session.flush()
     record(
         session,
-        NotifyAction.REMINDER_SET,
+        SystemAction.REMINDER_SET,
         object_type="reminder",
         object_id=row.id,
         detail={"staff_user": staff_user_id, "due": due_at.isoformat()},
@@ -496,7 +513,7 @@ def queue_task_reminders(session: Session, now: datetime | None = None) -> int:
         )
         record(
             session,
-            NotifyAction.REMINDER_QUEUED,
+            SystemAction.REMINDER_QUEUED,
             object_type="reminder",
             object_id=reminder.id,
         )
@@ -541,7 +558,7 @@ def subscribe_push(
     else:  # the same browser, perhaps now someone else's session: it is theirs now
         row.staff_user_id, row.p256dh, row.auth = staff_user_id, p256dh, auth
     session.flush()
-    record(session, NotifyAction.PUSH_SUBSCRIBED, object_type="staff_user", object_id=staff_user_id)
+    record(session, StaffAction.PUSH_SUBSCRIBED, object_type="staff_user", object_id=staff_user_id)
     return fresh
 
 
@@ -554,7 +571,7 @@ def unsubscribe_push(session: Session, staff_user_id: int, endpoint: str | None 
     if gone:
         record(
             session,
-            NotifyAction.PUSH_UNSUBSCRIBED,
+            StaffAction.PUSH_UNSUBSCRIBED,
             object_type="staff_user",
             object_id=staff_user_id,
         )
@@ -584,4 +601,4 @@ def forget_push(session: Session, subscription_id: int) -> None:
     if row is not None:
         staff_user_id = row.staff_user_id
         session.delete(row)
-        record(session, NotifyAction.PUSH_GONE, object_type="staff_user", object_id=staff_user_id)
+        record(session, SystemAction.PUSH_GONE, object_type="staff_user", object_id=staff_user_id)

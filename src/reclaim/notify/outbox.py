@@ -2,8 +2,8 @@
 
 What is news: a platform says it blocked one of the report's photos or videos (the first time
 for each platform), and a link moving on (sent to the website, removed). Staff alerts and task
-reminders use the same outbox (one row per staff member to tell; see
-:mod:`reclaim.notify.alerts`).
+reminders use the same outbox (one row per staff member to tell; raised by
+:mod:`reclaim.notify.alerts`, which builds on this module, never the reverse).
 Withdrawing and deleting are not: the person did that themselves, on the page. Only reports
 whose owner left a contact get rows; whether one exists is asked of the database, so the
 contact itself is not decrypted here.
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
-from reclaim.accounts.models import Organisation
 from reclaim.notify.models import Notification
 from reclaim.reports.models import Report, ReportHash
 
@@ -102,27 +102,43 @@ def queue_blocked_news(session: Session, item_ids: Collection[int], organisation
     return len(fresh)
 
 
-def queue_staff_alerts(session: Session, report_id: int, organisation: Organisation | None) -> int:
-    """An urgent young person's report: an alert for ``organisation`` (the intake
-    organisation), through :func:`reclaim.notify.alerts.raise_alert`. Returns how many staff
-    members were told now (0: nobody to tell, or no organisation that is not a platform)."""
-    from reclaim.notify.alerts import AlertKind, people_told, raise_alert
-
-    if organisation is None or organisation.kind == "platform":
-        return 0
-    public_id = session.scalar(select(Report.public_id).where(Report.id == report_id))
-    if public_id is None:
-        return 0
-    alert_id = raise_alert(
-        session, organisation.id, AlertKind.URGENT_REPORT, f"/staff/reports/{public_id}"
-    )
-    return people_told(session, alert_id)
-
-
 def forget(session: Session, report_id: int) -> int:
     """Erasure: every message for this report goes, sent or not."""
     result = session.execute(delete(Notification).where(Notification.report_id == report_id))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+class ReportOutbox:
+    """The outbox as the reports context needs it (:class:`reclaim.reports.news.ReportNews`):
+    handed to the commands that make news, so that reports never import notify."""
+
+    def queue_link_news(self, session: Session, report_id: int) -> bool:
+        return queue_link_news(session, report_id)
+
+    def forget(self, session: Session, report_id: int) -> int:
+        return forget(session, report_id)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsCounts:
+    """What was sent to the person about one report, and what waits (staff see the counts,
+    never the address)."""
+
+    sent: int
+    waiting: int
+
+
+def news_counts(session: Session, report_id: int) -> NewsCounts:
+    """Messages for this report sent and waiting (given-up ones are neither)."""
+    counts: dict[bool, int] = {
+        bool(sent): int(n)
+        for sent, n in session.execute(
+            select(Notification.sent_at.is_not(None), func.count())
+            .where(Notification.report_id == report_id, Notification.failed_at.is_(None))
+            .group_by(Notification.sent_at.is_not(None))
+        )
+    }
+    return NewsCounts(sent=counts.get(True, 0), waiting=counts.get(False, 0))
 
 
 # Waking the senders after commit ------------------------------------------------------------

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import StaffUser
+from reclaim.audit.actions import SystemAction
 from reclaim.audit.recorder import record
 from reclaim.config import Settings
 from reclaim.notify.alerts import (
@@ -290,9 +291,9 @@ class Notifier:
                 if job.staff_user_id is not None:
                     record(
                         session,
-                        "system:staff-reminder:sent"
+                        SystemAction.STAFF_REMINDER_SENT
                         if job.reason == Reason.REMINDER.value
-                        else "system:staff-alert:sent",
+                        else SystemAction.STAFF_ALERT_SENT,
                         object_type="staff_user",
                         object_id=job.staff_user_id,
                         detail={
@@ -303,7 +304,7 @@ class Notifier:
                     return
                 record(
                     session,
-                    "system:notification:sent",
+                    SystemAction.NOTIFICATION_SENT,
                     object_type="report",
                     object_id=job.report_id,
                     detail={"reasons": sorted({row.reason for row in rows})},
@@ -322,7 +323,7 @@ class Notifier:
                 result.given_up += 1
                 record(
                     session,
-                    "system:notification:given-up",
+                    SystemAction.NOTIFICATION_GIVEN_UP,
                     object_type="report" if job.staff_user_id is None else "staff_user",
                     object_id=job.report_id if job.staff_user_id is None else job.staff_user_id,
                     detail={"attempts": attempts, "error": error.kind},

@@ -16,18 +16,18 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import Organisation
 from reclaim.accounts.roles import OrganisationKind
+from reclaim.audit.actions import CaseAction, PublicAction, StaffAction
 from reclaim.audit.recorder import record
 from reclaim.bank.models import PlatformFeedback
 from reclaim.reports.models import Report, ReportShare, ShareCode
 from reclaim.reports.references import ALPHABET
-from reclaim.reports.service import status_of
+from reclaim.reports.status import status_of
 from reclaim.storage.base import utcnow
 
 __all__ = [
@@ -39,7 +39,6 @@ __all__ = [
     "SharedLink",
     "SharedReportView",
     "SharedSummary",
-    "SharingAction",
     "SharingError",
     "find_organisation_by_code",
     "new_share_code",
@@ -70,14 +69,6 @@ WHAT_IS_NOT_SHARED = (
     "your reference and PIN",
     "what you told us about feeling safe",
 )
-
-
-class SharingAction(StrEnum):
-    SHARED = "public:report:shared"
-    STOPPED = "public:report:sharing-stopped"
-    CODE_REGENERATED = "staff:share-code:regenerated"
-    SHARED_LISTED = "case:shared-reports:listed"
-    SHARED_VIEWED = "case:shared-report:viewed"
 
 
 class SharingError(ValueError):
@@ -137,7 +128,7 @@ def regenerate_share_code(session: Session, organisation_id: int) -> str:
     session.flush()
     record(
         session,
-        SharingAction.CODE_REGENERATED,
+        StaffAction.SHARE_CODE_REGENERATED,
         object_type="organisation",
         object_id=organisation_id,
         organisation_id=organisation_id,
@@ -201,7 +192,7 @@ def share_report(session: Session, report: Report, code_text: str) -> ShareInfo:
     session.flush()
     record(
         session,
-        SharingAction.SHARED,
+        PublicAction.REPORT_SHARED,
         object_type="report",
         object_id=report.id,
         detail={"organisation": target.organisation_id, "share": share.id},
@@ -224,7 +215,7 @@ def stop_sharing(session: Session, report: Report, share_id: str) -> bool:
     session.flush()
     record(
         session,
-        SharingAction.STOPPED,
+        PublicAction.SHARING_STOPPED,
         object_type="report",
         object_id=report.id,
         detail={"organisation": share.organisation_id, "share": share.id},
@@ -295,7 +286,7 @@ def shared_with(session: Session, organisation_id: int) -> list[SharedSummary]:
     if found:
         record(
             session,
-            SharingAction.SHARED_LISTED,
+            CaseAction.SHARED_LISTED,
             object_type="reports",
             detail={"n": len(found)},
             organisation_id=organisation_id,
@@ -371,7 +362,7 @@ def shared_report_view(
     owner = session.get(Organisation, report.organisation_id) if report.organisation_id else None
     record(
         session,
-        SharingAction.SHARED_VIEWED,
+        CaseAction.SHARED_VIEWED,
         object_type="report",
         object_id=report.id,
         detail={"share": share.id},

@@ -12,9 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from reclaim.accounts.roles import Permission, can
-from reclaim.config import Settings
-from reclaim.notify.alerts import (
+from reclaim.accounts import Permission, can
+from reclaim.notify import (
     AlertError,
     acknowledge,
     oncall_list,
@@ -24,11 +23,11 @@ from reclaim.notify.alerts import (
     subscribe_push,
     unsubscribe_push,
 )
-from reclaim.storage.database import Database
 from reclaim.web.body import read_form
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.ids import DbId
+from reclaim.web.services import DatabaseDep, Services, ServicesDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -41,20 +40,16 @@ NOTICES = {
 }
 
 
-def _database(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _page(request: Request, notice: str = "", error: str = "", status_code: int = 200) -> Response:
-    settings = _settings(request)
+def _page(
+    request: Request,
+    services: Services,
+    notice: str = "",
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    settings = services.settings
     after = settings.alert_escalate_minutes
-    with _database(request).session() as session:
+    with services.database.session() as session:
         user = require_case_staff(request, session, Permission.VIEW_CASES)
         alerts = open_alerts(session, user.organisation_id)
         manage = can(user.role, Permission.MANAGE_ONCALL)
@@ -72,13 +67,13 @@ def _page(request: Request, notice: str = "", error: str = "", status_code: int 
 
 
 @router.get("/alerts")
-def alerts_page(request: Request, done: str = "") -> Response:
-    return _page(request, notice=done)
+def alerts_page(request: Request, services: ServicesDep, done: str = "") -> Response:
+    return _page(request, services, notice=done)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", dependencies=[Depends(verify_csrf)])
-def acknowledge_alert(request: Request, alert_id: DbId) -> Response:
-    with _database(request).session() as session:
+def acknowledge_alert(request: Request, db: DatabaseDep, alert_id: DbId) -> Response:
+    with db.session() as session:
         user = require_case_staff(request, session, Permission.VIEW_CASES)
         try:
             acknowledge(session, alert_id, user)
@@ -88,7 +83,7 @@ def acknowledge_alert(request: Request, alert_id: DbId) -> Response:
 
 
 @router.post("/oncall", dependencies=[Depends(verify_csrf)])
-async def change_oncall(request: Request) -> Response:
+async def change_oncall(request: Request, services: ServicesDep) -> Response:
     """Each colleague's place (``place-<id>``: a number, or empty for not on call)."""
     form = await read_form(request)
     places: list[tuple[int, int]] = []
@@ -96,7 +91,7 @@ async def change_oncall(request: Request) -> Response:
         name_ok = key.startswith("place-") and key[6:].isdigit()
         if name_ok and isinstance(value, str) and value.strip().isdigit():
             places.append((int(value), int(key[6:])))
-    with _database(request).session() as session:
+    with services.database.session() as session:
         user = require_case_staff(request, session, Permission.VIEW_CASES)
         if not can(user.role, Permission.MANAGE_ONCALL):
             raise Forbidden
@@ -110,19 +105,20 @@ async def change_oncall(request: Request) -> Response:
         else:
             error = ""
     if error:
-        return _page(request, error=error, status_code=400)
+        return _page(request, services, error=error, status_code=400)
     return RedirectResponse("/staff/alerts?done=oncall", status_code=303)
 
 
 @router.post("/push/subscribe", dependencies=[Depends(verify_csrf)])
 def push_subscribe(
     request: Request,
+    db: DatabaseDep,
     endpoint: Annotated[str, Form(max_length=1000)],
     p256dh: Annotated[str, Form(max_length=200)],
     auth: Annotated[str, Form(max_length=64)],
 ) -> Response:
     """Keep this browser's subscription (used while the server's VAPID keys are set)."""
-    with _database(request).session() as session:
+    with db.session() as session:
         user = require_case_staff(request, session, Permission.VIEW_CASES)
         try:
             subscribe_push(session, user.id, endpoint, p256dh, auth)
@@ -133,10 +129,10 @@ def push_subscribe(
 
 @router.post("/push/unsubscribe", dependencies=[Depends(verify_csrf)])
 def push_unsubscribe(
-    request: Request, endpoint: Annotated[str, Form(max_length=1000)] = ""
+    request: Request, db: DatabaseDep, endpoint: Annotated[str, Form(max_length=1000)] = ""
 ) -> Response:
     """Forget this browser (``endpoint``), or every browser of the signed-in member."""
-    with _database(request).session() as session:
+    with db.session() as session:
         user = require_case_staff(request, session, Permission.VIEW_CASES)
         unsubscribe_push(session, user.id, endpoint or None)
     return RedirectResponse("/staff/alerts?done=nopush", status_code=303)

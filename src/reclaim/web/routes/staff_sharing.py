@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from reclaim.accounts.roles import Permission, can
-from reclaim.reports.sharing import (
+from reclaim.accounts import Permission, can
+from reclaim.reports import (
     WHAT_IS_NOT_SHARED,
     WHAT_IS_SHARED,
     regenerate_share_code,
@@ -21,10 +21,10 @@ from reclaim.reports.sharing import (
     show_code,
 )
 from reclaim.reports.wording import URL_STATUS
-from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.ids import PublicId
+from reclaim.web.services import DatabaseDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -37,14 +37,9 @@ ITEM_WORDS = {
 }
 
 
-def _database(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
 @router.get("/sharing")
-def sharing_page(request: Request, done: str = "") -> Response:
-    with _database(request).session() as session:
+def sharing_page(request: Request, db: DatabaseDep, done: str = "") -> Response:
+    with db.session() as session:
         user = require_case_staff(request, session, Permission.EDIT_CASES)
         manage = can(user.role, Permission.MANAGE_SHARING)
         code = share_code_for(session, user.organisation_id) if manage else None
@@ -60,8 +55,8 @@ def sharing_page(request: Request, done: str = "") -> Response:
 
 
 @router.post("/sharing/code", dependencies=[Depends(verify_csrf)])
-def new_code(request: Request) -> Response:
-    with _database(request).session() as session:
+def new_code(request: Request, db: DatabaseDep) -> Response:
+    with db.session() as session:
         user = require_case_staff(request, session, Permission.EDIT_CASES)
         if not can(user.role, Permission.MANAGE_SHARING):
             raise Forbidden
@@ -70,8 +65,8 @@ def new_code(request: Request) -> Response:
 
 
 @router.get("/shared/{share_id}")
-def shared_report(request: Request, share_id: PublicId) -> Response:
-    with _database(request).session() as session:
+def shared_report(request: Request, db: DatabaseDep, share_id: PublicId) -> Response:
+    with db.session() as session:
         user = require_case_staff(request, session, Permission.EDIT_CASES)
         view = shared_report_view(session, user.organisation_id, share_id)
         if view is None:

@@ -1,0 +1,382 @@
+"""The young person's commands: make a report, open it with its reference and PIN, withdraw
+hashes, erase it.
+
+Only hashes and what the person typed arrive here. Each file's hashes become one content item
+of the hash list (provenance ``self_report``), so platforms match it at once; a withdrawal
+changes the item's status, which the matcher and the delta feed (as a tombstone) pick up.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reclaim.accounts import lockout
+from reclaim.accounts.lockout import LockoutPolicy
+from reclaim.accounts.passwords import PasswordHasher
+from reclaim.audit.actions import PublicAction
+from reclaim.audit.recorder import acting_as, record, redact
+from reclaim.bank import signals as sig
+from reclaim.bank.items import (
+    BankError,
+    ItemStatus,
+    Provenance,
+    add_item,
+    get_or_create_list,
+    set_status,
+)
+from reclaim.bank.models import ContentItem
+from reclaim.reports.models import Report, ReportHash, ReportUrl
+from reclaim.reports.news import ReportNews
+from reclaim.reports.ownership import resolve_intake
+from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
+from reclaim.reports.sharing import stop_all_sharing
+from reclaim.reports.status import UrlStatus
+from reclaim.reports.urls import canonical_url, host_of
+from reclaim.storage.base import utcnow
+
+
+class AgeGroup(StrEnum):
+    #: A child of 12 or younger. The UKCIS advice makes "sexual acts and any child under 13" an
+    #: immediate referral to the police and/or children's social care: always urgent.
+    UNDER_13 = "under13"
+    UNDER_18 = "under18"
+    ADULT_TAKEN_UNDER_18 = "adult_taken_under18"
+    ADULT = "adult"
+
+
+class ReportError(ValueError):
+    """The report cannot be made as sent; the message says what to change, kindly."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileHashes:
+    """What the device sent for one photo or video."""
+
+    kind: str  # image or video
+    sha256: str
+    md5: str
+    pdq: str | None = None
+    quality: int | None = None
+    frames: Sequence[dict[str, Any]] | None = None
+
+
+@dataclass(slots=True)
+class NewReport:
+    age_group: AgeGroup
+    country: str
+    files: Sequence[FileHashes] = ()
+    urls: Sequence[str] = ()
+    apps: str = ""
+    who_has_it: str = ""
+    threatened: bool | None = None
+    feels_safe: str | None = None  # yes, no, not_sure
+    contact: str | None = None
+    source: str = "api"
+    busy_connection: bool = False
+    #: An adult made the report for the child (from the device that holds the image).
+    made_by_adult: bool = False
+
+
+@dataclass(slots=True)
+class Created:
+    report: Report
+    pin: str
+    #: Positions (1-based) of files kept as exact copies only (too plain for a PDQ).
+    exact_only: list[int] = field(default_factory=list)
+    #: Staff alerts queued for this report (urgent, with email configured).
+    staff_alerted: int = 0
+
+
+#: Answers to "Do you feel safe right now?" that signal danger: "I am not sure" is treated as
+#: "No" (help at once, urgent), because a child who cannot say they are safe may not be.
+NOT_SAFE = frozenset({"no", "not_sure"})
+
+
+def is_urgent(
+    threatened: bool | None, feels_safe: str | None, age_group: str | None = None
+) -> bool:
+    """Whether a report signals danger: it jumps every queue and its staff are alerted. A
+    report by or for a child under 13 always does (an immediate referral in the guidance)."""
+    return feels_safe in NOT_SAFE or threatened is True or age_group == AgeGroup.UNDER_13.value
+
+
+def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
+    """The signals to store, and whether only exact copies can match."""
+    exact = [sig.make_signal("sha256", file.sha256), sig.make_signal("md5", file.md5)]
+    if file.kind == "video":
+        if file.frames:
+            return [sig.make_signal("vpdq", list(file.frames)), *exact], False
+        return exact, True
+    if file.pdq is not None and file.quality is not None:
+        return [sig.make_signal("pdq", file.pdq, file.quality), *exact], False
+    return exact, True
+
+
+def create_report(
+    session: Session, hasher: PasswordHasher, new: NewReport, *, intake: str = ""
+) -> Created:
+    """Make a report; it belongs to the intake organisation named ``intake`` (see
+    :mod:`reclaim.reports.ownership`)."""
+    if not new.files and not new.urls:
+        raise ReportError("Add a photo or video, or a link where you saw it.")
+    if new.files and new.age_group is AgeGroup.ADULT:
+        raise ReportError(
+            "Reclaim's list is for images taken before someone was 18. For an image of you "
+            "as an adult, StopNCII.org can block it in the same private way."
+        )
+    urls = []
+    for text in new.urls:
+        url = canonical_url(text)
+        if url not in urls:
+            urls.append(url)
+    pin = new_pin()
+    details = {k: v for k, v in (("apps", new.apps), ("who_has_it", new.who_has_it)) if v}
+    owner = resolve_intake(session, intake)
+    report = Report(
+        organisation_id=owner.id if owner is not None else None,
+        reference=_unused_reference(session),
+        pin_hash=hasher.hash(pin),
+        age_group=new.age_group.value,
+        country=new.country.upper(),
+        urgent=is_urgent(new.threatened, new.feels_safe, new.age_group.value),
+        threatened=new.threatened,
+        feels_safe=new.feels_safe,
+        details=json.dumps(details) if details else None,
+        contact=(new.contact or "").strip() or None,
+        source=new.source,
+        busy_connection=new.busy_connection,
+        made_by_adult=new.made_by_adult,
+    )
+    session.add(report)
+    session.flush()
+    created = Created(report, pin)
+    hash_list = get_or_create_list(session)
+    for position, file in enumerate(new.files, 1):
+        signals, exact_only = _signals(file)
+        try:
+            added = add_item(
+                session,
+                hash_list,
+                signals,
+                provenance=Provenance.SELF_REPORT,
+                provenance_ref=f"report:{report.reference}",
+            )
+        except BankError:  # a PDQ below the list's quality floor: keep the exact hashes
+            signals = [s for s in signals if s.type is not sig.SignalType.PDQ]
+            exact_only = True
+            added = add_item(
+                session,
+                hash_list,
+                signals,
+                provenance=Provenance.SELF_REPORT,
+                provenance_ref=f"report:{report.reference}",
+            )
+        if not added.created and added.item.status == ItemStatus.WITHDRAWN.value:
+            set_status(session, added.item, ItemStatus.ACTIVE, "reported again")
+        if exact_only:
+            created.exact_only.append(position)
+        report.hashes.append(
+            ReportHash(
+                item_id=added.item.id, position=position, kind=file.kind, exact_only=exact_only
+            )
+        )
+    for url in urls:
+        report.urls.append(ReportUrl(url=url, host=host_of(url), status=UrlStatus.REPORTED.value))
+    session.flush()
+    record(
+        session,
+        PublicAction.REPORT_MADE,
+        object_type="report",
+        object_id=report.id,
+        detail={
+            "files": len(new.files),
+            "urls": len(urls),
+            "urgent": report.urgent,
+            "made_by_adult": report.made_by_adult,
+        },
+    )
+    return created
+
+
+def _unused_reference(session: Session) -> str:
+    for _ in range(20):
+        reference = new_reference()
+        if session.scalar(select(Report.id).where(Report.reference == reference)) is None:
+            return reference
+    raise IntegrityError("no unused reference found", None, ValueError())  # pragma: no cover
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"  # unknown reference or wrong PIN: the same answer for both
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class PinPolicy:
+    #: Wrong PINs for one reference (existing or not) before checking it pauses; the pauses
+    #: double and the count is kept until the right PIN is given.
+    lockout: LockoutPolicy = field(
+        default_factory=lambda: LockoutPolicy(max_lockout=timedelta(hours=24))
+    )
+    #: While a reference is paused, a connection that has given no wrong PIN lately may still
+    #: try it, so its owner gets in while a stranger hammers it. A wrong PIN given that way
+    #: closes this side door for the reference for this long: strangers with many
+    #: connections get one such guess per period at most.
+    fresh_try_every: timedelta = timedelta(hours=4)
+
+    @property
+    def side_door(self) -> LockoutPolicy:
+        return LockoutPolicy(max_failures=1, lockout=self.fresh_try_every)
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    outcome: Outcome
+    report: Report | None = None
+    #: When LOCKED: the earliest moment this connection's next try will be checked.
+    locked_until: datetime | None = None
+    #: True when a PIN was really compared and was wrong (counts against the connection).
+    wrong_guess: bool = False
+
+
+def open_report(
+    session: Session,
+    hasher: PasswordHasher,
+    reference_text: str,
+    pin_text: str,
+    policy: PinPolicy,
+    now: datetime | None = None,
+    *,
+    fresh_connection: bool = False,
+) -> Access:
+    """Check a reference and PIN. Commit the session whatever the outcome (failures count).
+
+    Unknown references take the very same path as real ones (their own lockout row, an Argon2
+    verification against a dummy hash), so the answers never tell whether a reference exists.
+    """
+    moment = now or utcnow()
+    reference = normalise_reference(reference_text)
+    pin = normalise_pin(pin_text)
+    subject = reference or reference_text.strip().upper()[:40]
+    key, side_key = (
+        lockout.key_for("report-pin", subject),
+        lockout.key_for("report-pin-side", subject),
+    )
+    held = lockout.state(session, key)
+    by_side_door = False
+    if held.paused(moment) and held.locked_until is not None:
+        side = lockout.state(session, side_key)
+        if not fresh_connection or (side.paused(moment) and side.locked_until is not None):
+            retry = held.locked_until
+            if fresh_connection and side.locked_until is not None:
+                retry = min(retry, side.locked_until)
+            return Access(Outcome.LOCKED, locked_until=retry)
+        by_side_door = True
+    report = (
+        session.scalar(select(Report).where(Report.reference == reference)) if reference else None
+    )
+    # Verify even when there is no such reference, so that both cost the same.
+    ok = hasher.verify(report.pin_hash if report else None, pin or "-") and pin is not None
+    if ok and report is not None:
+        lockout.clear(session, key)
+        lockout.clear(session, side_key)
+        record(session, PublicAction.REPORT_VIEWED, object_type="report", object_id=report.id)
+        return Access(Outcome.OK, report)
+    until = lockout.record_failure(session, key, policy.lockout, moment)
+    if by_side_door:
+        lockout.record_failure(session, side_key, policy.side_door, moment)
+    if until is None:
+        return Access(Outcome.WRONG, wrong_guess=True)
+    if report is not None and not held.paused(moment):
+        record(session, PublicAction.PIN_LOCKED, object_type="report", object_id=report.id)
+    return Access(Outcome.LOCKED, locked_until=until, wrong_guess=True)
+
+
+def _withdraw_link(session: Session, link: ReportHash, reason: str) -> bool:
+    if link.withdrawn_at is not None:
+        return False
+    link.withdrawn_at = utcnow()
+    session.flush()
+    still_wanted = session.scalar(
+        select(ReportHash.id).where(
+            ReportHash.item_id == link.item_id, ReportHash.withdrawn_at.is_(None)
+        )
+    )
+    item = session.get(ContentItem, link.item_id)
+    if (
+        item is not None
+        and still_wanted is None
+        and item.provenance == Provenance.SELF_REPORT.value
+        and item.status == ItemStatus.ACTIVE.value
+    ):
+        set_status(session, item, ItemStatus.WITHDRAWN, reason)
+    return True
+
+
+def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = None) -> int:
+    """Withdraw some (``hash_ids``) or all of a report's hashes; returns how many changed."""
+    links = report.hashes
+    if hash_ids is not None:
+        wanted = set(hash_ids)
+        unknown = wanted - {link.id for link in links}
+        if unknown:
+            raise ReportError(f"This report has no hashes numbered {sorted(unknown)}.")
+        links = [link for link in links if link.id in wanted]
+    changed = sum(
+        _withdraw_link(session, link, "withdrawn by the person who reported it") for link in links
+    )
+    if changed:
+        record(
+            session,
+            PublicAction.REPORT_WITHDRAWN,
+            object_type="report",
+            object_id=report.id,
+            detail={"hashes": changed},
+        )
+    return changed
+
+
+def erase(session: Session, report: Report, news: ReportNews) -> None:
+    """Delete everything: personal details gone, hashes withdrawn, the audit trail redacted
+    (its chain still verifies). The reference remains only to say that it was deleted."""
+    provenance = f"report:{report.reference}"
+    for link in report.hashes:
+        _withdraw_link(session, link, "deleted by the person who reported it")
+        item = session.get(ContentItem, link.item_id)
+        if item is not None and item.provenance_ref == provenance:
+            item.provenance_ref = None  # the item stays, withdrawn: a tombstone in the feed
+    url_ids = [u.id for u in report.urls]
+    item_ids = [link.item_id for link in report.hashes]
+    report.urls.clear()
+    news.forget(session, report.id)
+    stop_all_sharing(session, report.id)  # sharing ends with the report
+    report.details = None
+    report.contact = None
+    report.threatened = None
+    report.feels_safe = None
+    report.erased_at = utcnow()
+    session.flush()
+    redact(session, object_type="report", object_id=str(report.id))
+    for url_id in url_ids:
+        redact(session, object_type="url", object_id=str(url_id))
+    for item_id in item_ids:
+        redact(session, object_type="item", object_id=str(item_id))
+    with acting_as(client_address=None):
+        record(session, PublicAction.REPORT_ERASED, object_type="report", object_id=report.id)
+
+
+def report_by_reference(session: Session, reference: str) -> Report | None:
+    """The report with this reference, for a page that already checked its PIN (a signed,
+    short-lived token stands for that check)."""
+    found: Report | None = session.scalar(select(Report).where(Report.reference == reference))
+    return found
