@@ -14,7 +14,7 @@ CY = {
     "(leave this site now)": "(gadael y wefan hon nawr)",
     "12 or younger": "12 oed neu iau",
     "13 to 17": "13 i 17 oed",
-    '<strong>Do not delete the chat.</strong> Keep their usernames, links and messages. Take screenshots of the chat, but never of the photo. Never send or save the photo again.': '<strong>Paid â dileu’r sgwrs.</strong> Cadwch eu henwau defnyddiwr, y dolenni a’r negeseuon. Tynnwch sgrinluniau o’r sgwrs, ond byth o’r llun. Peidiwch byth ag anfon na chadw’r llun eto.',
+    "<strong>Do not delete the chat.</strong> Keep their usernames, links and messages. Take screenshots of the chat, but never of the photo. Never send or save the photo again.": "<strong>Paid â dileu’r sgwrs.</strong> Cadwch eu henwau defnyddiwr, y dolenni a’r negeseuon. Tynnwch sgrinluniau o’r sgwrs, ond byth o’r llun. Peidiwch byth ag anfon na chadw’r llun eto.",
     "<strong>Do not pay.</strong> Paying does not make them stop. If you already paid, do not pay any more.": "<strong>Peidiwch â thalu.</strong> Dydy talu ddim yn gwneud iddyn nhw stopio. Os ydych chi wedi talu’n barod, peidiwch â thalu rhagor.",
     "<strong>Do not send any more photos.</strong> Sending more does not make them stop. They just ask for more.": "<strong>Peidiwch ag anfon rhagor o luniau.</strong> Dydy anfon rhagor ddim yn gwneud iddyn nhw stopio. Maen nhw’n gofyn am ragor.",
     "<strong>Get it blocked.</strong> We can help stop the photo being shared, without anyone seeing it.": "<strong>Cael ei rwystro.</strong> Gallwn ni helpu i atal y llun rhag cael ei rannu, heb i neb ei weld.",
@@ -207,9 +207,85 @@ CY.update(
 )
 
 
+# Messages made in Python: refusals and errors, the status words, what sharing shows.
+CY.update(
+    {
+        "%(name)s already looks after your report. No need to share it.": "Mae %(name)s eisoes yn gofalu am eich adroddiad. Does dim angen ei rannu.",
+        "A link starts with http:// or https://.": "Mae dolen yn dechrau gyda http:// neu https://.",
+        "Active: websites are blocking copies.": "Ar waith: mae gwefannau’n rhwystro copïau.",
+        "Add a photo or video, or a link where you saw it.": "Ychwanegwch lun neu fideo, neu ddolen lle gwelsoch chi fe.",
+        "Choose at least one photo or video to withdraw.": "Dewiswch o leiaf un llun neu fideo i’w dynnu’n ôl.",
+        "Come back here with your reference and PIN to see what changed.": "Dewch yn ôl yma gyda’ch cyfeirnod a’ch PIN i weld beth sydd wedi newid.",
+        "Done. %(name)s can no longer see your report.": "Wedi’i wneud. Dydy %(name)s ddim yn gallu gweld eich adroddiad mwyach.",
+        "Done. %(name)s can now see how your report is going. You can stop sharing at any time on this page.": "Wedi’i wneud. Mae %(name)s nawr yn gallu gweld sut mae eich adroddiad yn mynd. Gallwch chi stopio rhannu unrhyw bryd ar y dudalen hon.",
+        "Done. They can no longer see your report.": "Wedi’i wneud. Dydyn nhw ddim yn gallu gweld eich adroddiad mwyach.",
+        "Done. Websites have been told to stop blocking what you withdrew. You can report it again at any time.": "Wedi’i wneud. Mae gwefannau wedi cael gwybod i stopio rhwystro’r hyn a dynnoch chi’n ôl. Gallwch chi roi gwybod amdano eto unrhyw bryd.",
+        "Emergency": "Argyfwng",
+        "Everything about this report has been deleted. You can make a new one at any time.": "Mae popeth am yr adroddiad hwn wedi’i ddileu. Gallwch chi wneud un newydd unrhyw bryd.",
+        "For your safety, that page timed out. Type your reference and PIN again.": "Er eich diogelwch, daeth amser y dudalen honno i ben. Teipiwch eich cyfeirnod a’ch PIN eto.",
+        "If you are in danger now.": "Os ydych chi mewn perygl nawr.",
+        "If you are in danger, call %(number)s now.": "Os ydych chi mewn perygl, ffoniwch %(number)s nawr.",
+        "No longer on the list.": "Ddim ar y rhestr mwyach.",
+        "No website has told us it found a copy yet. That can be good news.": "Does dim gwefan wedi dweud wrthon ni ei bod wedi dod o hyd i gopi eto. Gall hynny fod yn newyddion da.",
+        "Nothing is being blocked now. You can make a new report at any time.": "Does dim byd yn cael ei rwystro nawr. Gallwch chi wneud adroddiad newydd unrhyw bryd.",
+        "Our team looks at each link you gave and asks the website to remove it.": "Mae ein tîm yn edrych ar bob dolen a roddoch chi ac yn gofyn i’r wefan ei thynnu i lawr.",
+        "Paused by our team. We will explain if you get in touch.": "Wedi’i oedi gan ein tîm. Byddwn ni’n esbonio os byddwch chi’n cysylltu.",
+        "Photo %(number)s": "Llun %(number)s",
+        "Platforms cannot receive young people's reports.": "Dydy platfformau ddim yn gallu cael adroddiadau pobl ifanc.",
+        "Please check what you wrote, then press Send my report again.": "Gwiriwch beth ysgrifennoch chi, yna pwyswch Anfon fy adroddiad eto.",
+        "Reclaim's list is for images taken before someone was 18. For an image of you as an adult, StopNCII.org can block it in the same private way.": "Mae rhestr Reclaim ar gyfer delweddau a dynnwyd cyn i rywun fod yn 18 oed. Ar gyfer delwedd ohonoch chi fel oedolyn, gall StopNCII.org ei rhwystro yn yr un ffordd breifat.",
+        "Some of what you typed is too long. Make it shorter.": "Mae rhywfaint o’r hyn a deipioch chi yn rhy hir. Gwnewch e’n fyrrach.",
+        "That email address does not look right. Check it, or leave it empty.": "Dydy’r cyfeiriad e-bost yna ddim yn edrych yn iawn. Gwiriwch e, neu gadewch e’n wag.",
+        "That is more video than one report can take (10 minutes in all). Please send these videos in two reports: make this one with fewer, then start another for the rest.": "Mae hynny’n fwy o fideo nag y gall un adroddiad ei gymryd (10 munud i gyd). Anfonwch y fideos hyn mewn dau adroddiad: gwnewch hwn gyda llai, yna dechreuwch un arall ar gyfer y gweddill.",
+        "That reference and PIN did not match too many times, so checking is paused for %(wait)s to keep your report safe. Your report is still working. If you need to talk to someone now, the numbers under Get help now are free.": "Doedd y cyfeirnod a’r PIN yna ddim yn cyfateb ormod o weithiau, felly mae gwirio wedi’i oedi am %(wait)s i gadw eich adroddiad yn ddiogel. Mae eich adroddiad yn dal i weithio. Os oes angen i chi siarad â rhywun nawr, mae’r rhifau o dan Cael help nawr am ddim.",
+        "That reference and PIN do not match. Check them and try again. The reference has 9 letters and numbers, and the PIN has 6 numbers.": "Dydy’r cyfeirnod a’r PIN yna ddim yn cyfateb. Gwiriwch nhw a rhowch gynnig arall arni. Mae gan y cyfeirnod 9 llythyren a rhif, ac mae gan y PIN 6 rhif.",
+        "That was a lot of codes in a short time. Please wait %(wait)s, then try again. Your report is still working.": "Roedd hynny’n llawer o godau mewn amser byr. Arhoswch %(wait)s, yna rhowch gynnig arall arni. Mae eich adroddiad yn dal i weithio.",
+        "That was a lot of tries in a short time. Please wait a minute, then try again.": "Roedd hynny’n llawer o gynigion mewn amser byr. Arhoswch funud, yna rhowch gynnig arall arni.",
+        "The website took it down.": "Tynnodd y wefan e i lawr.",
+        "There were many tries from this connection today, so checking from here is paused for %(wait)s to keep everyone's reports safe. Your report is still working. If you need to talk to someone now, the numbers under Get help now are free.": "Roedd llawer o gynigion o’r cysylltiad hwn heddiw, felly mae gwirio o’r fan hon wedi’i oedi am %(wait)s i gadw adroddiadau pawb yn ddiogel. Mae eich adroddiad yn dal i weithio. Os oes angen i chi siarad â rhywun nawr, mae’r rhifau o dan Cael help nawr am ddim.",
+        "This does not look like a web address. Check it and try again.": "Dydy hwn ddim yn edrych fel cyfeiriad gwe. Gwiriwch e a rhowch gynnig arall arni.",
+        "This link is empty.": "Mae’r ddolen hon yn wag.",
+        "This link is very long. Copy just the address of the page.": "Mae’r ddolen hon yn hir iawn. Copïwch gyfeiriad y dudalen yn unig.",
+        "This report could not be accepted.": "Doedd dim modd derbyn yr adroddiad hwn.",
+        "This report has been deleted, so there is nothing to share.": "Mae’r adroddiad hwn wedi’i ddileu, felly does dim byd i’w rannu.",
+        "This service cannot send emails, so it cannot tell you about changes. Leave the email empty, and check your report any time with your reference and PIN.": "Dydy’r gwasanaeth hwn ddim yn gallu anfon e-byst, felly dydy e ddim yn gallu dweud wrthych chi am newidiadau. Gadewch yr e-bost yn wag, a gwiriwch eich adroddiad unrhyw bryd gyda’ch cyfeirnod a’ch PIN.",
+        "This web address has a port we cannot read.": "Mae gan y cyfeiriad gwe hwn borth na allwn ni ei ddarllen.",
+        "Video %(number)s": "Fideo %(number)s",
+        "We asked the website to take it down.": "Gofynnon ni i’r wefan ei dynnu i lawr.",
+        "We could not find that code. Check it with the person who gave it to you, then try again.": "Allen ni ddim dod o hyd i’r cod yna. Gwiriwch e gyda’r person a’i rhoddodd i chi, yna rhowch gynnig arall arni.",
+        "We could not find that code. Check it with the person who gave it to you.": "Allen ni ddim dod o hyd i’r cod yna. Gwiriwch e gyda’r person a’i rhoddodd i chi.",
+        "We have it on our list.": "Mae e ar ein rhestr.",
+        "Websites that work with us check new uploads against your codes, and block copies.": "Mae gwefannau sy’n gweithio gyda ni yn gwirio lluniau newydd yn erbyn eich codau, ac yn rhwystro copïau.",
+        "Withdrawn: websites have been told to stop.": "Wedi’i dynnu’n ôl: mae gwefannau wedi cael gwybod i stopio.",
+        "You already share your report with %(name)s.": "Rydych chi eisoes yn rhannu eich adroddiad gyda %(name)s.",
+        "You can talk to %(name)s on %(phone)s.": "Gallwch chi siarad â %(name)s ar %(phone)s.",
+        "You did the right thing by telling us. None of this is your fault.": "Fe wnaethoch chi’r peth iawn drwy ddweud wrthon ni. Dydy dim o hyn yn fai arnoch chi.",
+        "the links you gave us, and whether they have been taken down": "y dolenni a roddoch chi i ni, ac a ydyn nhw wedi cael eu tynnu i lawr",
+        "what websites and apps said about them": "beth ddywedodd gwefannau ac apiau amdanyn nhw",
+        "what you told us about feeling safe": "beth ddywedoch chi wrthon ni am deimlo’n ddiogel",
+        "what you typed about apps, usernames or who has it": "beth deipioch chi am apiau, enwau defnyddiwr neu bwy sydd ag e",
+        "whether each photo or video is blocked": "a yw pob llun neu fideo wedi’i rwystro",
+        "your email": "eich e-bost",
+        "your reference and PIN": "eich cyfeirnod a’ch PIN",
+    }
+)
+
+#: Plurals: Welsh counts with the singular noun ("3 munud"), so one form serves all six.
+CY_PLURAL = {
+    "%(num)d hour": "%(num)d awr",
+    "%(num)d minute": "%(num)d munud",
+    "Found and blocked on %(num)d service.": "Wedi’i ganfod a’i rwystro ar %(num)d gwasanaeth.",
+    "Many reports came from this connection in the last hour, so this one has to wait. Please try again in %(num)d minute.": "Daeth llawer o adroddiadau o’r cysylltiad hwn yn yr awr ddiwethaf, felly mae’n rhaid i hwn aros. Rhowch gynnig arall arni mewn %(num)d munud.",
+}
+
+
 HEADER = """Welsh (Cymraeg) for Reclaim's public pages.
 NEEDS REVIEW BY A NATIVE SPEAKER BEFORE LAUNCH: a first draft by the team, not checked by a
 Welsh speaker. See docs/young-people.md ("Languages")."""
+
+
+def _forms(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    return string if isinstance(string, tuple) else (string,)
 
 
 def main() -> int:
@@ -224,10 +300,13 @@ def main() -> int:
     for message in template:
         if message.id and isinstance(message.id, str):
             message.string = CY.get(message.id, "")
+        elif message.id:  # a plural: (singular, plural) -> one string per Welsh form
+            welsh = CY_PLURAL.get(message.id[0], "")
+            message.string = tuple(welsh for _ in range(template.num_plurals))
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with po_path.open("wb") as out:
         write_po(out, template, width=100, omit_header=False)
-    missing = [m.id for m in template if m.id and not m.string]
+    missing = [m.id for m in template if m.id and not all(_forms(m.string))]
     for message_id in missing:
         print("untranslated:", message_id, file=sys.stderr)
     return 0

@@ -34,6 +34,7 @@ from reclaim.bank.items import (
     set_status,
 )
 from reclaim.bank.models import ContentItem
+from reclaim.reports.messages import N_, KindError
 from reclaim.reports.models import Report, ReportHash, ReportUrl
 from reclaim.reports.news import ReportNews
 from reclaim.reports.ownership import resolve_intake
@@ -53,7 +54,7 @@ class AgeGroup(StrEnum):
     ADULT = "adult"
 
 
-class ReportError(ValueError):
+class ReportError(KindError):
     """The report cannot be made as sent; the message says what to change, kindly."""
 
 
@@ -127,11 +128,13 @@ def create_report(
     """Make a report; it belongs to the intake organisation named ``intake`` (see
     :mod:`reclaim.reports.ownership`)."""
     if not new.files and not new.urls:
-        raise ReportError("Add a photo or video, or a link where you saw it.")
+        raise ReportError(N_("Add a photo or video, or a link where you saw it."))
     if new.files and new.age_group is AgeGroup.ADULT:
         raise ReportError(
-            "Reclaim's list is for images taken before someone was 18. For an image of you "
-            "as an adult, StopNCII.org can block it in the same private way."
+            N_(
+                "Reclaim's list is for images taken before someone was 18. For an image of you "
+                "as an adult, StopNCII.org can block it in the same private way."
+            )
         )
     urls = []
     for text in new.urls:

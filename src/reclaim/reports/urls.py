@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from reclaim.reports.messages import N_, KindError
+
 MAX_URL_LENGTH = 2000
 #: DNS limits (RFC 1035 section 2.3.4): a name of 253 characters, labels of 63.
 MAX_HOST_LENGTH = 253
@@ -35,7 +37,7 @@ TRACKING = frozenset(
 )
 
 
-class UrlRejected(ValueError):
+class UrlRejected(KindError):
     """Not a web address we can record; the message says what to change, kindly."""
 
 
@@ -43,25 +45,25 @@ def canonical_url(text: str) -> str:
     """Lowercase scheme and host, no fragment, no tracking parameters, no default port."""
     raw = text.strip()
     if not raw:
-        raise UrlRejected("This link is empty.")
+        raise UrlRejected(N_("This link is empty."))
     if len(raw) > MAX_URL_LENGTH:
-        raise UrlRejected("This link is very long. Copy just the address of the page.")
+        raise UrlRejected(N_("This link is very long. Copy just the address of the page."))
     if "://" not in raw:
         raw = "https://" + raw
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
     if scheme not in {"http", "https"}:
-        raise UrlRejected("A link starts with http:// or https://.")
+        raise UrlRejected(N_("A link starts with http:// or https://."))
     host = (parts.hostname or "").lower().rstrip(".")
     too_long = len(host) > MAX_HOST_LENGTH or any(
         len(label) > MAX_LABEL_LENGTH for label in host.split(".")
     )
     if not host or too_long or " " in host or ("." not in host and host != "localhost"):
-        raise UrlRejected("This does not look like a web address. Check it and try again.")
+        raise UrlRejected(N_("This does not look like a web address. Check it and try again."))
     try:
         port = parts.port
     except ValueError:
-        raise UrlRejected("This web address has a port we cannot read.") from None
+        raise UrlRejected(N_("This web address has a port we cannot read.")) from None
     netloc = host
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         netloc = f"{host}:{port}"

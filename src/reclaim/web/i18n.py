@@ -29,12 +29,14 @@ __all__ = [
     "LANGUAGES",
     "LANG_COOKIE",
     "N_",
+    "catalogue",
     "choose_language",
     "current_language",
     "gettext",
     "ngettext",
     "translations",
     "use_language",
+    "words_of",
 ]
 
 #: Language code -> its own name, as shown on the switch.
@@ -61,6 +63,20 @@ def translations(language: str) -> NullTranslations:
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return Translations(buffer)
+
+
+def catalogue() -> NullTranslations:
+    """The request's catalogue (for context functions that take a translator)."""
+    return translations(_current.get())
+
+
+def words_of(error: Exception) -> str:
+    """A refusal's words in the request's language: a context's ``KindError`` keeps its
+    catalogue message and values apart; any other error's text is looked up as it is."""
+    message, values = getattr(error, "message", None), getattr(error, "values", None)
+    if isinstance(message, str) and isinstance(values, dict):
+        return gettext(message, **values)
+    return gettext(str(error))
 
 
 def current_language() -> str:

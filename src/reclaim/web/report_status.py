@@ -10,12 +10,13 @@ from pydantic import BaseModel
 
 from reclaim.reports import AgeGroup, ReportStatus, show_reference
 from reclaim.reports.wording import (
-    HASH_STATUS,
-    URL_STATUS,
     blocked_sentence,
     hash_label,
+    hash_status,
     next_steps,
+    url_status,
 )
+from reclaim.web.i18n import catalogue
 from reclaim.web.report_intake import HelpOut, help_for
 
 
@@ -50,7 +51,9 @@ class StatusOut(BaseModel):
 
 
 def status_out(status: ReportStatus, default_country: str) -> StatusOut:
+    """In the request's language (the public and report API routers choose it)."""
     adult = status.age_group == AgeGroup.ADULT.value
+    t = catalogue()
     return StatusOut(
         reference=status.reference,
         reference_display=show_reference(status.reference),
@@ -58,23 +61,23 @@ def status_out(status: ReportStatus, default_country: str) -> StatusOut:
         erased=status.erased,
         urgent=status.urgent,
         blocked_on=status.blocked_on,
-        blocked_text=blocked_sentence(status),
+        blocked_text=blocked_sentence(status, t),
         hashes=[
             HashOut(
                 id=h.id,
-                label=hash_label(h),
+                label=hash_label(h, t),
                 kind=h.kind,
                 status=h.status,
-                status_text=HASH_STATUS[h.status],
+                status_text=hash_status(h.status, t),
                 exact_only=h.exact_only,
             )
             for h in status.hashes
         ],
         urls=[
-            UrlOut(id=u.id, url=u.url, status=u.status, status_text=URL_STATUS.get(u.status, ""))
+            UrlOut(id=u.id, url=u.url, status=u.status, status_text=url_status(u.status, t))
             for u in status.urls
         ],
-        next_steps=next_steps(status),
+        next_steps=next_steps(status, t),
         help=help_for(status.country, adult, default_country),
     )
 

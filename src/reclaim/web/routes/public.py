@@ -43,7 +43,14 @@ from reclaim.storage import Session
 from reclaim.web.body import read_form
 from reclaim.web.cookies import cookie_args, settings_of
 from reclaim.web.csrf import verify_csrf
-from reclaim.web.i18n import LANG_COOKIE, LANGUAGES, N_, choose_language, use_language
+from reclaim.web.i18n import (
+    LANG_COOKIE,
+    LANGUAGES,
+    N_,
+    choose_language,
+    use_language,
+    words_of,
+)
 from reclaim.web.i18n import gettext as _
 from reclaim.web.problems import ApiProblem
 from reclaim.web.report_access import WRONG_PIN, check_pin, locked_message
@@ -235,7 +242,7 @@ def report_page(request: Request, services: ServicesDep, age: str = "under18") -
     )
 
 
-SEND_AGAIN = "Please check what you wrote, then press Send my report again."
+SEND_AGAIN = N_("Please check what you wrote, then press Send my report again.")
 
 
 def _form_text(form: Any, name: str, limit: int = 2000) -> str:
@@ -288,12 +295,12 @@ async def report_form(request: Request, services: ServicesDep) -> Response:
             _form_text(form, "form_token", 200), services.settings.bot_guard_form_seconds
         )
     except ProofRejected:
-        return again(SEND_AGAIN, 400)
+        return again(_(SEND_AGAIN), 400)
     try:
         body = ReportIn.model_validate(data)
         created = make_report(request, services, body, "form")
     except ValidationError:
-        return again("Some of what you typed is too long. Make it shorter.", 400)
+        return again(_("Some of what you typed is too long. Make it shorter."), 400)
     except ApiProblem as problem:
         return again(problem.detail, problem.status, crisis=problem.status == 429)
     report = created.report
@@ -377,7 +384,7 @@ async def status_page(request: Request, services: ServicesDep) -> Response:
     if access.outcome is Outcome.LOCKED:
         error, code = locked_message(access.locked_until), 429
     else:
-        error, code = WRONG_PIN, 400
+        error, code = _(WRONG_PIN), 400
     return page(
         request,
         "young/status_form.html",
@@ -397,7 +404,7 @@ def _expired(request: Request) -> Response:
     return page(
         request,
         "young/status_form.html",
-        {"error": "For your safety, that page timed out. Type your reference and PIN again."},
+        {"error": _("For your safety, that page timed out. Type your reference and PIN again.")},
         status_code=400,
     )
 
@@ -415,14 +422,14 @@ async def status_withdraw(request: Request, services: ServicesDep) -> Response:
         if _form_text(form, "cancel", 10) == "yes":
             return page(request, "young/status.html", context)
         if not chosen:
-            context["error"] = "Choose at least one photo or video to withdraw."
+            context["error"] = _("Choose at least one photo or video to withdraw.")
             return page(request, "young/status.html", context, status_code=400)
         if not confirmed:
             picked = [h for h in context["hashes"] if h["id"] in chosen]
             return page(request, "young/confirm_withdraw.html", {**context, "picked": picked})
         withdraw(session, report, [h for h in chosen if h in {x.id for x in report.hashes}])
         context = _status_context(report, session, request)
-        context["notice"] = (
+        context["notice"] = _(
             "Done. Websites have been told to stop blocking what you withdrew. "
             "You can report it again at any time."
         )
@@ -451,7 +458,7 @@ async def status_share(request: Request, services: ServicesDep) -> Response:
             return page(request, "young/status.html", context, status_code=429, adult=adult)
         target = find_organisation_by_code(session, code) if code.strip() else None
         if target is None:
-            context["share_error"] = SHARE_CODE_NOT_FOUND
+            context["share_error"] = _(SHARE_CODE_NOT_FOUND)
             context["share_code"] = code
             return page(request, "young/status.html", context, status_code=400, adult=adult)
         if not confirmed:
@@ -462,20 +469,21 @@ async def status_share(request: Request, services: ServicesDep) -> Response:
                     **context,
                     "organisation": target.name,
                     "code": code,
-                    "shared": WHAT_IS_SHARED,
-                    "not_shared": WHAT_IS_NOT_SHARED,
+                    "shared": [_(w) for w in WHAT_IS_SHARED],
+                    "not_shared": [_(w) for w in WHAT_IS_NOT_SHARED],
                 },
                 adult=adult,
             )
         try:
             info = share_report(session, report, code)
         except SharingError as exc:
-            context["share_error"] = str(exc)
+            context["share_error"] = words_of(exc)
             return page(request, "young/status.html", context, status_code=400, adult=adult)
         context = _status_context(report, session, request)
-        context["notice"] = (
-            f"Done. {info.organisation} can now see how your report is going. "
-            "You can stop sharing at any time on this page."
+        context["notice"] = _(
+            "Done. %(name)s can now see how your report is going. "
+            "You can stop sharing at any time on this page.",
+            name=info.organisation,
         )
         return page(request, "young/status.html", context, adult=adult)
 
@@ -494,7 +502,9 @@ async def status_share_stop(request: Request, services: ServicesDep) -> Response
         context = _status_context(report, session, request)
         if stopped:
             context["notice"] = (
-                f"Done. {names.get(share_id, 'They')} can no longer see your report."
+                _("Done. %(name)s can no longer see your report.", name=names[share_id])
+                if share_id in names
+                else _("Done. They can no longer see your report.")
             )
         adult = report.age_group == AgeGroup.ADULT.value
         return page(request, "young/status.html", context, adult=adult)
