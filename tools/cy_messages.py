@@ -270,6 +270,54 @@ CY.update(
     }
 )
 
+# The report form.
+CY.update(
+    {
+        "1. Choose the photos or videos": "1. Dewiswch y lluniau neu’r fideos",
+        "2. Anything else (you can skip this)": "2. Unrhyw beth arall (gallwch chi hepgor hwn)",
+        '<a href="/get-help">More ways to get help now</a>.': '<a href="/get-help">Rhagor o ffyrdd o gael help nawr</a>.',
+        "Anything else (you can skip this)": "Unrhyw beth arall (gallwch chi hepgor hwn)",
+        "Apps and usernames where it was shared": "Apiau ac enwau defnyddiwr lle cafodd ei rannu",
+        "Choose photos or videos": "Dewiswch luniau neu fideos",
+        "Chosen photos and videos (seen only on this phone)": "Lluniau a fideos a ddewiswyd (i’w gweld ar y ffôn hwn yn unig)",
+        "Do you feel safe right now?": "Ydych chi’n teimlo’n ddiogel ar hyn o bryd?",
+        "Help is here now.": "Mae help yma nawr.",
+        "How we keep you private": "Sut rydyn ni’n cadw eich preifatrwydd",
+        "I am not sure": "Dydw i ddim yn siŵr",
+        'If the child is in danger, call <a href="tel:%(number)s">%(number)s</a>.': 'Os yw’r plentyn mewn perygl, ffoniwch <a href="tel:%(number)s">%(number)s</a>.',
+        'If you are in danger, call <a href="tel:%(number)s">%(number)s</a>.': 'Os ydych chi mewn perygl, ffoniwch <a href="tel:%(number)s">%(number)s</a>.',
+        "Is someone threatening the child?": "Ydy rhywun yn bygwth y plentyn?",
+        "Is someone threatening you?": "Ydy rhywun yn eich bygwth chi?",
+        "Is the child safe right now?": "Ydy’r plentyn yn ddiogel ar hyn o bryd?",
+        "Leave this empty": "Gadewch hwn yn wag",
+        "Links where you saw it (one on each line)": "Dolenni lle gwelsoch chi fe (un ar bob llinell)",
+        "Make a report": "Gwneud adroddiad",
+        "Make a report for a child": "Gwneud adroddiad ar ran plentyn",
+        "Making codes": "Yn gwneud codau",
+        "Never copy, send or save the image to another device to do this, not even your own, and never send it to anyone, even the police. Holding or sending it is a crime.": "Peidiwch byth â chopïo, anfon na chadw’r ddelwedd ar ddyfais arall i wneud hyn, dim hyd yn oed eich un chi, a pheidiwch byth â’i hanfon at neb, hyd yn oed yr heddlu. Mae ei chadw neu ei hanfon yn drosedd.",
+        "No": "Na",
+        "Only the codes and what you type are sent.": "Dim ond y codau a’r hyn rydych chi’n ei deipio sy’n cael eu hanfon.",
+        "Our email only says there is news. It never says anything about the photo. We keep your email locked (encrypted).": "Dim ond dweud bod newyddion mae ein e-bost. Dydy e byth yn dweud dim am y llun. Rydyn ni’n cadw eich e-bost wedi’i gloi (wedi’i amgryptio).",
+        "Send my report": "Anfon fy adroddiad",
+        "Send the report": "Anfon yr adroddiad",
+        'Talk to %(name)s on <a href="tel:%(tel)s">%(phone)s</a>, free, any time.': 'Siaradwch â %(name)s ar <a href="tel:%(tel)s">%(phone)s</a>, am ddim, unrhyw bryd.',
+        'Talk to %(name)s on <a href="tel:%(tel)s">%(phone)s</a>.': 'Siaradwch â %(name)s ar <a href="tel:%(tel)s">%(phone)s</a>.',
+        "Tell us where you saw it. For the photo itself, StopNCII.org can block it from your device.": "Dywedwch wrthon ni lle gwelsoch chi fe. Ar gyfer y llun ei hun, gall StopNCII.org ei rwystro o’ch dyfais.",
+        'The child can talk to %(name)s on <a href="tel:%(tel)s">%(phone)s</a>, free, any time.': 'Gall y plentyn siarad â %(name)s ar <a href="tel:%(tel)s">%(phone)s</a>, am ddim, unrhyw bryd.',
+        "The report will go to the top of our team's list.": "Bydd yr adroddiad yn mynd i frig rhestr ein tîm.",
+        "This device makes a code from each one. Only the code is sent. The image stays on this device, and nobody sees it.": "Mae’r ddyfais hon yn gwneud cod o bob un. Dim ond y cod sy’n cael ei anfon. Mae’r ddelwedd yn aros ar y ddyfais hon, a does neb yn ei gweld.",
+        "This step needs JavaScript, because the code is made on your phone, not by us. Turn JavaScript on to add photos. You can still send us links below without it.": "Mae angen JavaScript ar gyfer y cam hwn, oherwydd mae’r cod yn cael ei wneud ar eich ffôn, nid gennym ni. Trowch JavaScript ymlaen i ychwanegu lluniau. Gallwch chi dal anfon dolenni aton ni isod hebddo.",
+        "We never open these links. We only write them down and ask the website to remove the photo.": "Dydyn ni byth yn agor y dolenni hyn. Dim ond eu hysgrifennu a gofyn i’r wefan dynnu’r llun i lawr rydyn ni.",
+        "Who do you think has it?": "Pwy rydych chi’n meddwl sydd ag e?",
+        "Yes": "Ydw",
+        "You are making this report for a child. Use the device that already holds the image, usually the child's own phone. The codes are made on that device, and the image stays on it.": "Rydych chi’n gwneud yr adroddiad hwn ar ran plentyn. Defnyddiwch y ddyfais sydd eisoes â’r ddelwedd arni, fel arfer ffôn y plentyn ei hun. Mae’r codau’n cael eu gwneud ar y ddyfais honno, ac mae’r ddelwedd yn aros arni.",
+        "You matter, and help is here now.": "Rydych chi’n bwysig, ac mae help yma nawr.",
+        "Your email, if you want us to tell you when something changes (you can skip this)": "Eich e-bost, os ydych chi eisiau i ni ddweud wrthych chi pan fydd rhywbeth yn newid (gallwch chi hepgor hwn)",
+        "Your phone makes a code from each one. Only the code is sent. The photo stays on your phone, and nobody sees it.": "Mae eich ffôn yn gwneud cod o bob un. Dim ond y cod sy’n cael ei anfon. Mae’r llun yn aros ar eich ffôn, a does neb yn ei weld.",
+        "Your report will go to the top of our team's list.": "Bydd eich adroddiad yn mynd i frig rhestr ein tîm.",
+    }
+)
+
 #: Plurals: Welsh counts with the singular noun ("3 munud"), so one form serves all six.
 CY_PLURAL = {
     "%(num)d hour": "%(num)d awr",

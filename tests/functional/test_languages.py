@@ -30,7 +30,6 @@ NOT_YET_TRANSLATED = {
     "young/help_parents.html",
     "young/help_professionals.html",
     "young/help_young.html",
-    "young/report.html",
 }
 #: Words that are names, never translated.
 NAMES = {"Reclaim", "PIN"}
