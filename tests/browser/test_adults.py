@@ -73,6 +73,12 @@ WELSH = [
     CHECKLIST,
     "/help/before-it-happens",
     "/report?for=child&age=under18",
+    "/report?age=under18",
+    "/report?age=adult",
+    "/status",
+    "/sent-to-me",
+    "/privacy",
+    "/help/directory",
 ]
 
 
