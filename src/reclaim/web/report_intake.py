@@ -327,7 +327,7 @@ def make_report(request: Request, services: Services, body: ReportIn, source: st
                 session, services.password_hasher, new, intake=settings.intake_organisation
             )
             session.flush()
-            created.report.reference, created.report.urgent  # noqa: B018  (loaded before the session ends)
+            _loaded = created.report.reference, created.report.urgent  # read after it ends
             if created.report.urgent:
                 # An alert for the intake organisation's on-call staff, at once (in this
                 # transaction; sent after it commits). With no email or web push configured
