@@ -10,6 +10,15 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 CY = {
+    "Each link above says where it is up to.": "Mae pob dolen uchod yn dweud ble mae pethau arni.",
+    "We have it on our list. Our team will look at it soon.": "Mae e ar ein rhestr. Bydd ein tîm yn edrych arno cyn bo hir.",
+    "Our team is looking at it.": "Mae ein tîm yn edrych arno.",
+    "Our team checked it. We are asking the website to take it down.": "Gwnaeth ein tîm ei wirio. Rydyn ni’n gofyn i’r wefan ei dynnu i lawr.",
+    "Our team looked at it. We cannot ask for this one to be taken down. You can still talk to someone about it.": "Edrychodd ein tîm arno. Allwn ni ddim gofyn i hwn gael ei dynnu i lawr. Gallwch chi siarad â rhywun amdano o hyd.",
+    "We already have this page on our list, and we are working on it.": "Mae’r dudalen hon ar ein rhestr yn barod, ac rydyn ni’n gweithio arni.",
+    "It is still there. We asked again, and we keep checking.": "Mae e yno o hyd. Gofynnon ni eto, ac rydyn ni’n dal i wirio.",
+    "We could not reach the page just now. We keep checking.": "Allen ni ddim cyrraedd y dudalen nawr. Rydyn ni’n dal i wirio.",
+    "The website has not taken it down yet. We are asking again in another way.": "Dydy’r wefan ddim wedi’i dynnu i lawr eto. Rydyn ni’n gofyn eto mewn ffordd arall.",
     "%(name)s website": "Gwefan %(name)s",
     "(leave this site now)": "(gadael y wefan hon nawr)",
     "12 or younger": "12 oed neu iau",

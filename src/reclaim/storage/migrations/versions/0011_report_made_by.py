@@ -16,13 +16,14 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not batch mode: on SQLite with foreign keys on, batch mode rebuilds the
+# report table, and dropping the old one cascades to every row that points at a report.
 def upgrade() -> None:
-    with op.batch_alter_table("report", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("made_by_adult", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    op.add_column(
+        "report",
+        sa.Column("made_by_adult", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("report", schema=None) as batch_op:
-        batch_op.drop_column("made_by_adult")
+    op.drop_column("report", "made_by_adult")
