@@ -37,6 +37,8 @@ class StaffAction(StrEnum):
     PUSH_SUBSCRIBED = "staff:push:subscribed"  # a browser subscribed to web push alerts
     PUSH_UNSUBSCRIBED = "staff:push:unsubscribed"  # stopped web push alerts on a browser
     SHARE_CODE_REGENERATED = "staff:share-code:regenerated"  # a new share code; the old one ends
+    WEBHOOK_SET = "staff:api-key:webhook-set"  # a key's withdrawal webhook set (host), new secret
+    WEBHOOK_REMOVED = "staff:api-key:webhook-removed"  # a key's withdrawal webhook stopped
 
 
 #: The name the staff enum had when it was the only one (the CLI uses it).
@@ -90,6 +92,7 @@ class SystemAction(StrEnum):
     PUSH_GONE = "system:push:subscription-gone"  # the push service said a browser is gone
     REMINDER_SET = "system:reminder:set"  # a task reminder was set for a staff member
     REMINDER_QUEUED = "system:reminder:queued"  # a task reminder came due and was queued
+    WEBHOOK_GIVEN_UP = "system:webhook:given-up"  # a withdrawal webhook never taken (see the feed)
 
 
 class RowAction(StrEnum):
