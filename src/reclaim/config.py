@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `reclaim serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `reclaim serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
+    match_backend: str = Field(
+        "local",
+        description="Where the match API's PDQ index lives: `local` (in each server process) or "
+        "`dask://scheduler:8786` (sharded over a Dask cluster's workers; `dask://local` runs a "
+        "LocalCluster in the server process; `?shards=N`). Needs the `scale` extra.",
+    )
     request_read_timeout: int = Field(
         20,
         ge=1,
@@ -342,6 +348,13 @@ class Settings(BaseSettings):
         if not (len(value) == 2 and value.isalpha()):
             raise ValueError("default_country is a two-letter code such as GB, US, CA, AU or XX")
         return value.upper()
+
+    @field_validator("match_backend")
+    @classmethod
+    def _check_match_backend(cls, value: str) -> str:
+        if value != "local" and not (value.startswith("dask://") and len(value) > 7):
+            raise ValueError("match_backend is `local` or `dask://host:port` (or `dask://local`)")
+        return value
 
     @field_validator("log_format")
     @classmethod

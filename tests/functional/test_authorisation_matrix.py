@@ -222,6 +222,15 @@ def _figures_csv(world: World) -> Target:
     return Target("/staff/takedown/figures.csv", marker="host," + _removed_place(world))
 
 
+def _key_webhook(world: World) -> Target:
+    key_id, _ = _platform_key(world)
+    return Target(
+        f"/staff/api-keys/{key_id}/webhook",
+        data={"url": "https://photoshare.example/reclaim"},
+        ref=key_id,
+    )
+
+
 def _alert(world: World) -> Target:
     with world.db.session() as session:
         alert_id = raise_alert(session, world.org_ids["intake"], "urgent-report", "/staff/x")
@@ -376,6 +385,12 @@ def _key_revoked(world: World, target: Target, response: Any) -> bool:
         return key is not None and key.revoked_at is not None
 
 
+def _webhook_set(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        key = session.get(ApiKey, target.ref)
+        return key is not None and key.webhook_url is not None
+
+
 # --- the matrix --------------------------------------------------------------------------------
 
 ACTS_ON_LINKS = {"viewer": FORBIDDEN}  # viewer reads; caseworker, dsl, admin, analyst act
@@ -459,6 +474,18 @@ ENTRIES = [
         "/staff/api-keys/{key_id}/revoke",
         _revoke_key,
         _key_revoked,
+        {
+            "intake": everyone(FORBIDDEN),
+            "school": everyone(FORBIDDEN),
+            "platform": PLATFORM_ADMIN_ONLY,
+            "platform2": everyone(FORBIDDEN, admin=NOT_FOUND),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/api-keys/{key_id}/webhook",
+        _key_webhook,
+        _webhook_set,
         {
             "intake": everyone(FORBIDDEN),
             "school": everyone(FORBIDDEN),

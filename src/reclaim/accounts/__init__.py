@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # at run time each name loads on first use (reclaim.lazy)
         intake_organisation,
         organisation_name,
     )
+    from reclaim.accounts.webhooks import set_webhook
 
 __all__ = [
     "ALL_SCOPES",
@@ -88,6 +89,7 @@ __all__ = [
     "revoke",
     "sees_case_data",
     "sessions",
+    "set_webhook",
     "totp",
 ]
 
@@ -133,6 +135,7 @@ __getattr__, __dir__ = lazy_exports(
         "revoke": "reclaim.accounts.apikeys",
         "sees_case_data": "reclaim.accounts.roles",
         "sessions": "reclaim.accounts.sessions",
+        "set_webhook": "reclaim.accounts.webhooks",
         "totp": "reclaim.accounts.totp",
     },
 )

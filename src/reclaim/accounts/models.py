@@ -109,5 +109,12 @@ class ApiKey(Base):
     rate_per_minute: Mapped[int] = mapped_column(Integer, default=600)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    # Optional push of withdrawals (Standard Webhooks), for platforms that cannot poll the
+    # feed: an https URL, and the secret that signs each message (encrypted: it must be read
+    # back to sign). Set by the platform's own admins on /staff/api-keys.
+    webhook_url: Mapped[str | None] = mapped_column(String(2048))
+    webhook_secret: Mapped[str | None] = mapped_column(
+        EncryptedText("api_key.webhook_secret"), deferred=True
+    )
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")

@@ -45,6 +45,8 @@ class StaffAction(StrEnum):
     NOTICE_QUEUED = "staff:notice:queued"  # wrote a notice to email to a host (sent after commit)
     TAKEDOWN_IMPORTED = "staff:takedown:imported"  # imported links into the takedown queue (counts)
     TAKEDOWN_FIGURES_VIEWED = "staff:takedown:figures-viewed"  # opened or downloaded the figures
+    WEBHOOK_SET = "staff:api-key:webhook-set"  # a key's withdrawal webhook set (host), new secret
+    WEBHOOK_REMOVED = "staff:api-key:webhook-removed"  # a key's withdrawal webhook stopped
 
 
 #: The name the staff enum had when it was the only one (the CLI uses it).
@@ -137,6 +139,7 @@ class SystemAction(StrEnum):
     NOTICE_SENT = "system:notice:sent"  # a takedown notice was emailed to a host
     NOTICE_GIVEN_UP = "system:notice:given-up"  # a takedown notice email never delivered
     LIVENESS_CHECKED = "system:place:liveness-checked"  # the optional liveness check (HEAD only)
+    WEBHOOK_GIVEN_UP = "system:webhook:given-up"  # a withdrawal webhook never taken (see the feed)
 
 
 class RowAction(StrEnum):

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # at run time each name loads on first use (reclaim.lazy)
         list_counts,
     )
     from reclaim.bank.transfer import active_items
+    from reclaim.bank.webhook_sender import WebhookSender
+    from reclaim.bank.webhooks import WebhookAttemptRow, WebhookQueue, webhook_log, webhook_queues
 
 __all__ = [
     "BankError",
@@ -37,6 +39,9 @@ __all__ = [
     "Signal",
     "SignalRejected",
     "SignalType",
+    "WebhookAttemptRow",
+    "WebhookQueue",
+    "WebhookSender",
     "active_items",
     "blocked_count",
     "counts_by_status",
@@ -50,6 +55,8 @@ __all__ = [
     "parse_hex",
     "record_feedback",
     "snapshot_dir",
+    "webhook_log",
+    "webhook_queues",
 ]
 
 __getattr__, __dir__ = lazy_exports(
@@ -67,6 +74,9 @@ __getattr__, __dir__ = lazy_exports(
         "Signal": "reclaim.bank.signals",
         "SignalRejected": "reclaim.bank.signals",
         "SignalType": "reclaim.bank.signals",
+        "WebhookAttemptRow": "reclaim.bank.webhooks",
+        "WebhookQueue": "reclaim.bank.webhooks",
+        "WebhookSender": "reclaim.bank.webhook_sender",
         "active_items": "reclaim.bank.transfer",
         "blocked_count": "reclaim.bank.feedback",
         "counts_by_status": "reclaim.bank.lists",
@@ -80,5 +90,7 @@ __getattr__, __dir__ = lazy_exports(
         "parse_hex": "reclaim.bank.signals",
         "record_feedback": "reclaim.bank.feedback",
         "snapshot_dir": "reclaim.bank.loading",
+        "webhook_log": "reclaim.bank.webhooks",
+        "webhook_queues": "reclaim.bank.webhooks",
     },
 )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from reclaim.bank import signals as sig
 from reclaim.bank.models import ContentItem, HashList, Signal
 from reclaim.bank.names import DEFAULT_LIST as DEFAULT_LIST
+from reclaim.bank.webhooks import queue_withdrawal
 from reclaim.matching import PDQ_MATCH_THRESHOLD
 from reclaim.matching.video import VpdqFrame
 from reclaim.storage.base import utcnow
@@ -182,12 +183,27 @@ def set_status(session: Session, item: ContentItem, status: ItemStatus, reason: 
     reason = reason.strip()
     if not reason:
         raise BankError("Say why, in a few words: it is kept with the item and in the audit trail.")
+    tombstone = item.status == ItemStatus.ACTIVE.value  # it leaves the active set now
     item.status = status.value
     item.status_reason = reason
     item.status_changed_at = utcnow()
     item.change_seq = next_change_seq(session)
     session.flush()
+    if tombstone:  # pushed to platforms' webhooks, in this transaction (the feed has it too)
+        queue_withdrawal(session, item.id, item.change_seq, tombstone_record(item))
     return True
+
+
+def tombstone_record(item: ContentItem) -> dict[str, object]:
+    """What a webhook message says about an item that left the active set: the feed's record."""
+    return {
+        "item_id": item.id,
+        "list_name": item.hash_list.name,
+        "status": item.status,
+        "deleted": True,
+        "signals": [signal_dict(s) for s in item.signals],
+        "checkpoint": str(item.change_seq),
+    }
 
 
 def signal_dict(signal: Signal) -> dict[str, object]:

@@ -89,3 +89,45 @@ class PlatformFeedback(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (UniqueConstraint("item_id", "organisation_id"),)
+
+
+class WebhookDelivery(Base):
+    """One withdrawal to push to one platform's webhook (Standard Webhooks). Queued in the
+    transaction that makes the tombstone; the body is fixed then, so every retry sends the same
+    message with the same ``webhook-id``. Holds hashes, never an image or a report."""
+
+    __tablename__ = "webhook_delivery"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(
+        ForeignKey("api_key.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[str] = mapped_column(String(40), unique=True)  # webhook-id: msg_...
+    event_type: Mapped[str] = mapped_column(String(40))  # item.withdrawn
+    item_id: Mapped[int] = mapped_column(Integer)
+    checkpoint: Mapped[int] = mapped_column(BigInteger)  # the tombstone's place in the feed
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+
+
+class WebhookAttempt(Base):
+    """The delivery log: one row per try, shown to the platform's admins on /staff/api-keys."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True
+    )
+    api_key_id: Mapped[int] = mapped_column(
+        ForeignKey("api_key.id", ondelete="CASCADE"), index=True
+    )
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempt: Mapped[int] = mapped_column(Integer)  # 1 for the first try
+    status_code: Mapped[int | None] = mapped_column(Integer)  # the receiver's HTTP status
+    outcome: Mapped[str] = mapped_column(String(16))  # delivered, retrying, given-up
+    error: Mapped[str | None] = mapped_column(String(200))  # timeout, refused, http-500 ...

@@ -19,6 +19,7 @@ from typer.models import CommandInfo
 COMMANDS: dict[str, str] = {
     "serve": "reclaim.cli.serve:serve",
     "hash": "reclaim.cli.hashing:hash_command",
+    "scan": "reclaim.cli.scan:scan_command",
     "db": "reclaim.cli.db:app",
     "admin": "reclaim.cli.admin:app",
     "audit": "reclaim.cli.audit:app",

@@ -391,6 +391,9 @@ class Notifier:
             result.notices = notices.sent
             result.errors += notices.errors
         for job in self._claim(moment, limit, result):
+            if job.staff_user_id is None and not self._still_waiting(job):
+                result.dropped += 1  # erased (or withdrawn) since it was claimed: say nothing
+                continue
             pushed = self._push(job, result)
             message = self._message(job)
             error: MailError | None = None
@@ -413,6 +416,15 @@ class Notifier:
                     extra={"report_id": job.report_id, "error": error.kind},
                 )
         return result
+
+    def _still_waiting(self, job: _Job) -> bool:
+        """News is sent after the claim's transaction: a young person who erased their report
+        in between must not get it. Checked again just before sending."""
+        with self.db.read_session() as session:
+            found = session.scalar(
+                select(func.count()).select_from(Notification).where(Notification.id.in_(job.rows))
+            )
+        return bool(found)
 
     def deliver_all(self, limit: int = 50, now: datetime | None = None) -> Delivery:
         """Rounds of :meth:`deliver` until nothing due is left."""

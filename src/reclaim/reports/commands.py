@@ -34,6 +34,7 @@ from reclaim.bank.items import (
     set_status,
 )
 from reclaim.bank.models import ContentItem
+from reclaim.reports.messages import N_, KindError
 from reclaim.reports.models import Report, ReportHash, ReportUrl
 from reclaim.reports.news import ReportNews
 from reclaim.reports.ownership import resolve_intake
@@ -46,12 +47,15 @@ from reclaim.takedown.urgency import Urgency
 
 
 class AgeGroup(StrEnum):
+    #: A child of 12 or younger. The UKCIS advice makes "sexual acts and any child under 13" an
+    #: immediate referral to the police and/or children's social care: always urgent.
+    UNDER_13 = "under13"
     UNDER_18 = "under18"
     ADULT_TAKEN_UNDER_18 = "adult_taken_under18"
     ADULT = "adult"
 
 
-class ReportError(ValueError):
+class ReportError(KindError):
     """The report cannot be made as sent; the message says what to change, kindly."""
 
 
@@ -80,6 +84,8 @@ class NewReport:
     contact: str | None = None
     source: str = "api"
     busy_connection: bool = False
+    #: An adult made the report for the child (from the device that holds the image).
+    made_by_adult: bool = False
 
 
 @dataclass(slots=True)
@@ -97,9 +103,12 @@ class Created:
 NOT_SAFE = frozenset({"no", "not_sure"})
 
 
-def is_urgent(threatened: bool | None, feels_safe: str | None) -> bool:
-    """Whether a report signals danger: it jumps every queue and its staff are alerted."""
-    return feels_safe in NOT_SAFE or threatened is True
+def is_urgent(
+    threatened: bool | None, feels_safe: str | None, age_group: str | None = None
+) -> bool:
+    """Whether a report signals danger: it jumps every queue and its staff are alerted. A
+    report by or for a child under 13 always does (an immediate referral in the guidance)."""
+    return feels_safe in NOT_SAFE or threatened is True or age_group == AgeGroup.UNDER_13.value
 
 
 def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
@@ -120,11 +129,13 @@ def create_report(
     """Make a report; it belongs to the intake organisation named ``intake`` (see
     :mod:`reclaim.reports.ownership`)."""
     if not new.files and not new.urls:
-        raise ReportError("Add a photo or video, or a link where you saw it.")
+        raise ReportError(N_("Add a photo or video, or a link where you saw it."))
     if new.files and new.age_group is AgeGroup.ADULT:
         raise ReportError(
-            "Reclaim's list is for images taken before someone was 18. For an image of you "
-            "as an adult, StopNCII.org can block it in the same private way."
+            N_(
+                "Reclaim's list is for images taken before someone was 18. For an image of you "
+                "as an adult, StopNCII.org can block it in the same private way."
+            )
         )
     urls = []
     for text in new.urls:
@@ -140,13 +151,14 @@ def create_report(
         pin_hash=hasher.hash(pin),
         age_group=new.age_group.value,
         country=new.country.upper(),
-        urgent=is_urgent(new.threatened, new.feels_safe),
+        urgent=is_urgent(new.threatened, new.feels_safe, new.age_group.value),
         threatened=new.threatened,
         feels_safe=new.feels_safe,
         details=json.dumps(details) if details else None,
         contact=(new.contact or "").strip() or None,
         source=new.source,
         busy_connection=new.busy_connection,
+        made_by_adult=new.made_by_adult,
     )
     session.add(report)
     session.flush()
@@ -199,7 +211,12 @@ def create_report(
         PublicAction.REPORT_MADE,
         object_type="report",
         object_id=report.id,
-        detail={"files": len(new.files), "urls": len(urls), "urgent": report.urgent},
+        detail={
+            "files": len(new.files),
+            "urls": len(urls),
+            "urgent": report.urgent,
+            "made_by_adult": report.made_by_adult,
+        },
     )
     return created
 

@@ -37,6 +37,9 @@ class Report(Base):
     # Decrypted only when read: the notification sender is the one place that reads it.
     contact: Mapped[str | None] = mapped_column(EncryptedText("report.contact"), deferred=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web, form, api
+    # An adult (parent, carer, teacher) made it for the child, from the device that holds the
+    # image, as Take It Down allows. Staff see it; the child's wording changes to the adult's.
+    made_by_adult: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Made when one connection had already sent its hour's share of reports (a school network,
     # or someone flooding us): shown to staff, never a reason to refuse or hide a report.
     busy_connection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

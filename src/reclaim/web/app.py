@@ -53,13 +53,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_row_auditing()
     services = build_services(settings, db or Database(settings))
     loader, sender = services.matcher_loader, services.notification_sender
+    webhooks = services.webhook_sender
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loader.start()
         if sender is not None:
             sender.start()
+        webhooks.start()
         yield
+        webhooks.stop(timeout=30)
         if sender is not None:
             sender.stop(timeout=30)
         loader.join(timeout=30)

@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 
 from reclaim.reports import AgeGroup, ReportStatus, show_reference
 from reclaim.reports.wording import (
-    HASH_STATUS,
     blocked_sentence,
     hash_label,
+    hash_status,
     next_steps,
 )
+from reclaim.web.i18n import catalogue
 from reclaim.web.report_intake import HelpOut, help_for
 
 
@@ -52,7 +53,9 @@ class StatusOut(BaseModel):
 
 
 def status_out(status: ReportStatus, default_country: str) -> StatusOut:
+    """In the request's language (the public and report API routers choose it)."""
     adult = status.age_group == AgeGroup.ADULT.value
+    t = catalogue()
     return StatusOut(
         reference=status.reference,
         reference_display=show_reference(status.reference),
@@ -60,22 +63,23 @@ def status_out(status: ReportStatus, default_country: str) -> StatusOut:
         erased=status.erased,
         urgent=status.urgent,
         blocked_on=status.blocked_on,
-        blocked_text=blocked_sentence(status),
+        blocked_text=blocked_sentence(status, t),
         hashes=[
             HashOut(
                 id=h.id,
-                label=hash_label(h),
+                label=hash_label(h, t),
                 kind=h.kind,
                 status=h.status,
-                status_text=HASH_STATUS[h.status],
+                status_text=hash_status(h.status, t),
                 exact_only=h.exact_only,
             )
             for h in status.hashes
         ],
         urls=[
-            UrlOut(id=u.id, url=u.url, status=u.status, status_text=u.words) for u in status.urls
+            UrlOut(id=u.id, url=u.url, status=u.status, status_text=t.gettext(u.words))
+            for u in status.urls
         ],
-        next_steps=next_steps(status),
+        next_steps=next_steps(status, t),
         help=help_for(status.country, adult, default_country),
     )
 

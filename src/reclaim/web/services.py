@@ -28,6 +28,7 @@ from reclaim.accounts.passwords import Argon2Parameters, PasswordHasher
 from reclaim.accounts.sessions import SessionPolicy
 from reclaim.bank.loading import MatcherLoader, snapshot_dir
 from reclaim.bank.matcher import Matcher
+from reclaim.bank.webhook_sender import WebhookSender
 from reclaim.config import Settings
 from reclaim.notify import NotificationSender, Notifier, ReportOutbox
 from reclaim.reports.proof import ProofOfWork
@@ -81,6 +82,8 @@ class Services:
     #: Sends news, staff alerts (email, web push), their escalation and task reminders after
     #: commit; None when neither email nor web push is configured.
     notification_sender: NotificationSender | None
+    #: Pushes withdrawals to platforms' webhooks after commit, retrying with backoff.
+    webhook_sender: WebhookSender
     metrics: Metrics
     #: The optional liveness check of a reported link (HEAD only, public addresses only);
     #: None unless ``RECLAIM_TAKEDOWN_LIVENESS`` turns it on.
@@ -126,6 +129,7 @@ def build_services(settings: Settings, database: Database) -> Services:
         # News for young people who left an email, staff alerts (email, web push), their
         # escalation and task reminders: sent after commit by a small thread.
         notification_sender=NotificationSender(notifier) if notifier is not None else None,
+        webhook_sender=WebhookSender(database),
         metrics=Metrics(),
         liveness=(
             LivenessCheck(

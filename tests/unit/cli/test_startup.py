@@ -76,6 +76,14 @@ def test_a_canonical_url_loads_no_database(tmp_path: Path) -> None:
     assert _loaded(modules, ("numba", "av", "sqlalchemy", "alembic", "fastapi", "uvicorn")) == []
 
 
+def test_scan_help_loads_neither_dask_nor_the_database(tmp_path: Path) -> None:
+    modules = _modules_after(_run(["scan", "--help"]), tmp_path)
+    # (Typer's own help machinery may load pydantic; the rest of HEAVY must stay out.)
+    heavy = tuple(name for name in HEAVY if name != "pydantic")
+    scale = ("dask", "distributed", "fsspec", "pyarrow", "reclaim.scale", "reclaim.cli.common")
+    assert _loaded(modules, heavy + scale + ("reclaim.config", "reclaim.storage")) == []
+
+
 def test_every_command_has_its_help() -> None:
     runner = CliRunner()
     overview = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})

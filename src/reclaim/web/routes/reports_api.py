@@ -14,7 +14,7 @@ import math
 from datetime import datetime
 from typing import Annotated, Final, NoReturn
 
-from fastapi import APIRouter, Request, Security
+from fastapi import APIRouter, Depends, Request, Security
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -39,6 +39,8 @@ from reclaim.reports import (
 )
 from reclaim.storage import Session, utcnow
 from reclaim.web.body import json_body_doc, read_json, validated
+from reclaim.web.i18n import gettext as _
+from reclaim.web.i18n import use_language, words_of
 from reclaim.web.ids import DbId
 from reclaim.web.problems import ApiProblem
 from reclaim.web.report_access import WRONG_PIN, check_pin, check_pin_rate, locked_message
@@ -61,7 +63,7 @@ MAX_BODY_BYTES: Final = 256 * 1024
 #: A withdrawal names at most MAX_FILES hash ids.
 WITHDRAW_MAX_BYTES: Final = 4 * 1024
 
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+router = APIRouter(prefix="/api/v1", tags=["reports"], dependencies=[Depends(use_language)])
 
 #: Declares the PIN header in the OpenAPI document; :func:`_open` checks it.
 PIN = APIKeyHeader(
@@ -164,7 +166,7 @@ def _refuse(access: Access) -> NoReturn:
             kind="pin-locked",
             headers={"Retry-After": str(max(1, math.ceil(wait)))},
         )
-    raise ApiProblem(404, WRONG_PIN, kind="not-found")
+    raise ApiProblem(404, _(WRONG_PIN), kind="not-found")
 
 
 @router.get(
@@ -201,7 +203,7 @@ async def report_withdraw(request: Request, services: ServicesDep, reference: st
             try:
                 withdraw(session, access.report, None if body.all else body.hash_ids)
             except ReportError as exc:
-                raise ApiProblem(422, str(exc), kind="report-invalid") from None
+                raise ApiProblem(422, words_of(exc), kind="report-invalid") from None
             return status_out(status_of(session, access.report), settings.default_country)
     _refuse(access)
 
@@ -254,7 +256,7 @@ def _share_code_target(
     check_share_code_rate(request, services)
     target = find_organisation_by_code(session, code)
     if target is None:
-        raise ApiProblem(404, SHARE_CODE_NOT_FOUND, kind="share-code-not-found")
+        raise ApiProblem(404, _(SHARE_CODE_NOT_FOUND), kind="share-code-not-found")
     return target
 
 
@@ -295,8 +297,8 @@ async def report_share_preview(
             target = _share_code_target(request, services, session, body.code)
             return SharePreviewOut(
                 organisation=target.name,
-                shared=list(WHAT_IS_SHARED),
-                not_shared=list(WHAT_IS_NOT_SHARED),
+                shared=[_(w) for w in WHAT_IS_SHARED],
+                not_shared=[_(w) for w in WHAT_IS_NOT_SHARED],
             )
     _refuse(access)
 
@@ -322,7 +324,7 @@ async def report_share(request: Request, services: ServicesDep, reference: str) 
             try:
                 info = share_report(session, access.report, body.code)
             except SharingError as exc:
-                raise ApiProblem(409, str(exc), kind="share-refused") from None
+                raise ApiProblem(409, words_of(exc), kind="share-refused") from None
             out = ShareOut(id=info.id, organisation=info.organisation, shared_at=info.shared_at)
             return JSONResponse(out.model_dump(mode="json"), status_code=201)
     _refuse(access)

@@ -1,7 +1,11 @@
 """A platform's admins issue and revoke its own API keys. A key is shown once, then only its
 prefix. Nobody else manages a platform's keys on the web: other organisations' admins are
 refused (403), and another platform's key does not exist for them (404). The instance operator
-manages any platform's keys with `reclaim apikey` on the server."""
+manages any platform's keys with `reclaim apikey` on the server.
+
+The same admins may give a key with the ``feed`` scope a webhook (an https URL) to have
+withdrawals pushed as they happen (signed per Standard Webhooks; the secret is shown once), and
+see the newest delivery attempts here. The feed stays the source of truth."""
 
 from __future__ import annotations
 
@@ -21,7 +25,9 @@ from reclaim.accounts import (
     keys_of,
     organisation_name,
     revoke,
+    set_webhook,
 )
+from reclaim.bank import webhook_log, webhook_queues
 from reclaim.storage import Database, Session
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_staff
@@ -45,6 +51,8 @@ def _page(request: Request, db: Database, organisation_id: int, **extra: object)
         context = {
             "keys": keys_of(session, organisation_id),
             "organisation": organisation_name(session, organisation_id),
+            "webhook_log": webhook_log(session, organisation_id),
+            "webhook_queues": webhook_queues(session, organisation_id),
             "scopes": [s.value for s in ALL_SCOPES],
             **extra,
         }
@@ -92,3 +100,30 @@ def revoke_key(request: Request, db: DatabaseDep, key_id: DbId) -> Response:
             raise HTTPException(404)
         revoke(session, key)
     return RedirectResponse("/staff/api-keys", status_code=303)
+
+
+@router.post("/{key_id}/webhook", dependencies=[Depends(verify_csrf)])
+def key_webhook(
+    request: Request,
+    db: DatabaseDep,
+    key_id: DbId,
+    url: Annotated[str, Form(max_length=2048)] = "",
+) -> Response:
+    """Set (a new secret, shown once) or, with an empty URL, stop a key's withdrawal webhook."""
+    error = secret = None
+    with db.session() as session:
+        user = require_platform_admin(request, session)
+        organisation_id = user.organisation_id
+        key = key_of(session, organisation_id, key_id)
+        if key is None:
+            raise HTTPException(404)
+        prefix = key.prefix
+        try:
+            secret = set_webhook(session, key, url)
+        except ApiKeyError as exc:  # checked before anything is written
+            error = str(exc)
+    if error:
+        return _page(request, db, organisation_id, error=error, status=400)
+    if secret is None:
+        return RedirectResponse("/staff/api-keys", status_code=303)
+    return _page(request, db, organisation_id, webhook_secret=secret, webhook_prefix=prefix)

@@ -37,7 +37,12 @@ from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
 
-AGE_GROUPS = {"under18": "under 18", "adult_taken_under18": "18+, taken under 18", "adult": "18+"}
+AGE_GROUPS = {
+    "under13": "under 13",
+    "under18": "under 18",
+    "adult_taken_under18": "18+, taken under 18",
+    "adult": "18+",
+}
 FEELS_SAFE = {"yes": "yes", "no": "no", "not_sure": "not sure"}
 NOTICES = {
     "1": "Saved. The young person's status page shows it now.",
@@ -66,7 +71,7 @@ def report_detail(
         context = {
             "case": case,
             "news": news_counts(session, case.id),
-            "flags": danger_flags(case.threatened, case.feels_safe),
+            "flags": danger_flags(case.threatened, case.feels_safe, case.age_group),
             "reference": show_reference(case.reference),
             "age_group": AGE_GROUPS.get(case.age_group, case.age_group),
             "feels_safe": FEELS_SAFE.get(case.feels_safe or "", "not asked"),

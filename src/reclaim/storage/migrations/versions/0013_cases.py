@@ -3,8 +3,8 @@ chronology; an organisation's local pathways and case policy; a case's link to a
 young person shared (urgent cases alert through the on-call alerts of 0009); a case's web
 addresses are takedown places (0010)
 
-Revision ID: 0011_cases
-Revises: 0010_takedown
+Revision ID: 0013_cases
+Revises: 0012_webhooks
 Create Date: 2026-12-01
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_cases"
-down_revision = "0010_takedown"
+revision = "0013_cases"
+down_revision = "0012_webhooks"
 branch_labels = None
 depends_on = None
 
