@@ -233,6 +233,21 @@ class Settings(BaseSettings):
         "that is not a platform.",
     )
 
+    case_retention_years: int = Field(
+        25,
+        ge=1,
+        le=100,
+        description="Years a closed safeguarding case is kept after it closes before "
+        "`reclaim cases purge` deletes it (never one on legal hold). An organisation's DSL or "
+        "admin can set its own number. 25 matches keeping school child-protection files until "
+        "the child is 25 at the least.",
+    )
+    timezone: str = Field(
+        "Europe/London",
+        description="Time zone in which case pages and exports show times and read the times "
+        "staff type (stored in UTC).",
+    )
+
     smtp_url: SecretStr = Field(
         SecretStr(""),
         description="Where news-about-your-report emails and urgent-report staff alerts go out: "
@@ -367,6 +382,19 @@ class Settings(BaseSettings):
                     "smtp_url must look like smtp://user:pass@host:587 or smtps://user:pass@host"
                 )
         return SecretStr(text)
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "timezone must be an IANA time zone name such as Europe/London or UTC"
+            ) from None
+        return value
 
     @field_validator("mail_from")
     @classmethod

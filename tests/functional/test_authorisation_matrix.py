@@ -27,6 +27,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from reclaim import cases as _cases
 from reclaim.accounts.apikeys import issue
 from reclaim.accounts.models import ApiKey, Organisation, StaffUser
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
@@ -39,6 +40,7 @@ from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.reports.models import Report, ReportUrl, ShareCode
 from reclaim.reports.references import show_reference
 from reclaim.reports.sharing import share_code_for, share_report
+from reclaim.storage.base import utcnow as _utcnow
 from reclaim.storage.database import Database
 from reclaim.takedown import PlaceStatus, move
 from reclaim.takedown.models import Notice, Place
@@ -738,3 +740,425 @@ def test_the_reports_are_the_intake_organisations(world: World) -> None:
     with world.db.read_session() as session:
         owners = set(session.scalars(select(Report.organisation_id)))
     assert owners == {world.org_ids["intake"]}
+
+
+# --- safeguarding cases (issue 12) -------------------------------------------------------------
+# A case belongs to the school; it was opened by the school's DSL and is assigned to the
+# school's caseworker. Leads (admin, dsl) and the assigned caseworker act on it; a viewer reads
+# it; an analyst has no case permissions (403); anyone in another organisation is told it does
+# not exist (404); platforms never see case data (403).
+
+
+def _user(session: Any, username: str) -> StaffUser:
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+    assert user is not None
+    return user
+
+
+def _new_case(world: World, *, assigned: bool = True, closed: bool = False) -> tuple[str, int, str]:
+    """(public_id, case row id, a marker only this case's pages show)."""
+    marker = f"said-{secrets.token_hex(5)}"
+    with world.db.session() as session:
+        dsl = _user(session, "dsl@school.example")
+        case = _cases.open_case(session, dsl, source="disclosure", summary=marker)
+        if assigned:
+            case.assigned_to = _user(session, "caseworker@school.example").id
+        if closed:
+            _cases.close_case(session, dsl, case, "closed for the matrix")
+        session.flush()
+        return case.public_id, case.id, marker
+
+
+def _case_target(suffix: str = "", **data: Any) -> Callable[[World], Target]:
+    def make(world: World) -> Target:
+        public_id, case_id, marker = _new_case(world)
+        path = f"/staff/cases/{public_id}{suffix}"
+        return Target(path, marker=public_id if not suffix else marker, data=data, ref=case_id)
+
+    return make
+
+
+def _case_page_target(suffix: str, marker_is_summary: bool = False) -> Callable[[World], Target]:
+    def make(world: World) -> Target:
+        public_id, case_id, marker = _new_case(world)
+        shown = marker if marker_is_summary else public_id
+        return Target(f"/staff/cases/{public_id}{suffix}", marker=shown, ref=case_id)
+
+    return make
+
+
+def _unassigned_case(world: World) -> Target:
+    public_id, case_id, _ = _new_case(world, assigned=False)
+    return Target(f"/staff/cases/{public_id}", marker=public_id, ref=case_id)
+
+
+def _closed_case(world: World) -> Target:
+    public_id, case_id, _ = _new_case(world, closed=True)
+    return Target(f"/staff/cases/{public_id}/reopen", data={"reason": "again"}, ref=case_id)
+
+
+def _case_part(kind: str) -> Callable[[World], Target]:
+    """A case with a place, a referral or a task, and the route that changes it."""
+
+    def make(world: World) -> Target:
+        public_id, case_id, _ = _new_case(world)
+        with world.db.session() as session:
+            dsl = _user(session, "dsl@school.example")
+            case = session.get(_cases.Case, case_id)
+            assert case is not None
+            if kind == "place":
+                place, _ = _cases.add_place(
+                    session, dsl, case, _cases.NewPlace("group", detail="a group chat")
+                )
+                return Target(
+                    f"/staff/cases/{public_id}/places/{place.id}",
+                    data={"status": "removed"},
+                    ref=place.id,
+                )
+            if kind == "referral":
+                referral = _cases.add_referral(
+                    session, dsl, case, _cases.NewReferral("ceop", made_at=_utcnow())
+                )
+                return Target(
+                    f"/staff/cases/{public_id}/referrals/{referral.id}",
+                    data={"outcome": "accepted"},
+                    ref=referral.id,
+                )
+            task = _cases.add_task(
+                session, dsl, case, title="call back", owner_id=dsl.id, due_at=_utcnow()
+            )
+            return Target(f"/staff/cases/{public_id}/tasks/{task.id}/done", ref=task.id)
+
+    return make
+
+
+def _task_to_move(world: World) -> Target:
+    target = _case_part("task")(world)
+    path = target.path.removesuffix("/done") + "/due"
+    return Target(path, data={"due_at": "2031-03-04T09:00"}, ref=target.ref)
+
+
+def _report_shared_with_school(world: World) -> Target:
+    public_id, case_id, _ = _new_case(world)
+    share_id = _shared_with_school(world).ref
+    return Target(
+        f"/staff/cases/{public_id}/linked-report", data={"share_id": share_id}, ref=case_id
+    )
+
+
+def _urgent_case_alert(world: World) -> Target:
+    public_id, _, _ = _new_case(world)
+    with world.db.session() as session:
+        alert_id = raise_alert(
+            session, world.org_ids["school"], "urgent-case", f"/staff/cases/{public_id}"
+        )
+    return Target(f"/staff/cases/{public_id}/acknowledge", ref=alert_id)
+
+
+def _case_has(check: Callable[[Any], bool]) -> Callable[[World, Target, Any], bool]:
+    def effect(world: World, target: Target, response: Any) -> bool:
+        with world.db.read_session() as session:
+            case = session.get(_cases.Case, target.ref)
+            return case is not None and check(case)
+
+    return effect
+
+
+def _row_is(model: Any, check: Callable[[Any], bool]) -> Callable[[World, Target, Any], bool]:
+    def effect(world: World, target: Target, response: Any) -> bool:
+        with world.db.read_session() as session:
+            row = session.get(model, target.ref)
+            return row is not None and check(row)
+
+    return effect
+
+
+def _case_gone(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return session.get(_cases.Case, target.ref) is None
+
+
+def _pdf_made(world: World, target: Target, response: Any) -> bool:
+    return response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def _new_case_form(world: World) -> Target:
+    return Target("/staff/cases/new", marker="new-case-form")
+
+
+def _open_case(world: World) -> Target:
+    marker = f"opened-{secrets.token_hex(5)}"
+    return Target("/staff/cases", data={"source": "colleague", "summary": marker}, ref=marker)
+
+
+def _case_opened_in_own_org(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return any(c.summary == target.ref for c in session.scalars(select(_cases.Case)))
+
+
+def _case_list(world: World) -> Target:
+    public_id, _, _ = _new_case(world)
+    return Target("/staff/cases", marker=public_id)
+
+
+def _school_settings(world: World) -> Target:
+    name = f"PC {secrets.token_hex(4)}"
+    with world.db.session() as session:
+        _cases.replace_pathways(
+            session, world.org_ids["school"], [_cases.Contact("police", name, "101")]
+        )
+    return Target("/staff/case-settings", marker=name)
+
+
+def _new_pathways(world: World) -> Target:
+    name = f"Front door {secrets.token_hex(4)}"
+    return Target(
+        "/staff/case-settings/pathways",
+        data={"kind": "social_care", "name": name, "contact": "0300"},
+        ref=name,
+    )
+
+
+def _school_pathway_is(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return any(
+            c.name == target.ref for c in _cases.pathways_of(session, world.org_ids["school"])
+        )
+
+
+def _new_retention(world: World) -> Target:
+    with world.db.session() as session:
+        _cases.set_retention(session, world.org_ids["school"], None)
+    return Target("/staff/case-settings/retention", data={"years": "7"})
+
+
+def _school_keeps_seven_years(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return _cases.retention_years(session, world.org_ids["school"], 25) == 7
+
+
+def _case_matrix(
+    school: dict[str, str], *, intake: dict[str, str] | None = None
+) -> dict[str, dict[str, str]]:
+    return {
+        "intake": intake or everyone(NOT_FOUND, analyst=FORBIDDEN),
+        "school": school,
+        "platform": everyone(FORBIDDEN),
+        "platform2": everyone(FORBIDDEN),
+    }
+
+
+READS_CASE = everyone(OK, analyst=FORBIDDEN)
+WORKS_CASE = everyone(OK, analyst=FORBIDDEN, viewer=FORBIDDEN)
+LEADS_CASE = everyone(FORBIDDEN, admin=OK, dsl=OK)
+LEADS_OWN_ORG = everyone(FORBIDDEN, admin=NO_EFFECT, dsl=NO_EFFECT)
+
+ENTRIES += [
+    Entry(
+        "GET",
+        "/staff/cases",
+        _case_list,
+        _shown,
+        _case_matrix(READS_CASE, intake=everyone(NO_EFFECT, analyst=FORBIDDEN)),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/new",
+        _new_case_form,
+        _shown,
+        _case_matrix(WORKS_CASE, intake=WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases",
+        _open_case,
+        _case_opened_in_own_org,
+        _case_matrix(WORKS_CASE, intake=WORKS_CASE),
+    ),
+    Entry(
+        "GET", "/staff/cases/{public_id}", _case_page_target(""), _shown, _case_matrix(READS_CASE)
+    ),
+    # A caseworker sees only the cases they opened or are assigned to.
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}",
+        _unassigned_case,
+        _shown,
+        _case_matrix(everyone(OK, analyst=FORBIDDEN, caseworker=NOT_FOUND)),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}/review",
+        _case_page_target("/review"),
+        _shown,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}/summary",
+        _case_page_target("/summary", True),
+        _shown,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}/chronology.csv",
+        _case_page_target("/chronology.csv", True),
+        _shown,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}/chronology.pdf",
+        _case_page_target("/chronology.pdf"),
+        _pdf_made,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/review/{step}",
+        _case_target("/review/supported", answer="done"),
+        _case_has(lambda c: any(a.step == "supported" for a in c.answers)),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/emergency-call",
+        _case_target("/emergency-call", who="Ms Head"),
+        _case_has(lambda c: any(a.step == "call999" for a in c.answers)),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/children",
+        _case_target("/children", role="sent"),
+        _case_has(lambda c: len(c.children) == 1),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/places",
+        _case_target("/places", kind="url", url="https://pics.example.net/x"),
+        _case_has(lambda c: len(c.places) == 1),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/places/{place_id}",
+        _case_part("place"),
+        _row_is(_cases.CasePlace, lambda p: p.status == "removed"),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/referrals",
+        _case_target("/referrals", agency="ceop", reference="CEOP-1"),
+        _case_has(lambda c: len(c.referrals) == 1),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/referrals/{referral_id}",
+        _case_part("referral"),
+        _row_is(_cases.Referral, lambda r: r.outcome == "accepted"),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/tasks",
+        _case_target("/tasks", title="ring social care", due_at="2030-01-01T09:00"),
+        _case_has(lambda c: len(c.tasks) == 1),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/tasks/{task_id}/done",
+        _case_part("task"),
+        _row_is(_cases.Task, lambda t: t.done_at is not None),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/tasks/{task_id}/due",
+        _task_to_move,
+        _row_is(_cases.Task, lambda t: t.due_at.year == 2031),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/linked-report",
+        _report_shared_with_school,
+        _case_has(lambda c: c.linked_share_id is not None),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/acknowledge",
+        _urgent_case_alert,
+        _acknowledged,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/notes",
+        _case_target("/notes", text="a note"),
+        _case_has(lambda c: any(e.kind == "note" for e in c.entries)),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/assign",
+        _case_target("/assign"),
+        _case_has(lambda c: c.assigned_to is None),
+        _case_matrix(LEADS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/close",
+        _case_target("/close", rationale="done"),
+        _case_has(lambda c: c.status == "closed"),
+        _case_matrix(LEADS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/reopen",
+        _closed_case,
+        _case_has(lambda c: c.status == "open"),
+        _case_matrix(LEADS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/legal-hold",
+        _case_target("/legal-hold", hold="on", reason="court"),
+        _case_has(lambda c: c.legal_hold),
+        _case_matrix(LEADS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/erase",
+        _case_target("/erase", confirm="erase"),
+        _case_gone,
+        _case_matrix(LEADS_CASE),
+    ),
+    Entry(
+        "GET",
+        "/staff/case-settings",
+        _school_settings,
+        _shown,
+        _case_matrix(LEADS_CASE, intake=LEADS_OWN_ORG),
+    ),
+    Entry(
+        "POST",
+        "/staff/case-settings/pathways",
+        _new_pathways,
+        _school_pathway_is,
+        _case_matrix(LEADS_CASE, intake=LEADS_OWN_ORG),
+    ),
+    Entry(
+        "POST",
+        "/staff/case-settings/retention",
+        _new_retention,
+        _school_keeps_seven_years,
+        _case_matrix(LEADS_CASE, intake=LEADS_OWN_ORG),
+    ),
+]

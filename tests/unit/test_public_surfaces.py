@@ -11,6 +11,7 @@ CONTEXTS = [
     "reclaim.accounts",
     "reclaim.audit",
     "reclaim.bank",
+    "reclaim.cases",
     "reclaim.directory",
     "reclaim.notify",
     "reclaim.reports",

@@ -29,6 +29,13 @@ class Permission(StrEnum):
     # analyst's takedown work.
     MOVE_LINKS = "links:move"
     MANAGE_HASHES = "hashes:manage"
+    # Safeguarding cases (reclaim.cases): read every case of the organisation; record on the
+    # cases one works (opened or assigned); lead every case of the organisation (assign,
+    # close and reopen, legal hold, erasure, local pathways and retention). Never analysts:
+    # hash lists and takedowns need no child's safeguarding record.
+    VIEW_SAFEGUARDING = "safeguarding:view"
+    WORK_SAFEGUARDING = "safeguarding:work"
+    LEAD_SAFEGUARDING = "safeguarding:lead"
     MANAGE_STAFF = "staff:manage"
     # The organisation's on-call list for alerts, and the code young people share reports with.
     MANAGE_ONCALL = "oncall:manage"
@@ -45,6 +52,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_CASES,
             Permission.MOVE_LINKS,
             Permission.MANAGE_HASHES,
+            Permission.VIEW_SAFEGUARDING,
+            Permission.WORK_SAFEGUARDING,
+            Permission.LEAD_SAFEGUARDING,
             Permission.MANAGE_ONCALL,
             Permission.MANAGE_SHARING,
         }
@@ -55,6 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CASES,
             Permission.EDIT_CASES,
             Permission.MOVE_LINKS,
+            Permission.WORK_SAFEGUARDING,
         }
     ),
     Role.ANALYST: frozenset(
@@ -65,7 +76,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_HASHES,
         }
     ),
-    Role.VIEWER: frozenset({Permission.VIEW_DASHBOARD, Permission.VIEW_CASES}),
+    Role.VIEWER: frozenset(
+        {Permission.VIEW_DASHBOARD, Permission.VIEW_CASES, Permission.VIEW_SAFEGUARDING}
+    ),
 }
 
 

@@ -67,13 +67,45 @@ class PublicAction(StrEnum):
 
 
 class CaseAction(StrEnum):
-    """Source ``case``: staff reading or handling a young person's report."""
+    """Source ``case``: staff reading or handling a young person's report, and safeguarding
+    cases (:mod:`reclaim.cases`; filed with ``object_type="case"`` and the case's row number,
+    whatever part of the case they touch, the part's own number in the detail)."""
 
     REPORT_VIEWED = "case:report:viewed"  # a staff member opened the report
     URGENT_SEEN = "case:report:urgent-seen"  # marked an urgent report seen (it stays urgent)
     LINK_MOVED = "case:url:status-changed"  # moved a link along (sent, removed)
     SHARED_LISTED = "case:shared-reports:listed"  # opened the reports shared with them (count)
     SHARED_VIEWED = "case:shared-report:viewed"  # opened a report a young person shared
+    VIEWED = "case:case:viewed"  # opened a safeguarding case (its page, review or summary)
+    LISTED = "case:cases:listed"  # opened a list of cases or of their tasks (count)
+    EXPORTED = "case:case:exported"  # exported a case's chronology (PDF or CSV)
+    OPENED = "case:case:opened"  # opened a safeguarding case (where the concern came from)
+    ASSIGNED = "case:case:assigned"  # gave a case to a colleague, or to nobody
+    CHILD_ADDED = "case:child:added"  # added a child involved, with their role
+    STEP_ANSWERED = "case:step:answered"  # answered a step of the initial review
+    MADE_URGENT = "case:case:made-urgent"  # a review answer called for an immediate referral
+    ON_CALL_ALERTED = "case:on-call:alerted"  # an urgent case raised an on-call alert (its id)
+    EMERGENCY_CALL = "case:emergency-call:recorded"  # recorded who called 999, and when
+    PLACE_ADDED = "case:place:added"  # recorded where the image is or who has it
+    PLACE_UPDATED = "case:place:updated"  # recorded what was done about a place, its status
+    TAKEDOWN_PLACE_ERASED = "case:takedown-place:erased"  # a deleted case's own link: blanked
+    REFERRAL_ADDED = "case:referral:added"  # recorded a referral to an agency
+    REFERRAL_UPDATED = "case:referral:updated"  # a referral's outcome, reference or follow-up
+    TASK_ADDED = "case:task:added"  # added a task (owner, due time)
+    TASK_MOVED = "case:task:moved"  # moved a task's due time
+    TASK_DONE = "case:task:done"  # marked a task done
+    REPORT_LINKED = "case:report:linked"  # linked a report a young person shared (its share)
+    REPORT_UNLINKED = "case:report:unlinked"  # took the shared report's link off a case
+    ENTRY_ADDED = "case:entry:added"  # wrote a note (or Reclaim an event) in the chronology
+    ENTRY_CORRECTED = "case:entry:corrected"  # corrected a chronology entry (a new entry)
+    DECISION_RECORDED = "case:decision:recorded"  # recorded a decision and its rationale
+    CLOSED = "case:case:closed"  # closed a case, with the rationale
+    REOPENED = "case:case:reopened"  # reopened a closed case, with the reason
+    LEGAL_HOLD_SET = "case:legal-hold:set"  # put a case on legal hold (nothing deletes it)
+    LEGAL_HOLD_LIFTED = "case:legal-hold:lifted"  # lifted a case's legal hold
+    ERASED = "case:case:erased"  # deleted a case on request (its events are redacted)
+    PURGED = "case:case:purged"  # deleted a closed case past retention (events redacted)
+    PATHWAYS_CHANGED = "case:pathways:changed"  # changed the organisation's local pathways
 
 
 class BankAction(StrEnum):
@@ -144,6 +176,12 @@ class RowAction(StrEnum):
     ONCALL_CREATED = "staff:oncall:created"  # a staff member was put on the on-call list
     ONCALL_UPDATED = "staff:oncall:updated"  # an on-call contact's place in the list changed
     ONCALL_DELETED = "staff:oncall:deleted"  # a staff member was taken off the on-call list
+    CASE_CREATED = "case:case:created"  # a safeguarding case row was stored
+    CASE_UPDATED = "case:case:updated"  # a case changed (field names only)
+    CASE_DELETED = "case:case:deleted"  # a case was deleted (erasure, retention)
+    CASE_POLICY_CREATED = "case:policy:created"  # an organisation set its own case settings
+    CASE_POLICY_UPDATED = "case:policy:updated"  # an organisation's case settings changed
+    CASE_POLICY_DELETED = "case:policy:deleted"  # an organisation's case settings were deleted
     TAKEDOWN_PLACE_CREATED = "takedown:place:created"  # a link's takedown record was stored
     TAKEDOWN_PLACE_UPDATED = "takedown:place:updated"  # a takedown record changed (field names)
     TAKEDOWN_PLACE_DELETED = "takedown:place:deleted"  # a takedown record was deleted

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "bank": "reclaim.cli.bank:app",
     "apikey": "reclaim.cli.apikey:app",
     "notify": "reclaim.cli.notify:app",
+    "cases": "reclaim.cli.cases:app",
     "url": "reclaim.cli.url:app",
 }
 """Name -> ``module:attribute``: a ``typer.Typer`` (a group of commands) or a command function.

@@ -45,6 +45,7 @@ __all__ = [
     "cancel_reminders",
     "escalate_due",
     "forget_push",
+    "forget_subject",
     "oncall_list",
     "open_alerts",
     "open_alerts_count",
@@ -488,6 +489,33 @@ def cancel_reminders(session: Session, subject_url: str) -> int:
         delete(Reminder).where(Reminder.subject_url == subject_url, Reminder.queued_at.is_(None))
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def forget_subject(session: Session, subject_url: str) -> int:
+    """The staff page is gone (a case was erased or purged): its alerts, reminders and their
+    unsent or sent messages are deleted, for the page and any part of it (``#task-3``).
+    Returns how many alerts and reminders went."""
+    about = (Alert.subject_url == subject_url) | Alert.subject_url.startswith(
+        f"{subject_url}#", autoescape=True
+    )
+    alert_ids = list(session.scalars(select(Alert.id).where(about)))
+    session.execute(
+        delete(Notification).where(
+            (Notification.subject_url == subject_url)
+            | Notification.subject_url.startswith(f"{subject_url}#", autoescape=True)
+            | Notification.alert_id.in_(alert_ids)
+        )
+    )
+    gone = len(alert_ids)
+    if alert_ids:
+        session.execute(delete(Alert).where(Alert.id.in_(alert_ids)))
+    result = session.execute(
+        delete(Reminder).where(
+            (Reminder.subject_url == subject_url)
+            | Reminder.subject_url.startswith(f"{subject_url}#", autoescape=True)
+        )
+    )
+    return gone + int(getattr(result, "rowcount", 0) or 0)
 
 
 def queue_task_reminders(session: Session, now: datetime | None = None) -> int:

@@ -3,6 +3,7 @@
 from reclaim.accounts import models as _accounts
 from reclaim.audit import models as _audit
 from reclaim.bank import models as _bank
+from reclaim.cases import models as _cases
 from reclaim.notify import models as _notify
 from reclaim.reports import models as _reports
 from reclaim.storage.base import Base
@@ -10,4 +11,4 @@ from reclaim.takedown import models as _takedown
 
 metadata = Base.metadata
 
-__all__ = ["_accounts", "_audit", "_bank", "_notify", "_reports", "_takedown", "metadata"]
+__all__ = ["_accounts", "_audit", "_bank", "_cases", "_notify", "_reports", "_takedown", "metadata"]

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reclaim.audit.actions import PublicAction, StaffAction, SystemAction
+from reclaim.audit.actions import CaseAction, PublicAction, StaffAction, SystemAction
 from reclaim.audit.recorder import current_context, record
 from reclaim.config import Settings
 from reclaim.storage.base import utcnow
@@ -33,6 +33,7 @@ __all__ = [
     "assign",
     "clocks_from",
     "find_place",
+    "forget_case",
     "forget_report",
     "move",
     "note_liveness",
@@ -247,6 +248,21 @@ def forget_report(session: Session, report_id: int) -> list[int]:
     """A young person deleted their report: its sources go; a place no one else named is
     erased (its URL blanked, off the member list as a tombstone). Returns the erased ids."""
     sources = list(session.scalars(select(PlaceSource).where(PlaceSource.report_id == report_id)))
+    return _forget(session, sources, by_case=False)
+
+
+def forget_case(session: Session, ref: str) -> list[int]:
+    """A safeguarding case was erased or purged: its sources (``kind="case"``, ``ref``) go, and
+    a place no one else named is erased as for a deleted report. Returns the erased ids."""
+    sources = list(
+        session.scalars(
+            select(PlaceSource).where(PlaceSource.kind == SourceKind.CASE, PlaceSource.ref == ref)
+        )
+    )
+    return _forget(session, sources, by_case=True)
+
+
+def _forget(session: Session, sources: list[PlaceSource], *, by_case: bool) -> list[int]:
     places = {s.place_id for s in sources}
     for source in sources:
         session.delete(source)
@@ -267,6 +283,11 @@ def forget_report(session: Session, report_id: int) -> list[int]:
             step.reason = ""
         _bump_list(session, place)
         erased.append(place_id)
-        record(session, PublicAction.PLACE_ERASED, object_type="place", object_id=place_id)
+        record(
+            session,
+            CaseAction.TAKEDOWN_PLACE_ERASED if by_case else PublicAction.PLACE_ERASED,
+            object_type="place",
+            object_id=place_id,
+        )
     session.flush()
     return erased

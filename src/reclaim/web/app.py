@@ -26,6 +26,7 @@ from reclaim.web.middleware import (
 from reclaim.web.problems import install_problem_handlers, problem
 from reclaim.web.routes import (
     api,
+    cases,
     hashing_demo,
     health,
     member_urls,
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_bank,
         staff_keys,
         staff_reports,
+        cases,
         staff_alerts,
         staff_sharing,
         takedown,

@@ -103,6 +103,7 @@ def test_every_command_has_its_help() -> None:
         ("bank", ["import", "export", "lists", "snapshot"]),
         ("apikey", ["create", "list", "revoke"]),
         ("notify", ["send", "test"]),
+        ("cases", ["purge"]),
         ("url", ["canonical"]),
     ],
 )

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
+from reclaim import cases
 from reclaim.accounts import ApiKey, Scope, authenticate
 from reclaim.audit import current_context
 from reclaim.bank import (
@@ -278,6 +279,8 @@ def feedback(
         blocked = {e.item_id for e in body.feedback if e.status is FeedbackStatus.BLOCKED}
         # News for the young people who asked for it, sent after this commits.
         queue_blocked_news(session, blocked, key.organisation_id)
+        # A safeguarding case joined to such a report records it in its chronology.
+        cases.note_blocked(session, blocked)
         return FeedbackResponse(recorded=len(body.feedback), platform=key.organisation.name)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from reclaim import cases as safeguarding
 from reclaim.accounts import Permission, can, colleague_count, sees_case_data
 from reclaim.audit import AuditFilter, StaffAction, audit_page, record
 from reclaim.reports import StaffPage, reports_for_staff, show_reference, urgent_for_staff
@@ -47,6 +49,7 @@ def dashboard(
             urgent_for_staff(session, org, intake, urgent_page, URGENT_PAGE_SIZE) if cases else None
         )
         reports = reports_for_staff(session, org, intake, page, PAGE_SIZE) if cases else None
+        tasks = safeguarding.my_tasks(session, user) if safeguarding.uses_cases(user) else []
         shown = (len(urgent.reports) if urgent else 0) + (len(reports.reports) if reports else 0)
         if shown:
             record(session, StaffAction.REPORTS_LISTED, object_type="reports", detail={"n": shown})
@@ -60,6 +63,11 @@ def dashboard(
             "organisation_kind": user.organisation.kind,
             "colleagues": colleagues,
             "can_view_audit": can(user.role, Permission.VIEW_AUDIT),
+            "uses_cases": safeguarding.uses_cases(user),
+            "tasks": tasks,
+            "when": lambda moment: moment.astimezone(ZoneInfo(settings.timezone)).strftime(
+                "%Y-%m-%d %H:%M %Z"
+            ),
         }
     return render(request, "staff/dashboard.html", context)
 
