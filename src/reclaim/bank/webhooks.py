@@ -18,19 +18,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.apikeys import Scope
 from reclaim.accounts.models import ApiKey
 from reclaim.bank.models import WebhookAttempt, WebhookDelivery
 from reclaim.storage.base import utcnow
+from reclaim.storage.wakeups import Wakeup
 
 WITHDRAWN_EVENT = "item.withdrawn"
-_WAKE = "reclaim_webhook_wake"
-_wakers: set[threading.Event] = set()
-_lock = threading.Lock()
-_installed = False
+#: Wakes the webhook sender once a transaction that queued messages commits.
+WAKEUP = Wakeup("webhooks")
 
 
 def queue_withdrawal(session: Session, item_id: int, checkpoint: int, data: dict[str, Any]) -> int:
@@ -64,7 +63,7 @@ def queue_withdrawal(session: Session, item_id: int, checkpoint: int, data: dict
         )
         queued += 1
     if queued:
-        session.info[_WAKE] = True
+        WAKEUP.after_commit(session)
         session.flush()
     return queued
 
@@ -73,30 +72,12 @@ def queue_withdrawal(session: Session, item_id: int, checkpoint: int, data: dict
 
 
 def add_waker(wake: threading.Event) -> None:
-    global _installed
-    with _lock:
-        _wakers.add(wake)
-        if not _installed:
-            event.listen(Session, "after_commit", _after_commit)
-            event.listen(Session, "after_rollback", _after_rollback)
-            _installed = True
+    """Set ``wake`` whenever a transaction that queued webhook messages commits."""
+    WAKEUP.add(wake)
 
 
 def remove_waker(wake: threading.Event) -> None:
-    with _lock:
-        _wakers.discard(wake)
-
-
-def _after_commit(session: Session) -> None:
-    if session.info.pop(_WAKE, False):
-        with _lock:
-            wakers = list(_wakers)
-        for wake in wakers:
-            wake.set()
-
-
-def _after_rollback(session: Session, *_: Any) -> None:
-    session.info.pop(_WAKE, None)
+    WAKEUP.remove(wake)
 
 
 # The delivery log, for the platform's admins ---------------------------------------------------

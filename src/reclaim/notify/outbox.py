@@ -17,15 +17,13 @@ import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from reclaim.notify.models import Notification
 from reclaim.reports.models import Report, ReportHash
-
-_WAKE = "reclaim_notify_wake"
+from reclaim.storage.wakeups import Wakeup
 
 
 class Reason(StrEnum):
@@ -50,9 +48,22 @@ def _wants_news(session: Session, report_ids: Collection[int]) -> set[int]:
     )
 
 
+#: Wakes the notification sender once a transaction that queued something commits.
+WAKEUP = Wakeup("notify")
+
+
 def wake_after_commit(session: Session) -> None:
     """Wake this process's senders once the session's transaction commits."""
-    session.info[_WAKE] = True
+    WAKEUP.after_commit(session)
+
+
+def add_waker(wake: threading.Event) -> None:
+    """Set ``wake`` whenever a transaction that queued news commits (in this process)."""
+    WAKEUP.add(wake)
+
+
+def remove_waker(wake: threading.Event) -> None:
+    WAKEUP.remove(wake)
 
 
 def _add(session: Session, report_id: int, reason: Reason, organisation_id: int | None) -> None:
@@ -143,38 +154,3 @@ def news_counts(session: Session, report_id: int) -> NewsCounts:
         )
     }
     return NewsCounts(sent=counts.get(True, 0), waiting=counts.get(False, 0))
-
-
-# Waking the senders after commit ------------------------------------------------------------
-
-_wakers: set[threading.Event] = set()
-_lock = threading.Lock()
-_installed = False
-
-
-def add_waker(wake: threading.Event) -> None:
-    """Set ``wake`` whenever a transaction that queued news commits (in this process)."""
-    global _installed
-    with _lock:
-        _wakers.add(wake)
-        if not _installed:
-            event.listen(Session, "after_commit", _after_commit)
-            event.listen(Session, "after_rollback", _after_rollback)
-            _installed = True
-
-
-def remove_waker(wake: threading.Event) -> None:
-    with _lock:
-        _wakers.discard(wake)
-
-
-def _after_commit(session: Session) -> None:
-    if session.info.pop(_WAKE, False):
-        with _lock:
-            wakers = list(_wakers)
-        for wake in wakers:
-            wake.set()
-
-
-def _after_rollback(session: Session, *_: Any) -> None:
-    session.info.pop(_WAKE, None)
