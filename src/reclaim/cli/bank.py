@@ -142,5 +142,6 @@ def snapshot_command(
     with database() as db:
         target = directory or snapshot_dir(db.settings.data_dir)
         matcher = load_matcher(db, target)
-        matcher.save(target)
+        with db.read_session() as session:
+            matcher.save(target, session)
     out.print(f"Saved {matcher.size} items (changes up to {matcher.applied_seq}) to {target}.")

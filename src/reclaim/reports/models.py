@@ -44,6 +44,11 @@ class Report(Base):
     # cases:edit marks it seen (who and when are kept here and in the audit trail).
     urgent_seen_at: Mapped[datetime | None]
     urgent_seen_by: Mapped[int | None] = mapped_column(Integer)
+    # A retry of the same submission (``Idempotency-Key``, or the no-JavaScript form's token)
+    # returns this report instead of making a second one: SHA-256 of the key, and the PIN
+    # encrypted so the retry can show it; both are cleared after RETRY_WINDOW (24 h).
+    idempotency_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    retry_pin: Mapped[str | None] = mapped_column(EncryptedText("report.retry_pin"), deferred=True)
     erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

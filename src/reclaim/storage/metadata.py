@@ -5,8 +5,9 @@ from reclaim.audit import models as _audit
 from reclaim.bank import models as _bank
 from reclaim.notify import models as _notify
 from reclaim.reports import models as _reports
+from reclaim.storage import instance as _instance
 from reclaim.storage.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["_accounts", "_audit", "_bank", "_notify", "_reports", "metadata"]
+__all__ = ["_accounts", "_audit", "_bank", "_instance", "_notify", "_reports", "metadata"]
