@@ -10,6 +10,7 @@ import uvicorn
 from reclaim.audit.recorder import head_problem
 from reclaim.cli.common import out, settings_or_exit
 from reclaim.storage.database import Database
+from reclaim.storage.field_keys import undecryptable
 from reclaim.storage.migrations_runner import is_current
 
 
@@ -30,7 +31,7 @@ def serve(
             )
             raise typer.Exit(2)
         with db.read_session() as session:
-            problem = head_problem(session)
+            problem = head_problem(session) or undecryptable(session)
         if problem:
             out.print(f"[yellow]Not serving: {problem}[/]", soft_wrap=True)
             raise typer.Exit(2)

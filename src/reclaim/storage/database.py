@@ -84,7 +84,7 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.url = normalise_url(settings.resolved_database_url)
-        configure_field_cipher(settings.field_key_bytes())
+        configure_field_cipher(settings.field_key_bytes(), settings.previous_field_key_bytes())
         if self.url.startswith("sqlite"):
             self.engine = _sqlite_engine(self.url)
         else:
