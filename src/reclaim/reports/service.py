@@ -7,14 +7,17 @@ changes the item's status, which the matcher and the delta feed (as a tombstone)
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,6 +95,9 @@ class NewReport:
     contact: str | None = None
     source: str = "api"
     busy_connection: bool = False
+    #: The client's key for this submission (``Idempotency-Key``, or the form's token): a
+    #: retry with the same key within RETRY_WINDOW gets this report back, not a second one.
+    idempotency_key: str | None = None
 
 
 @dataclass(slots=True)
@@ -102,6 +108,8 @@ class Created:
     exact_only: list[int] = field(default_factory=list)
     #: Staff alerts queued for this report (urgent, with email configured).
     staff_alerted: int = 0
+    #: True when this is the report an earlier submission with the same key made.
+    replayed: bool = False
 
 
 #: Answers to "Do you feel safe right now?" that signal danger: "I am not sure" is treated as
@@ -138,11 +146,77 @@ def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
     return exact, True
 
 
+#: How long a retry of a submission returns its report (and its PIN, kept encrypted only
+#: for this long so the retry can show it).
+RETRY_WINDOW = timedelta(hours=24)
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:+/=-]{8,200}")
+
+
+def valid_idempotency_key(key: str) -> bool:
+    return bool(_IDEMPOTENCY_KEY.fullmatch(key))
+
+
+def idempotency_digest(key: str) -> str:
+    return hashlib.sha256(f"reclaim/report-retry/v1:{key}".encode()).hexdigest()
+
+
+def forget_old_retries(session: Session) -> int:
+    """Past RETRY_WINDOW, a report no longer answers retries: its key digest and its
+    encrypted PIN are cleared (the PIN is then kept only as its Argon2 hash)."""
+    result = session.execute(
+        update(Report)
+        .where(Report.idempotency_digest.is_not(None), Report.created_at < utcnow() - RETRY_WINDOW)
+        .values(idempotency_digest=None, retry_pin=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def find_retry(session: Session, key: str) -> Created | None:
+    """The report a submission with this key already made (within RETRY_WINDOW), as it was
+    answered the first time, or None."""
+    report = session.scalar(
+        select(Report).where(
+            Report.idempotency_digest == idempotency_digest(key),
+            Report.created_at >= utcnow() - RETRY_WINDOW,
+            Report.erased_at.is_(None),
+        )
+    )
+    if report is None or report.retry_pin is None:
+        return None
+    alerted = session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.report_id == report.id, Notification.staff_user_id.is_not(None)
+        )
+    )
+    return Created(
+        report,
+        report.retry_pin,
+        [h.position for h in report.hashes if h.exact_only],
+        int(alerted or 0),
+        replayed=True,
+    )
+
+
+def _serialise_retries(session: Session, key: str) -> None:
+    """Two tries of one submission at the same moment: the second waits for the first and then
+    finds its report (SQLite's writers are serialised already)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        lock = int(idempotency_digest(key)[:15], 16)
+        connection.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
+
+
 def create_report(
     session: Session, hashing: PasswordHashing, new: NewReport, *, intake: str = ""
 ) -> Created:
     """Make a report; it belongs to the intake organisation named ``intake`` (see
     :mod:`reclaim.reports.ownership`)."""
+    if new.idempotency_key:
+        _serialise_retries(session, new.idempotency_key)
+        earlier = find_retry(session, new.idempotency_key)
+        if earlier is not None:
+            return earlier
     if not new.files and not new.urls:
         raise ReportError("Add a photo or video, or a link where you saw it.")
     if new.files and new.age_group is AgeGroup.ADULT:
@@ -172,6 +246,10 @@ def create_report(
         source=new.source,
         busy_connection=new.busy_connection,
     )
+    if new.idempotency_key:
+        forget_old_retries(session)
+        report.idempotency_digest = idempotency_digest(new.idempotency_key)
+        report.retry_pin = pin
     session.add(report)
     session.flush()
     created = Created(report, pin)
@@ -358,7 +436,11 @@ def status_of(session: Session, report: Report) -> ReportStatus:
     hashes = []
     for link in report.hashes:
         item = items[link.item_id]
-        if link.withdrawn_at is not None or item.status == ItemStatus.WITHDRAWN.value:
+        if link.withdrawn_at is not None and item.status == ItemStatus.ACTIVE.value:
+            # Withdrawn here, but another report of the same file still wants it: websites
+            # still block it, and saying "withdrawn" would not be true.
+            state = "still_listed"
+        elif link.withdrawn_at is not None or item.status == ItemStatus.WITHDRAWN.value:
             state = "withdrawn"
         elif item.status == ItemStatus.ACTIVE.value:
             state = "active"
@@ -473,6 +555,8 @@ def erase(session: Session, report: Report) -> None:
     outbox.forget(session, report.id)
     report.details = None
     report.contact = None
+    report.retry_pin = None
+    report.idempotency_digest = None
     report.threatened = None
     report.feels_safe = None
     report.erased_at = utcnow()

@@ -13,6 +13,9 @@ URL_STATUS = {
 HASH_STATUS = {
     "active": "Active: websites are blocking copies.",
     "withdrawn": "Withdrawn: websites have been told to stop.",
+    "still_listed": "Withdrawn from this report, but the same file is also on the list another "
+    "way (another report of it), so websites still block it. Withdraw it there too, or get in "
+    "touch and we will help.",
     "stopped": "Paused by our team. We will explain if you get in touch.",
     "expired": "No longer on the list.",
 }

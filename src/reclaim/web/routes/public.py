@@ -27,6 +27,7 @@ from reclaim.reports.service import (
     AgeGroup,
     Outcome,
     erase,
+    find_retry,
     is_urgent,
     status_of,
     withdraw,
@@ -240,17 +241,24 @@ async def report_form(request: Request) -> Response:
         }
         return page(request, "young/report.html", context, status_code=status_code, adult=adult)
 
+    # The single-use form token names this submission: sent again (a dropped answer, a
+    # browser resending), it gets the report it already made, not "send again".
+    token = _form_text(form, "form_token", 200)
+    retry_key = f"form:{hashlib.sha256(token.encode()).hexdigest()}" if token else None
+    earlier = None
+    if retry_key:
+        with _db(request).read_session() as session:
+            earlier = find_retry(session, retry_key)
     try:
         # Without JavaScript there is no proof-of-work: a signed, single-use form token that
         # is a few seconds old stands in for it (people read and type; scripts post at once).
-        _form_proof(request).check_form(
-            _form_text(form, "form_token", 200), _settings(request).bot_guard_form_seconds
-        )
+        if earlier is None:
+            _form_proof(request).check_form(token, _settings(request).bot_guard_form_seconds)
     except ProofRejected:
         return again(SEND_AGAIN, 400)
     try:
         body = ReportIn.model_validate(data)
-        created = make_report(request, body, "form")
+        created = earlier or make_report(request, body, "form", retry_key)
     except ValidationError:
         return again("Some of what you typed is too long. Make it shorter.", 400)
     except ApiProblem as problem:

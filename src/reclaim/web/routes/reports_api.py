@@ -47,9 +47,11 @@ from reclaim.reports.service import (
     ReportStatus,
     create_report,
     erase,
+    find_retry,
     is_urgent,
     open_report,
     status_of,
+    valid_idempotency_key,
     withdraw,
 )
 from reclaim.reports.urls import UrlRejected
@@ -448,9 +450,17 @@ TOO_MUCH_VIDEO = (
 )
 
 
-def make_report(request: Request, body: ReportIn, source: str) -> Created:
-    """Checks shared by the API and the no-JavaScript form, then the report itself."""
+def make_report(
+    request: Request, body: ReportIn, source: str, idempotency_key: str | None = None
+) -> Created:
+    """Checks shared by the API and the no-JavaScript form, then the report itself. A retry
+    (same ``idempotency_key`` within a day) gets the first report back, before any check."""
     settings = _settings(request)
+    if idempotency_key:
+        with _db(request).read_session() as session:
+            earlier = find_retry(session, idempotency_key)
+        if earlier is not None:
+            return earlier
     if settings.bot_guard_honeypot and body.website:
         raise ApiProblem(400, "This report could not be accepted.", kind="bot-guard")
     busy = guard_report(request, body, source, is_urgent(body.threatened, body.feels_safe))
@@ -467,6 +477,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
         contact=contact,
         source=source,
         busy_connection=busy,
+        idempotency_key=idempotency_key,
     )
     hashing: PasswordHashing = request.app.state.hashing
     try:
@@ -474,7 +485,7 @@ def make_report(request: Request, body: ReportIn, source: str) -> Created:
             created = create_report(session, hashing, new, intake=settings.intake_organisation)
             session.flush()
             _ = created.report.reference, created.report.urgent
-            if created.report.urgent and settings.notifications_enabled:
+            if created.report.urgent and settings.notifications_enabled and not created.replayed:
                 # The intake organisation's staff hear at once (in this transaction; sent
                 # after it commits). No email configured: the staff pages' count only.
                 intake = intake_organisation(session, settings.intake_organisation)
@@ -558,7 +569,17 @@ async def create(request: Request) -> Response:
     """Only hashes made on the device and what the person typed. The answer holds the
     reference and the PIN: the PIN is shown this once and stored only as a slow hash."""
     body: ReportIn = validated(ReportIn, await read_json(request))
-    created = make_report(request, body, "api")
+    # A retry of the same submission (a dropped answer, a double press) sends the same
+    # Idempotency-Key and gets the same report, reference and PIN back, never a second one.
+    key = request.headers.get("idempotency-key")
+    if key is not None and not valid_idempotency_key(key):
+        raise ApiProblem(
+            400,
+            "Idempotency-Key must be 8-200 letters, digits or ._:+/=- (a new random value for "
+            "each report, the same one when sending that report again).",
+            kind="bad-request",
+        )
+    created = make_report(request, body, "api", key)
     settings = _settings(request)
     out = CreatedOut(
         reference=created.report.reference,
@@ -570,7 +591,8 @@ async def create(request: Request) -> Response:
         status_url="/status",
         help=help_for(body.country, body.age_group is AgeGroup.ADULT, settings.default_country),
     )
-    return JSONResponse(out.model_dump(mode="json"), status_code=201)
+    replay = {"Idempotent-Replayed": "true"} if created.replayed else None
+    return JSONResponse(out.model_dump(mode="json"), status_code=201, headers=replay)
 
 
 def _open(request: Request, session: Any, reference: str) -> Access:
