@@ -48,7 +48,12 @@ def canonical_url(text: str) -> str:
         raise UrlRejected("This link is very long. Copy just the address of the page.")
     if "://" not in raw:
         raw = "https://" + raw
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:  # e.g. "[" : "Invalid IPv6 URL" (found by fuzz/run.py urls)
+        raise UrlRejected(
+            "This does not look like a web address. Check it and try again."
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in {"http", "https"}:
         raise UrlRejected("A link starts with http:// or https://.")
@@ -72,7 +77,10 @@ def canonical_url(text: str) -> str:
             if k.lower() not in TRACKING and not k.lower().startswith("utm_")
         ]
     )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    url = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    if len(url) > MAX_URL_LENGTH:  # re-encoding a query can lengthen it (found by fuzzing)
+        raise UrlRejected("This link is very long. Copy just the address of the page.")
+    return url
 
 
 def host_of(url: str) -> str:
