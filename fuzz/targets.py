@@ -19,7 +19,7 @@ from reclaim.matching.video import parse_vpdq
 from reclaim.reports.urls import MAX_URL_LENGTH, UrlRejected, canonical_url
 from reclaim.web.body import MAX_JSON_DEPTH, _too_deep, validated
 from reclaim.web.problems import ApiProblem
-from reclaim.web.routes.reports_api import ReportIn, plausible_files
+from reclaim.web.report_intake import ReportIn, plausible_files
 
 #: Small enough that a fuzz input cannot ask for gigabytes: the limits are a feature under
 #: test too (a refusal is a typed HashingError, not a MemoryError).

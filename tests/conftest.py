@@ -28,6 +28,7 @@ from reclaim.config import Settings, load_settings
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
+from reclaim.web.services import services_of
 
 POSTGRES_URL = os.environ.get(
     "RECLAIM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -238,7 +239,7 @@ def app_db(app_settings: Settings) -> Iterator[Database]:
 def client(app_settings: Settings, app_db: Database) -> Iterator[TestClient]:
     app = create_app(app_settings, app_db)
     with TestClient(app, base_url=BASE_URL) as test_client:
-        app.state.matcher_loader.join(timeout=30)  # the index loads in the background
+        services_of(app).matcher_loader.join(timeout=30)  # the index loads in the background
         yield test_client
 
 

@@ -246,6 +246,35 @@ class Settings(BaseSettings):
         "`RECLAIM_PUBLIC_URL`.",
     )
 
+    alert_escalate_minutes: int = Field(
+        10,
+        ge=1,
+        le=1440,
+        description="An alert (urgent report or case) nobody has acknowledged moves to the next "
+        "on-call contact after this many minutes, and past the list to everyone who can view "
+        "cases.",
+    )
+    vapid_public_key: str = Field(
+        "",
+        description="Web push for staff alerts: the VAPID public key (urlsafe base64, from "
+        "`reclaim notify vapid-keys`). Empty: no web push, email only.",
+    )
+    vapid_private_key: SecretStr = Field(
+        SecretStr(""),
+        description="The VAPID private key that goes with `RECLAIM_VAPID_PUBLIC_KEY`.",
+    )
+    vapid_subject: str = Field(
+        "",
+        description="Contact that push services may use about this server (`mailto:` or "
+        "`https:` URL). Empty: `mailto:` the `RECLAIM_MAIL_FROM` address.",
+    )
+    share_code_rate_per_hour: int = Field(
+        10,
+        ge=1,
+        description="Organisation codes one client address may try in an hour when sharing a "
+        "report (stops guessing codes).",
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
@@ -300,6 +329,15 @@ class Settings(BaseSettings):
     def notifications_enabled(self) -> bool:
         """Whether Reclaim can tell a young person there is news (only by email, today)."""
         return bool(self.smtp_url.get_secret_value())
+
+    @property
+    def push_enabled(self) -> bool:
+        """Whether staff alerts also go out by web push (both VAPID keys set)."""
+        return bool(self.vapid_public_key and self.vapid_private_key.get_secret_value())
+
+    @property
+    def push_subject(self) -> str:
+        return self.vapid_subject or f"mailto:{self.mail_sender}"
 
     @property
     def mail_sender(self) -> str:

@@ -21,6 +21,7 @@ from reclaim.config import Settings
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
+from reclaim.web.services import services_of
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,8 +63,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Setting
     db = Database(app_settings)
     upgrade(db)
     app = create_app(app_settings, db)
-    app.state.matcher_loader.start()  # Schemathesis calls the app without its lifespan
-    app.state.matcher_loader.join(60)
+    services_of(app).matcher_loader.start()  # Schemathesis calls the app without its lifespan
+    services_of(app).matcher_loader.join(60)
     yield app, app_settings, db
     db.dispose()
 

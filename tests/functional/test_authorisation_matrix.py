@@ -17,6 +17,7 @@ an entry nor a place in ``PENDING`` (routes a later issue brings into the matrix
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,13 +28,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from reclaim.accounts.apikeys import issue
-from reclaim.accounts.models import ApiKey, Organisation
+from reclaim.accounts.models import ApiKey, Organisation, StaffUser
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.roles import Role
 from reclaim.accounts.staff import create_organisation
-from reclaim.reports.models import Report, ReportUrl
+from reclaim.notify.alerts import oncall_list, raise_alert, set_oncall, subscribe_push
+from reclaim.notify.models import Alert, PushSubscription
+from reclaim.reports import AgeGroup, NewReport, create_report
+from reclaim.reports.models import Report, ReportUrl, ShareCode
 from reclaim.reports.references import show_reference
-from reclaim.reports.service import AgeGroup, NewReport, create_report
+from reclaim.reports.sharing import share_code_for, share_report
 from reclaim.storage.database import Database
 from tests.conftest import BASE_URL, Staff, csrf_in
 
@@ -145,6 +149,103 @@ def _new_key(world: World) -> Target:
 def _revoke_key(world: World) -> Target:
     key_id, _ = _platform_key(world)
     return Target(f"/staff/api-keys/{key_id}/revoke", ref=key_id)
+
+
+def _alert(world: World) -> Target:
+    with world.db.session() as session:
+        alert_id = raise_alert(session, world.org_ids["intake"], "urgent-report", "/staff/x")
+    return Target("/staff/alerts", marker=f"/staff/alerts/{alert_id}/acknowledge", ref=alert_id)
+
+
+def _alert_to_acknowledge(world: World) -> Target:
+    alert_id = _alert(world).ref
+    return Target(f"/staff/alerts/{alert_id}/acknowledge", ref=alert_id)
+
+
+def _acknowledged(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        alert = session.get(Alert, target.ref)
+        return alert is not None and alert.acknowledged_at is not None
+
+
+def _user_id(world: World, username: str) -> int:
+    with world.db.read_session() as session:
+        found = session.scalar(select(StaffUser.id).where(StaffUser.username == username))
+        assert found is not None
+        return int(found)
+
+
+def _oncall(world: World) -> Target:
+    viewer = _user_id(world, "viewer@intake.example")
+    with world.db.session() as session:
+        set_oncall(session, world.org_ids["intake"], [])
+    return Target("/staff/oncall", data={f"place-{viewer}": "1"}, ref=viewer)
+
+
+def _on_call_set(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        entries = oncall_list(session, world.org_ids["intake"])
+    return any(e.staff_user_id == target.ref and e.position == 1 for e in entries)
+
+
+def _push_subscription(world: World) -> Target:
+    endpoint = f"https://push.example.org/{secrets.token_hex(8)}"
+    data = {"endpoint": endpoint, "p256dh": "BNcRdreALRFXTkOOUHK1EtK2w", "auth": "tBHItJI5s"}
+    return Target("/staff/push/subscribe", data=data, ref=endpoint)
+
+
+def _subscribed(world: World, target: Target, response: Any) -> bool:
+    digest = hashlib.sha256(target.ref.encode()).hexdigest()
+    with world.db.read_session() as session:
+        found = session.scalar(
+            select(PushSubscription.id).where(PushSubscription.endpoint_digest == digest)
+        )
+    return found is not None
+
+
+def _intake_admins_push(world: World) -> Target:
+    endpoint = f"https://push.example.org/{secrets.token_hex(8)}"
+    admin = _user_id(world, "admin@intake.example")
+    with world.db.session() as session:
+        subscribe_push(session, admin, endpoint, "BNc", "tBH")
+    return Target("/staff/push/unsubscribe", data={"endpoint": endpoint}, ref=endpoint)
+
+
+def _unsubscribed(world: World, target: Target, response: Any) -> bool:
+    return not _subscribed(world, target, response)
+
+
+def _shared_with_school(world: World) -> Target:
+    with world.db.session() as session:
+        made = create_report(
+            session,
+            world.hashing,
+            NewReport(
+                AgeGroup.UNDER_18, "GB", urls=[f"https://pics.example.org/{secrets.token_hex(6)}"]
+            ),
+        )
+        code = share_code_for(session, world.org_ids["school"])
+        assert code is not None
+        share = share_report(session, made.report, code)
+        url = made.report.urls[0].url
+    return Target(f"/staff/shared/{share.id}", marker=url, ref=share.id)
+
+
+def _sharing_page(world: World) -> Target:
+    share_id = _shared_with_school(world).ref
+    return Target("/staff/sharing", marker=f"/staff/shared/{share_id}")
+
+
+def _school_code(world: World) -> Target:
+    with world.db.session() as session:
+        code = share_code_for(session, world.org_ids["school"])
+    return Target("/staff/sharing/code", ref=code)
+
+
+def _school_code_changed(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        row = session.get(ShareCode, world.org_ids["school"])
+        return row is not None and row.code != target.ref
 
 
 # --- effects -----------------------------------------------------------------------------------
@@ -267,6 +368,102 @@ ENTRIES = [
             "school": everyone(FORBIDDEN),
             "platform": PLATFORM_ADMIN_ONLY,
             "platform2": everyone(FORBIDDEN, admin=NOT_FOUND),
+        },
+    ),
+    Entry(
+        "GET",
+        "/staff/alerts",
+        _alert,
+        _shown,
+        {
+            "intake": everyone(OK),
+            "school": everyone(NO_EFFECT),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/alerts/{alert_id}/acknowledge",
+        _alert_to_acknowledge,
+        _acknowledged,
+        {
+            "intake": everyone(OK),
+            "school": everyone(NOT_FOUND),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/oncall",
+        _oncall,
+        _on_call_set,
+        {
+            "intake": everyone(FORBIDDEN, admin=OK, dsl=OK),
+            "school": everyone(FORBIDDEN, admin=NO_EFFECT, dsl=NO_EFFECT),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/push/subscribe",
+        _push_subscription,
+        _subscribed,
+        {
+            "intake": everyone(OK),
+            "school": everyone(OK),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/push/unsubscribe",
+        _intake_admins_push,
+        _unsubscribed,
+        {
+            "intake": everyone(NO_EFFECT, admin=OK),
+            "school": everyone(NO_EFFECT),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "GET",
+        "/staff/sharing",
+        _sharing_page,
+        _shown,
+        {
+            "intake": everyone(NO_EFFECT, viewer=FORBIDDEN, analyst=FORBIDDEN),
+            "school": everyone(OK, viewer=FORBIDDEN, analyst=FORBIDDEN),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "POST",
+        "/staff/sharing/code",
+        _school_code,
+        _school_code_changed,
+        {
+            "intake": everyone(FORBIDDEN, admin=NO_EFFECT, dsl=NO_EFFECT),
+            "school": everyone(FORBIDDEN, admin=OK, dsl=OK),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry(
+        "GET",
+        "/staff/shared/{share_id}",
+        _shared_with_school,
+        _shown,
+        {
+            "intake": everyone(NOT_FOUND, viewer=FORBIDDEN, analyst=FORBIDDEN),
+            "school": everyone(OK, viewer=FORBIDDEN, analyst=FORBIDDEN),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
         },
     ),
 ]

@@ -19,6 +19,7 @@ from reclaim.bank.signals import make_signal
 from reclaim.config import Settings
 from reclaim.storage.database import Database
 from reclaim.web.app import create_app
+from reclaim.web.services import services_of
 from tests.conftest import BASE_URL
 
 
@@ -97,7 +98,7 @@ def test_not_ready_until_the_index_is_loaded(app_settings: Settings, app_db: Dat
             )
             assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
             gate.set()
-            app.state.matcher_loader.join(10)
+            services_of(app).matcher_loader.join(10)
             assert client.get("/readyz").status_code == 200
     finally:
         Matcher.sync = original  # type: ignore[method-assign]

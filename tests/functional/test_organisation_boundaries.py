@@ -23,6 +23,7 @@ from reclaim.bank.models import ContentItem, PlatformFeedback
 from reclaim.reports.models import Report, ReportHash, ReportUrl
 from reclaim.storage.database import Database
 from reclaim.web.app import create_app
+from reclaim.web.services import services_of
 from tests.conftest import BASE_URL, Staff, csrf, csrf_in, make_settings
 from tests.functional.test_reports_api import image_hashes, make, pin_header
 
@@ -106,7 +107,7 @@ def test_a_report_belongs_to_the_configured_intake_organisation(
     staff.create("dsl@intake.example", role="dsl", org="Intake Hotline")
     app = create_app(settings, app_db)
     with TestClient(app, base_url=BASE_URL) as client:
-        app.state.matcher_loader.join(timeout=30)
+        services_of(app).matcher_loader.join(timeout=30)
         made = _report(client)
         _, public_id, owner = _row(app_db, made["reference"])
         with app_db.read_session() as session:

@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from reclaim.accounts.passwords import PasswordHashing
+from reclaim.reports import AgeGroup, NewReport, Outcome, create_report, open_report
 from reclaim.reports.models import Report
-from reclaim.reports.service import AgeGroup, NewReport, Outcome, create_report, open_report
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
-from reclaim.web.routes.reports_api import pin_policy
+from reclaim.web.report_access import pin_policy
 from tests.conftest import BASE_URL, make_settings
 from tests.functional.test_reports_api import make, pin_header
 

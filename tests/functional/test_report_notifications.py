@@ -5,6 +5,7 @@ that there is news. No email offered, and contacts refused, where no email can b
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,11 +21,11 @@ from reclaim.accounts.staff import create_organisation
 from reclaim.audit.models import AuditEvent
 from reclaim.cli.main import app as cli
 from reclaim.config import Settings, load_settings, reset_settings
+from reclaim.notify import ReportOutbox
 from reclaim.notify.mail import SmtpServer, looks_like_email
 from reclaim.notify.models import Notification
 from reclaim.notify.sender import MAX_ATTEMPTS, Notifier
-from reclaim.reports.models import Report, ReportUrl
-from reclaim.reports.service import (
+from reclaim.reports import (
     AgeGroup,
     FileHashes,
     NewReport,
@@ -32,10 +33,12 @@ from reclaim.reports.service import (
     create_report,
     set_url_status,
 )
+from reclaim.reports.models import Report, ReportUrl
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
+from reclaim.web.services import services_of
 from tests.conftest import BASE_URL, csrf_in, make_settings
 from tests.functional.test_reports_api import image_hashes, make, pin_header
 from tests.functional.test_young_people_pages import form_token_in
@@ -68,7 +71,7 @@ def mail_db(mail_settings: Settings) -> Iterator[Database]:
 def mail_client(mail_settings: Settings, mail_db: Database) -> Iterator[TestClient]:
     app = create_app(mail_settings, mail_db)
     with TestClient(app, base_url=BASE_URL) as test_client:
-        app.state.matcher_loader.join(timeout=30)
+        services_of(app).matcher_loader.join(timeout=30)
         yield test_client
 
 
@@ -92,6 +95,17 @@ def _block(client: TestClient, auth: dict[str, str], item_id: int) -> None:
         headers=auth,
     )
     assert posted.status_code == 200, posted.text
+
+
+def _rows_once_sent(db: Database, n: int, timeout: float = 15.0) -> list[Notification]:
+    """The rows, once ``n`` are marked sent: the sink has a message a moment before the
+    sender commits that it sent it."""
+    deadline = time.monotonic() + timeout
+    rows = _rows(db)
+    while sum(r.sent_at is not None for r in rows) < n and time.monotonic() < deadline:
+        time.sleep(0.05)
+        rows = _rows(db)
+    return rows
 
 
 def _rows(db: Database) -> list[Notification]:
@@ -145,7 +159,7 @@ def test_a_platform_block_emails_only_that_there_is_news(
     assert len(_rows(mail_db)) == 1
     _block(mail_client, _platform(mail_db, "VidHub"), item_id)
     assert len(sink.wait_for(2)) == 2
-    rows = _rows(mail_db)
+    rows = _rows_once_sent(mail_db, 2)
     assert len(rows) == 2 and all(r.sent_at is not None and r.attempts == 0 for r in rows)
     with mail_db.session() as session:
         sent = session.scalar(
@@ -227,7 +241,7 @@ def _report_with_contact(db: Database, contact: str | None = EMAIL) -> int:
 def _move_link(db: Database, report_id: int, status: UrlStatus) -> None:
     with db.session() as session:
         url = session.scalars(select(ReportUrl).where(ReportUrl.report_id == report_id)).one()
-        set_url_status(session, url, status)
+        set_url_status(session, url, status, ReportOutbox())
 
 
 def test_failures_wait_and_try_again_then_give_up(

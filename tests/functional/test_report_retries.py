@@ -15,6 +15,7 @@ from reclaim.bank.signals import make_signal
 from reclaim.reports.models import Report
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
+from reclaim.web.services import services_of
 from tests.functional.test_reports_api import image_hashes, make, pin_header, proof
 from tests.functional.test_young_people_pages import csrf_in, form_token_in
 
@@ -119,7 +120,7 @@ def test_withdrawing_says_what_still_matches(client: TestClient, app_db: Databas
     assert answer.status_code == 200
     [state] = answer.json()["hashes"]
     assert state["status"] == "still_listed" and "still block" in state["status_text"]
-    matcher = client.app.state.matcher_loader.matcher  # type: ignore[attr-defined]
+    matcher = services_of(client.app).matcher  # type: ignore[arg-type]
     with app_db.read_session() as session:
         matcher.sync(session)
     assert matcher.match([make_signal("sha256", files[0]["sha256"])])[0]

@@ -16,10 +16,11 @@ from reclaim.accounts.apikeys import issue
 from reclaim.accounts.staff import create_organisation
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import verify_chain
+from reclaim.notify import ReportOutbox
+from reclaim.reports import UrlStatus, set_url_status
 from reclaim.reports.models import Report, ReportUrl
 from reclaim.reports.proof import solve
 from reclaim.reports.references import ALPHABET, ENTROPY_BITS, normalise_reference
-from reclaim.reports.service import UrlStatus, set_url_status
 from reclaim.storage.database import Database
 from reclaim.web.app import create_app
 from reclaim.web.routes.reports_api import MAX_BODY_BYTES
@@ -263,7 +264,9 @@ def test_delete_everything_erases_and_the_chain_verifies(
         report = session.scalar(select(Report).where(Report.reference == reference))
         assert report is not None
         report_id = report.id
-        set_url_status(session, session.scalars(select(ReportUrl)).one(), UrlStatus.SENT)
+        set_url_status(
+            session, session.scalars(select(ReportUrl)).one(), UrlStatus.SENT, ReportOutbox()
+        )
     erased = client.delete(f"/api/v1/reports/{reference}", headers=pin_header(pin))
     assert erased.status_code == 200, erased.text
     body = erased.json()

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.audit.models import AuditEvent
 from reclaim.notify.models import Notification
+from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.reports.models import Report, ReportUrl
-from reclaim.reports.service import AgeGroup, NewReport, create_report
 from reclaim.storage.database import Database
 from tests.conftest import Staff, csrf, csrf_in
 from tests.functional.test_reports_api import image_hashes, make

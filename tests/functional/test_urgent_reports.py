@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.staff import create_organisation, create_user, disable_user
+from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.reports.models import Report
-from reclaim.reports.service import AgeGroup, NewReport, create_report
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
 from reclaim.web.app import create_app
+from reclaim.web.services import services_of
 from tests.conftest import BASE_URL, PASSWORD, Staff, csrf_in, make_settings
 from tests.functional.test_reports_api import make
 from tests.smtp_sink import Sink, smtp_sink
@@ -207,10 +208,10 @@ def test_the_form_token_must_be_a_few_seconds_old(tmp_path: Path) -> None:
         fast = client.post("/report", data=data)
         assert fast.status_code == 400 and "press Send" in fast.text
         later = time.time() + 4
-        app.state.report_proof.clock = lambda: later
+        services_of(app).report_proof.clock = lambda: later
         page = client.get("/report").text  # a fresh token, now "4 seconds old" at once
         data["form_token"] = re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-        app.state.report_proof.clock = lambda: later + 4
+        services_of(app).report_proof.clock = lambda: later + 4
         assert client.post("/report", data=data).status_code == 200
     db.dispose()
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from reclaim.accounts.models import Organisation
+from reclaim.audit.actions import CaseAction
 from reclaim.audit.chain import GENESIS, ChainLink, canonical_json, canonical_time
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import (
@@ -66,7 +67,7 @@ def _fill(db: Database, n: int = 5) -> None:
         for i in range(n):
             record(
                 session,
-                "case:url:added",
+                CaseAction.LINK_MOVED,
                 object_type="url",
                 object_id=i,
                 detail={"url": f"https://example.org/{i}"},
@@ -259,7 +260,7 @@ def test_a_chain_from_before_keyed_hashing_is_anchored_once(any_db: Database) ->
     _fill(any_db, 3)
     _rewrite(any_db, [])  # what an installation upgraded from unkeyed hashing holds
     with pytest.raises(AuditChainError, match="reclaim audit anchor"), any_db.session() as s:
-        record(s, "case:url:added")
+        record(s, CaseAction.LINK_MOVED)
     with any_db.read_session() as session:
         assert head_problem(session)
         assert not verify_chain(session).ok

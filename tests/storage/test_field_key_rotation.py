@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from reclaim.accounts.models import StaffUser
-from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
+from reclaim.accounts.passwords import Argon2Parameters, PasswordHasher
 from reclaim.accounts.staff import create_organisation, create_user
 from reclaim.config import new_field_key
 from reclaim.storage.database import Database
@@ -45,7 +45,7 @@ def _people(db: Database) -> dict[str, tuple[str | None, str | None]]:
 
 
 def _seed(db: Database) -> dict[str, tuple[str | None, str | None]]:
-    hashing = PasswordHashing(Argon2Parameters(1, 8192, 1))
+    hashing = PasswordHasher(Argon2Parameters(1, 8192, 1))
     with db.session() as session:
         org = create_organisation(session, "Hillside Academy", "school")
         for i in range(USERS):

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select, text
 
 from reclaim.accounts.models import Organisation
+from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record, verify_chain
 from reclaim.storage.database import Database
 
@@ -24,7 +25,7 @@ def test_concurrent_read_modify_write_loses_nothing(db: Database) -> None:
     def write(i: int) -> None:
         with db.session() as session:
             session.add(Organisation(name=f"School {i}", kind="school"))
-            record(session, "test:write:done", object_id=i)
+            record(session, CaseAction.LINK_MOVED, object_id=i)
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(write, range(120)))

@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.staff import create_organisation, create_user
-from reclaim.notify import outbox
+from reclaim.notify import alerts
 from reclaim.notify.sender import ALERT_QUIET, Notifier
-from reclaim.reports.models import Report
-from reclaim.reports.service import (
+from reclaim.reports import (
     AgeGroup,
     NewReport,
     create_report,
@@ -22,6 +21,7 @@ from reclaim.reports.service import (
     urgent_for_staff,
     urgent_waiting,
 )
+from reclaim.reports.models import Report
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 
@@ -66,15 +66,15 @@ def test_urgent_queue_pages_and_seen(any_db: Database) -> None:
         assert report is not None and mark_urgent_seen(session, report, staff.id)
         assert not mark_urgent_seen(session, report, staff.id)
         assert urgent_waiting(session, org, "") == 4
-        assert outbox.queue_staff_alerts(session, nums[2], staff.organisation) == 1
-        assert outbox.queue_staff_alerts(session, nums[4], staff.organisation) == 1
+        assert alerts.queue_staff_alerts(session, nums[2], staff.organisation) == 1
+        assert alerts.queue_staff_alerts(session, nums[4], staff.organisation) == 1
 
     sent: list[EmailMessage] = []
     notifier = Notifier(any_db, any_db.settings, transport=sent.append)
     now = utcnow()
     assert notifier.deliver(now=now).sent == 1  # two reports, one email
     with any_db.session() as session:
-        assert outbox.queue_staff_alerts(session, nums[6], staff.organisation) == 1
+        assert alerts.queue_staff_alerts(session, nums[6], staff.organisation) == 1
     assert notifier.deliver(now=now + timedelta(minutes=1)).sent == 0  # quiet for a while
     assert notifier.deliver(now=now + ALERT_QUIET + timedelta(seconds=1)).sent == 1
     assert [m["To"] for m in sent] == ["dsl@helpline.example"] * 2

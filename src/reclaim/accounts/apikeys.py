@@ -94,3 +94,20 @@ def authenticate(session: Session, token: str) -> ApiKey | None:
 def revoke(session: Session, key: ApiKey) -> None:
     key.revoked_at = utcnow()
     session.flush()
+
+
+def keys_of(session: Session, organisation_id: int) -> list[ApiKey]:
+    """An organisation's keys, newest first (revoked ones too: the page says so)."""
+    return list(
+        session.scalars(
+            select(ApiKey)
+            .where(ApiKey.organisation_id == organisation_id)
+            .order_by(ApiKey.id.desc())
+        )
+    )
+
+
+def key_of(session: Session, organisation_id: int, key_id: int) -> ApiKey | None:
+    """One of the organisation's keys; another organisation's key does not exist here."""
+    key = session.get(ApiKey, key_id)
+    return key if key is not None and key.organisation_id == organisation_id else None

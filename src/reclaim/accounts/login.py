@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from reclaim.accounts import lockout, totp
 from reclaim.accounts.lockout import LockoutPolicy
 from reclaim.accounts.models import RecoveryCode, StaffUser
-from reclaim.accounts.passwords import PasswordHashing
+from reclaim.accounts.passwords import PasswordHasher
 from reclaim.accounts.staff import normalise_username
-from reclaim.audit.actions import AuditAction
+from reclaim.audit.actions import StaffAction
 from reclaim.audit.recorder import record
 from reclaim.storage.base import utcnow
 
@@ -69,7 +69,7 @@ def locked_until(session: Session, username: str, now: datetime) -> datetime | N
 
 
 def check_password_login(
-    session: Session, hashing: PasswordHashing, policy: LoginPolicy, username: str, password: str
+    session: Session, hasher: PasswordHasher, policy: LoginPolicy, username: str, password: str
 ) -> LoginResult:
     now = utcnow()
     password_key, _ = _keys(username)
@@ -77,25 +77,25 @@ def check_password_login(
         select(StaffUser).where(StaffUser.username == normalise_username(username))
     )
     # Verify first, always, so a locked or unknown account costs the same as a real attempt.
-    valid = hashing.verify(user.password_hash if user else None, password)
+    valid = hasher.verify(user.password_hash if user else None, password)
     paused = locked_until(session, username, now)
     if paused is not None:
         record(
             session,
-            AuditAction.STAFF_LOGIN_LOCKED,
+            StaffAction.STAFF_LOGIN_LOCKED,
             object_type="user",
             object_id=user.id if user else None,
         )
         return LoginResult(LoginOutcome.LOCKED, locked_until=paused)
     if valid and user is not None and user.is_active:
         lockout.clear(session, password_key)
-        if hashing.needs_rehash(user.password_hash):
-            user.password_hash = hashing.hash(password)
+        if hasher.needs_rehash(user.password_hash):
+            user.password_hash = hasher.hash(password)
         return LoginResult(LoginOutcome.OK, user)
     until = lockout.record_failure(session, password_key, policy.password, now)
     record(
         session,
-        AuditAction.STAFF_LOGIN_FAILED,
+        StaffAction.STAFF_LOGIN_FAILED,
         object_type="user",
         object_id=user.id if user else None,
         organisation_id=user.organisation_id if user else None,
@@ -112,14 +112,14 @@ def check_code_login(
     now = utcnow()
     paused = locked_until(session, user.username, now)
     if paused is not None:
-        record(session, AuditAction.STAFF_LOGIN_LOCKED, object_type="user", object_id=user.id)
+        record(session, StaffAction.STAFF_LOGIN_LOCKED, object_type="user", object_id=user.id)
         return LoginResult(LoginOutcome.LOCKED, user, paused)
     _, code_key = _keys(user.username)
     if check_second_factor(session, user, code, recovery_key):
         lockout.clear(session, code_key)
-        record(session, AuditAction.STAFF_MFA_SUCCEEDED, object_type="user", object_id=user.id)
+        record(session, StaffAction.STAFF_MFA_SUCCEEDED, object_type="user", object_id=user.id)
         return LoginResult(LoginOutcome.OK, user)
-    record(session, AuditAction.STAFF_MFA_FAILED, object_type="user", object_id=user.id)
+    record(session, StaffAction.STAFF_MFA_FAILED, object_type="user", object_id=user.id)
     until = lockout.record_failure(session, code_key, policy.code, now)
     if until is not None:
         return LoginResult(LoginOutcome.LOCKED, user, until)
@@ -145,7 +145,7 @@ def check_second_factor(session: Session, user: StaffUser, code: str, recovery_k
     )
     if recovery is not None:
         recovery.used_at = utcnow()
-        record(session, AuditAction.STAFF_RECOVERY_CODE_USED, object_type="user", object_id=user.id)
+        record(session, StaffAction.STAFF_RECOVERY_CODE_USED, object_type="user", object_id=user.id)
         return True
     return False
 

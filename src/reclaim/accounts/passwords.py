@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher as Argon2Hasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 MIN_LENGTH_SINGLE_FACTOR = 15
@@ -100,11 +100,11 @@ class Argon2Parameters:
     parallelism: int = 4
 
 
-class PasswordHashing:
+class PasswordHasher:
     """Argon2id hashing with a constant-time answer whether or not the account exists."""
 
     def __init__(self, params: Argon2Parameters = Argon2Parameters()) -> None:
-        self._hasher = PasswordHasher(
+        self._hasher = Argon2Hasher(
             time_cost=params.time_cost,
             memory_cost=params.memory_kib,
             parallelism=params.parallelism,
@@ -125,3 +125,7 @@ class PasswordHashing:
 
     def needs_rehash(self, stored_hash: str) -> bool:
         return self._hasher.check_needs_rehash(stored_hash)
+
+
+#: The name this class had before; kept so older callers keep working.
+PasswordHashing = PasswordHasher

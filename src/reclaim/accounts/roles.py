@@ -30,6 +30,9 @@ class Permission(StrEnum):
     MOVE_LINKS = "links:move"
     MANAGE_HASHES = "hashes:manage"
     MANAGE_STAFF = "staff:manage"
+    # The organisation's on-call list for alerts, and the code young people share reports with.
+    MANAGE_ONCALL = "oncall:manage"
+    MANAGE_SHARING = "sharing:manage"
     VIEW_AUDIT = "audit:view"
 
 
@@ -42,6 +45,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_CASES,
             Permission.MOVE_LINKS,
             Permission.MANAGE_HASHES,
+            Permission.MANAGE_ONCALL,
+            Permission.MANAGE_SHARING,
         }
     ),
     Role.CASEWORKER: frozenset(

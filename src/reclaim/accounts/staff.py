@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import Organisation, StaffSession, StaffUser
-from reclaim.accounts.passwords import PasswordHashing, check_password
+from reclaim.accounts.passwords import PasswordHasher, check_password
 from reclaim.accounts.roles import OrganisationKind, Role, requires_second_factor
 from reclaim.storage.base import utcnow
 
@@ -68,7 +68,7 @@ def intake_organisation(session: Session, name: str = "") -> Organisation | None
 
 def create_user(
     session: Session,
-    hashing: PasswordHashing,
+    hasher: PasswordHasher,
     *,
     organisation: Organisation,
     username: str,
@@ -95,7 +95,7 @@ def create_user(
         organisation_id=organisation.id,
         username=name,
         role=role_value.value,
-        password_hash=hashing.hash(password),
+        password_hash=hasher.hash(password),
         display_name=display_name,
         email=email,
         totp_enabled=False,
@@ -113,3 +113,19 @@ def disable_user(session: Session, user: StaffUser) -> None:
     ):
         session.delete(staff_session)
     session.flush()
+
+
+def organisation_name(session: Session, organisation_id: int) -> str:
+    """The organisation's name ("" if there is no such organisation)."""
+    organisation = session.get(Organisation, organisation_id)
+    return organisation.name if organisation is not None else ""
+
+
+def colleague_count(session: Session, organisation_id: int) -> int:
+    """How many staff accounts the organisation has (disabled ones included)."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.organisation_id == organisation_id)
+    )
+    return int(count or 0)

@@ -1,28 +1,163 @@
-"""Audit action names, ``source:subject:action`` (as in pypi/warehouse)."""
+"""Every audit action Reclaim records, one enum per source, ``source:subject:action`` (as
+pypi/warehouse's ``EventTag``). :func:`reclaim.audit.recorder.record` takes only these (typed,
+and checked at run time); ``docs/audit-actions.md`` lists each with its meaning (made by
+:mod:`reclaim.audit.action_docs`), and ``tests/unit/audit/test_actions.py`` keeps the two in
+step and finds any other action name in ``src/``.
+
+The meaning of each action is its member's comment: one line, written for an auditor.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 from reclaim.audit.chain import ANCHOR_ACTION
 
 
-class AuditAction(StrEnum):
-    STAFF_LOGIN_SUCCEEDED = "staff:session:login"
-    STAFF_LOGIN_FAILED = "staff:session:login-failed"
-    STAFF_LOGIN_LOCKED = "staff:session:locked-out"
-    STAFF_MFA_SUCCEEDED = "staff:session:mfa-passed"
-    STAFF_MFA_FAILED = "staff:session:mfa-failed"
-    STAFF_RECOVERY_CODE_USED = "staff:session:recovery-code-used"
-    STAFF_LOGOUT = "staff:session:logout"
-    STAFF_SESSION_EXPIRED = "staff:session:expired"
-    STAFF_TOTP_ENROLLED = "staff:user:totp-enrolled"
-    AUDIT_VIEWED = "staff:audit:viewed"
-    AUDIT_VERIFIED = "staff:audit:verified"
-    AUDIT_CHECKPOINTED = "staff:audit:checkpointed"
-    AUDIT_CHAIN_ANCHORED = ANCHOR_ACTION
+class StaffAction(StrEnum):
+    """Source ``staff``: a staff member signing in and out, and reading the audit trail."""
+
+    STAFF_LOGIN_SUCCEEDED = "staff:session:login"  # signed in with the right password
+    STAFF_LOGIN_FAILED = "staff:session:login-failed"  # a wrong password for an existing account
+    STAFF_LOGIN_LOCKED = "staff:session:locked-out"  # sign-in paused after too many failures
+    STAFF_MFA_SUCCEEDED = "staff:session:mfa-passed"  # the second factor was accepted
+    STAFF_MFA_FAILED = "staff:session:mfa-failed"  # a wrong authenticator or recovery code
+    STAFF_RECOVERY_CODE_USED = "staff:session:recovery-code-used"  # a recovery code was spent
+    STAFF_LOGOUT = "staff:session:logout"  # signed out
+    STAFF_SESSION_EXPIRED = "staff:session:expired"  # a session ended by its idle/absolute limit
+    STAFF_TOTP_ENROLLED = "staff:user:totp-enrolled"  # set up an authenticator app
+    REPORTS_LISTED = "staff:reports:listed"  # opened the dashboard's list of reports (count)
+    AUDIT_VIEWED = "staff:audit:viewed"  # opened the audit viewer (with its filters)
+    AUDIT_VERIFIED = "staff:audit:verified"  # the operator checked the chain
+    AUDIT_CHECKPOINTED = "staff:audit:checkpointed"  # the operator took a signed checkpoint
+    AUDIT_CHAIN_ANCHORED = ANCHOR_ACTION  # the chain moved to the current key (after a rotation)
+    ALERT_ACKNOWLEDGED = "staff:alert:acknowledged"  # acknowledged an alert (it stops escalating)
+    ONCALL_CHANGED = "staff:oncall:changed"  # set the organisation's on-call list (its order)
+    PUSH_SUBSCRIBED = "staff:push:subscribed"  # a browser subscribed to web push alerts
+    PUSH_UNSUBSCRIBED = "staff:push:unsubscribed"  # stopped web push alerts on a browser
+    SHARE_CODE_REGENERATED = "staff:share-code:regenerated"  # a new share code; the old one ends
 
 
-def row_action(subject: str, change: str) -> str:
-    """Name of an automatic create/update/delete event, e.g. ``staff:user:created``."""
-    return f"{subject}:{change}"
+#: The name the staff enum had when it was the only one (the CLI uses it).
+AuditAction = StaffAction
+
+
+class PublicAction(StrEnum):
+    """Source ``public``: what a young person did with their report (no account)."""
+
+    REPORT_MADE = "public:report:made"  # a report was made (counts of files and links)
+    REPORT_VIEWED = "public:report:viewed"  # opened with the right reference and PIN
+    REPORT_WITHDRAWN = "public:report:withdrawn"  # withdrew some or all of its hashes
+    REPORT_ERASED = "public:report:erased"  # deleted everything (the trail is redacted)
+    PIN_LOCKED = "public:report:pin-locked"  # checking the reference paused after wrong PINs
+    REPORT_SHARED = "public:report:shared"  # shared the report with an organisation's code
+    SHARING_STOPPED = "public:report:sharing-stopped"  # stopped sharing with an organisation
+
+
+class CaseAction(StrEnum):
+    """Source ``case``: staff reading or handling a young person's report."""
+
+    REPORT_VIEWED = "case:report:viewed"  # a staff member opened the report
+    URGENT_SEEN = "case:report:urgent-seen"  # marked an urgent report seen (it stays urgent)
+    LINK_MOVED = "case:url:status-changed"  # moved a link along (sent, removed)
+    SHARED_LISTED = "case:shared-reports:listed"  # opened the reports shared with them (count)
+    SHARED_VIEWED = "case:shared-report:viewed"  # opened a report a young person shared
+
+
+class BankAction(StrEnum):
+    """Source ``bank``: staff reading the hash lists."""
+
+    LIST_SEARCHED = "bank:list:searched"  # searched the lists for a hash
+    ITEM_VIEWED = "bank:item:viewed"  # opened a content item
+
+
+class ReportsAction(StrEnum):
+    """Source ``reports``: the service itself, about reports."""
+
+    ASSIGNED = "reports:report:assigned"  # reports without an owner given to the intake org
+
+
+class SystemAction(StrEnum):
+    """Source ``system``: background work (the notification sender, alerts, reminders)."""
+
+    NOTIFICATION_SENT = "system:notification:sent"  # news emailed to a young person
+    NOTIFICATION_GIVEN_UP = "system:notification:given-up"  # a message that was never delivered
+    STAFF_ALERT_SENT = "system:staff-alert:sent"  # alerts sent to a staff member (email, push)
+    STAFF_REMINDER_SENT = "system:staff-reminder:sent"  # a task reminder emailed to its owner
+    ALERT_RAISED = "system:alert:raised"  # an alert: the first on-call contact (or all) told
+    ALERT_ESCALATED = "system:alert:escalated"  # nobody acknowledged: the next contact told
+    PUSH_GONE = "system:push:subscription-gone"  # the push service said a browser is gone
+    REMINDER_SET = "system:reminder:set"  # a task reminder was set for a staff member
+    REMINDER_QUEUED = "system:reminder:queued"  # a task reminder came due and was queued
+    FIELD_KEY_ROTATED = "system:field-key:rotated"  # encrypted fields re-encrypted under a new key
+
+
+class RowAction(StrEnum):
+    """Automatic: every create, update and delete of an audited row (see
+    :func:`reclaim.audit.recorder.install_row_auditing`), ``<subject>:<change>``."""
+
+    BANK_LIST_CREATED = "bank:list:created"  # a hash list was made
+    BANK_LIST_UPDATED = "bank:list:updated"  # a hash list's settings changed (field names)
+    BANK_LIST_DELETED = "bank:list:deleted"  # a hash list was deleted
+    BANK_ITEM_CREATED = "bank:item:created"  # a content item was added to a list
+    BANK_ITEM_UPDATED = "bank:item:updated"  # an item changed (status, reason: field names)
+    BANK_ITEM_DELETED = "bank:item:deleted"  # a content item was deleted
+    BANK_FEEDBACK_CREATED = "bank:feedback:created"  # a platform first said what it did
+    BANK_FEEDBACK_UPDATED = "bank:feedback:updated"  # a platform changed what it said
+    BANK_FEEDBACK_DELETED = "bank:feedback:deleted"  # a platform's feedback was deleted
+    REPORT_CREATED = "reports:report:created"  # a report row was stored
+    REPORT_UPDATED = "reports:report:updated"  # a report changed (field names only)
+    REPORT_DELETED = "reports:report:deleted"  # a report row was deleted
+    URL_CREATED = "reports:url:created"  # a link of a report was stored
+    URL_UPDATED = "reports:url:updated"  # a link's status changed
+    URL_DELETED = "reports:url:deleted"  # a link was deleted (erasure)
+    SHARE_CODE_CREATED = "reports:share-code:created"  # an organisation's share code was made
+    SHARE_CODE_UPDATED = "reports:share-code:updated"  # a share code was replaced
+    SHARE_CODE_DELETED = "reports:share-code:deleted"  # a share code was deleted
+    ORGANISATION_CREATED = "staff:organisation:created"  # an organisation was made
+    ORGANISATION_UPDATED = "staff:organisation:updated"  # an organisation changed
+    ORGANISATION_DELETED = "staff:organisation:deleted"  # an organisation was deleted
+    USER_CREATED = "staff:user:created"  # a staff account was made
+    USER_UPDATED = "staff:user:updated"  # a staff account changed (field names only)
+    USER_DELETED = "staff:user:deleted"  # a staff account was deleted
+    API_KEY_CREATED = "staff:api-key:created"  # a platform API key was issued
+    API_KEY_UPDATED = "staff:api-key:updated"  # a key changed (revoked, last used)
+    API_KEY_DELETED = "staff:api-key:deleted"  # a key was deleted
+    ONCALL_CREATED = "staff:oncall:created"  # a staff member was put on the on-call list
+    ONCALL_UPDATED = "staff:oncall:updated"  # an on-call contact's place in the list changed
+    ONCALL_DELETED = "staff:oncall:deleted"  # a staff member was taken off the on-call list
+
+
+#: What :func:`reclaim.audit.recorder.record` accepts: a member of one of these.
+Action = (
+    StaffAction | PublicAction | CaseAction | BankAction | ReportsAction | SystemAction | RowAction
+)
+SOURCES: Final = (
+    StaffAction,
+    PublicAction,
+    CaseAction,
+    BankAction,
+    ReportsAction,
+    SystemAction,
+    RowAction,
+)
+
+
+class UnregisteredAction(ValueError):
+    """An audit action that is not in :mod:`reclaim.audit.actions`."""
+
+
+def registered(action: object) -> Action:
+    """``action`` itself if it is registered, else :class:`UnregisteredAction`."""
+    if isinstance(action, SOURCES):
+        return action
+    raise UnregisteredAction(
+        f"{action!r} is not a registered audit action: add it to reclaim.audit.actions "
+        "(and docs/audit-actions.md)"
+    )
+
+
+def row_action(subject: str, change: str) -> RowAction:
+    """The automatic event for a change to an audited row, e.g. ``staff:user:created``."""
+    return RowAction(f"{subject}:{change}")

@@ -32,6 +32,9 @@ CHECKPOINT_FORMAT = "reclaim-audit-checkpoint/1"
 _CHAIN_LABEL = b"reclaim/audit-chain/v1"
 _CHECKPOINT_LABEL = b"reclaim/audit-checkpoint/v1"
 
+# Where a session carries the chain keys (the Database puts them in every session it makes).
+SESSION_KEYS = "reclaim_audit_keys"
+
 
 def _derive(secret: bytes, label: bytes) -> bytes:
     return hmac.new(secret, label, hashlib.sha256).digest()

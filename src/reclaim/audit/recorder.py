@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from reclaim.audit.actions import AuditAction, row_action
+from reclaim.audit.actions import Action, StaffAction, registered, row_action
 from reclaim.audit.chain import (
     GENESIS,
+    SESSION_KEYS,
     ChainKeys,
     ChainLink,
     Checkpoint,
@@ -34,9 +35,6 @@ from reclaim.storage.base import utcnow
 
 # Any constant works; it names the lock that serialises appends to the chain on PostgreSQL.
 _PG_CHAIN_LOCK = 0x52454341
-
-# Where a session carries the chain keys (the Database puts them in every session it makes).
-SESSION_KEYS = "reclaim_audit_keys"
 
 
 class AuditChainError(RuntimeError):
@@ -100,7 +98,7 @@ def fresh_context(**fields: Any) -> AuditContext:
 
 def record(
     session: Session,
-    action: str,
+    action: Action,
     *,
     object_type: str | None = None,
     object_id: str | int | None = None,
@@ -114,6 +112,7 @@ def record(
     the current key: that is a chain from before keyed hashing or a key rotation (an operator
     runs `reclaim audit anchor` once), or one re-hashed by someone without the key.
     """
+    registered(action)
     keys = keys_of(session)
     connection = _locked(session)
     head = _head(connection)
@@ -162,7 +161,7 @@ def anchor(session: Session) -> int | None:
         )
     detail = {"after_event": head.link.seq, "was": "unkeyed" if epoch == 0 else "previous key"}
     _append(
-        connection, keys, head, AuditAction.AUDIT_CHAIN_ANCHORED, "audit", None, detail, None, None
+        connection, keys, head, StaffAction.AUDIT_CHAIN_ANCHORED, "audit", None, detail, None, None
     )
     return head.link.seq + 1
 

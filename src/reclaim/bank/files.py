@@ -19,11 +19,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from reclaim.bank.names import EXPORT_FORMATS as EXPORT_FORMATS
+from reclaim.bank.names import IMPORT_FORMATS as IMPORT_FORMATS
 from reclaim.bank.signals import Signal, SignalRejected, SignalType, make_signal
 from reclaim.spreadsheet import safe_cell
 
-EXPORT_FORMATS = ("csv", "jsonl", "pytx")
-IMPORT_FORMATS = ("csv", "jsonl", "pytx", "plain")
 CSV_COLUMNS = ["signal_type", "signal_str", "collab", "category", "tags", "item_id", "quality"]
 
 

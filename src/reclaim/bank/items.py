@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from reclaim.bank import signals as sig
 from reclaim.bank.models import ContentItem, HashList, Signal
+from reclaim.bank.names import DEFAULT_LIST as DEFAULT_LIST
 from reclaim.matching import PDQ_MATCH_THRESHOLD
 from reclaim.matching.video import VpdqFrame
 from reclaim.storage.base import utcnow
@@ -38,9 +39,6 @@ class ItemStatus(StrEnum):
 
 class BankError(ValueError):
     """A request about the hash lists that cannot be carried out; the message says why."""
-
-
-DEFAULT_LIST = "reclaim"
 
 
 def next_change_seq(session: Session) -> int:
@@ -177,7 +175,7 @@ def set_status(session: Session, item: ContentItem, status: ItemStatus, reason: 
     """Change an item's status (withdraw, disable, expire, reactivate); False if unchanged.
 
     Every change needs a reason. Staff change statuses through
-    :func:`reclaim.reports.service.staff_set_item_status`, which also keeps a young person's
+    :func:`reclaim.reports.casework.staff_set_item_status`, which also keeps a young person's
     withdrawal or deletion in force."""
     if item.status == status.value:
         return False

@@ -6,22 +6,10 @@ import sys
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
-from reclaim.accounts.models import StaffUser
-from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing, PasswordRejected
 from reclaim.accounts.roles import OrganisationKind, Role
-from reclaim.accounts.staff import (
-    StaffError,
-    create_organisation,
-    create_user,
-    disable_user,
-    find_organisation,
-    normalise_username,
-)
 from reclaim.cli.common import database, fail, out
-from reclaim.config import new_field_key
-from reclaim.notify.mail import looks_like_email
+from reclaim.cli.field_key import rotate_field_key
 
 app = typer.Typer(help="Organisations, staff accounts and keys.", no_args_is_help=True)
 
@@ -36,6 +24,8 @@ def create_org(
     ] = OrganisationKind.SCHOOL,
 ) -> None:
     """Create an organisation (a school, a hotline, a charity, a platform)."""
+    from reclaim.accounts.staff import StaffError, create_organisation
+
     with database() as db, db.session() as session:
         try:
             organisation = create_organisation(session, name, kind.value)
@@ -75,6 +65,10 @@ def create_user_command(
 
     The person sets up two-step sign-in the first time they sign in.
     """
+    from reclaim.accounts.passwords import Argon2Parameters, PasswordHasher, PasswordRejected
+    from reclaim.accounts.staff import StaffError, create_user, find_organisation
+    from reclaim.notify.mail import looks_like_email
+
     if email is not None:
         email = email.strip() or None
         if email is not None and not looks_like_email(email):
@@ -85,7 +79,7 @@ def create_user_command(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with database() as db, db.session() as session:
         settings = db.settings
-        hashing = PasswordHashing(
+        password_hasher = PasswordHasher(
             Argon2Parameters(
                 settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
             )
@@ -94,7 +88,7 @@ def create_user_command(
             organisation = find_organisation(session, org)
             user = create_user(
                 session,
-                hashing,
+                password_hasher,
                 organisation=organisation,
                 username=username,
                 password=password,
@@ -115,10 +109,11 @@ def disable_user_command(
     username: Annotated[str, typer.Argument(help="The sign-in name.")],
 ) -> None:
     """Disable an account and end all of its sessions at once."""
+    from reclaim.accounts.lookup import find_user
+    from reclaim.accounts.staff import disable_user
+
     with database() as db, db.session() as session:
-        user = session.scalar(
-            select(StaffUser).where(StaffUser.username == normalise_username(username))
-        )
+        user = find_user(session, username)
         if user is None:
             raise fail(f"No staff account {username!r}.")
         disable_user(session, user)
@@ -128,4 +123,9 @@ def disable_user_command(
 @app.command("generate-key")
 def generate_key() -> None:
     """Print a new field-encryption key (for RECLAIM_FIELD_ENCRYPTION_KEY)."""
+    from reclaim.config import new_field_key
+
     typer.echo(new_field_key())
+
+
+app.command("rotate-field-key")(rotate_field_key)

@@ -6,11 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
-from reclaim.accounts.apikeys import ALL_SCOPES, ApiKeyError, issue, revoke
-from reclaim.accounts.models import ApiKey
-from reclaim.accounts.staff import StaffError, find_organisation
 from reclaim.cli.common import database, fail, out
 
 app = typer.Typer(help="API keys for platforms.", no_args_is_help=True)
@@ -27,6 +23,9 @@ def create(
     rate: Annotated[int, typer.Option(help="Requests a minute allowed.")] = 600,
 ) -> None:
     """Create a key and print it once. Only a digest is kept: store the key now."""
+    from reclaim.accounts.apikeys import ALL_SCOPES, ApiKeyError, issue
+    from reclaim.accounts.staff import StaffError, find_organisation
+
     with database() as db, db.session() as session:
         try:
             issued = issue(
@@ -49,17 +48,20 @@ def create(
 @app.command("list")
 def list_keys() -> None:
     """Every key (never the secret)."""
+    from reclaim.accounts.lookup import api_key_summaries
+
     with database() as db, db.read_session() as session:
-        table = Table("prefix", "organisation", "name", "scopes", "rate/min", "revoked")
-        for key in session.scalars(select(ApiKey).order_by(ApiKey.id)):
-            table.add_row(
-                key.prefix,
-                key.organisation.name,
-                key.name,
-                ",".join(key.scopes),
-                str(key.rate_per_minute),
-                "yes" if key.revoked_at else "",
-            )
+        keys = api_key_summaries(session)
+    table = Table("prefix", "organisation", "name", "scopes", "rate/min", "revoked")
+    for key in keys:
+        table.add_row(
+            key.prefix,
+            key.organisation,
+            key.name,
+            ",".join(key.scopes),
+            str(key.rate_per_minute),
+            "yes" if key.revoked_at else "",
+        )
     out.print(table)
 
 
@@ -68,8 +70,11 @@ def revoke_command(
     prefix: Annotated[str, typer.Argument(help="The key's prefix (from `reclaim apikey list`).")],
 ) -> None:
     """Revoke a key at once."""
+    from reclaim.accounts.apikeys import revoke
+    from reclaim.accounts.lookup import find_api_key
+
     with database() as db, db.session() as session:
-        key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+        key = find_api_key(session, prefix)
         if key is None:
             raise fail(f"No key with prefix {prefix!r}.")
         revoke(session, key)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reclaim.audit.actions import AuditAction
-from reclaim.audit.chain import ChainKeys, Checkpoint, CheckpointError, load_checkpoint
-from reclaim.audit.recorder import AuditChainError, anchor, record, take_checkpoint, verify_chain
 from reclaim.cli.common import database, fail, out
+
+if TYPE_CHECKING:
+    from reclaim.audit.chain import ChainKeys, Checkpoint
 
 app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
 
 def _read_checkpoints(paths: list[Path], keys: ChainKeys) -> list[Checkpoint]:
+    from reclaim.audit.chain import CheckpointError, load_checkpoint
+
     checkpoints = []
     for path in paths:
         try:
@@ -42,6 +44,9 @@ def verify_command(
     ] = None,
 ) -> None:
     """Walk the hash chain; print OK, or the first broken link (exit status 1)."""
+    from reclaim.audit.actions import AuditAction
+    from reclaim.audit.recorder import record, verify_chain
+
     with database() as db:
         checkpoints = _read_checkpoints(checkpoint or [], db.audit_keys)
         with db.read_session() as session:
@@ -72,6 +77,9 @@ def checkpoint_command(
     ] = None,
 ) -> None:
     """Verify the chain and write its head, with a MAC, for keeping outside the database."""
+    from reclaim.audit.actions import AuditAction
+    from reclaim.audit.recorder import AuditChainError, record, take_checkpoint
+
     with database() as db:
         try:
             with db.read_session() as session:
@@ -102,6 +110,8 @@ def checkpoint_command(
 def anchor_command() -> None:
     """Once, after upgrading to keyed hashing or rotating RECLAIM_SECRET_KEY: move the chain to
     the current key (checks the chain first; does nothing when it is current)."""
+    from reclaim.audit.recorder import AuditChainError, anchor, verify_chain
+
     with database() as db:
         with db.read_session() as session:
             verdict = verify_chain(session, require_current_head=False)

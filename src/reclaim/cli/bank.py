@@ -8,14 +8,8 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import func, select
 
-from reclaim.bank.files import EXPORT_FORMATS, IMPORT_FORMATS, detect_format, export_lines, parse
-from reclaim.bank.items import DEFAULT_LIST, BankError, get_or_create_list
-from reclaim.bank.loading import load_matcher, snapshot_dir
-from reclaim.bank.models import ContentItem, HashList
-from reclaim.bank.signals import SignalType
-from reclaim.bank.transfer import active_items, import_items
+from reclaim.bank.names import DEFAULT_LIST, EXPORT_FORMATS, IMPORT_FORMATS
 from reclaim.cli.common import database, err, fail, out
 
 app = typer.Typer(help="Hash lists: import, export, inspect.", no_args_is_help=True)
@@ -45,6 +39,11 @@ def import_command(
     ] = None,
 ) -> None:
     """Add every valid line as a content item. Re-importing the same file adds nothing."""
+    from reclaim.bank.files import detect_format, parse
+    from reclaim.bank.items import BankError, get_or_create_list
+    from reclaim.bank.signals import SignalType
+    from reclaim.bank.transfer import import_items
+
     if str(file) == "-":
         lines = sys.stdin.read().splitlines(keepends=True)
     elif not file.is_file():
@@ -101,6 +100,9 @@ def export_command(
     ] = None,
 ) -> None:
     """Write every active item. `--format pytx` is what `threatexchange` reads from a file."""
+    from reclaim.bank.files import export_lines
+    from reclaim.bank.transfer import active_items
+
     if fmt not in EXPORT_FORMATS:
         raise fail(f"Unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}.")
     with database() as db, db.read_session() as session:
@@ -118,16 +120,13 @@ def export_command(
 @app.command("lists")
 def lists_command() -> None:
     """Each list with its items by status."""
+    from reclaim.bank.lists import counts_by_status
+
     with database() as db, db.read_session() as session:
-        rows = session.execute(
-            select(HashList.name, ContentItem.status, func.count(ContentItem.id))
-            .join(ContentItem, isouter=True)
-            .group_by(HashList.name, ContentItem.status)
-            .order_by(HashList.name)
-        ).all()
+        counts = counts_by_status(session)
     table = Table("list", "status", "items")
-    for name, status, count in rows:
-        table.add_row(name, status or "-", str(count))
+    for count in counts:
+        table.add_row(count.list_name, count.status or "-", str(count.items))
     out.print(table)
 
 
@@ -139,6 +138,8 @@ def snapshot_command(
 
     Run it after large imports (or from cron); servers still apply newer changes themselves.
     """
+    from reclaim.bank.loading import load_matcher, snapshot_dir
+
     with database() as db:
         target = directory or snapshot_dir(db.settings.data_dir)
         matcher = load_matcher(db, target)

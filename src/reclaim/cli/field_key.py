@@ -24,6 +24,7 @@ def rotate_field_key(
     after an interruption carries on where it stopped. When it reports nothing left under an
     old key, remove the old key from RECLAIM_PREVIOUS_FIELD_ENCRYPTION_KEYS.
     """
+    from reclaim.audit.actions import SystemAction
     from reclaim.audit.recorder import record
     from reclaim.cli.common import database, fail, out
     from reclaim.storage.encryption import FieldKeyError, field_cipher
@@ -43,7 +44,7 @@ def rotate_field_key(
             left = remaining(session)
             record(
                 session,
-                "system:field-key:rotated",
+                SystemAction.FIELD_KEY_ROTATED,
                 detail={
                     "key": field_cipher().key_id,
                     "re_encrypted": result.total,

@@ -9,15 +9,12 @@ still complete. The exit status is 1 if any file failed.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,7 +22,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from reclaim.hashing import HashingError, hash_file
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["hash_command", "hash_one", "iter_files", "run_pool"]
 
@@ -45,6 +43,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def hash_one(path: str, dihedral: bool, fps: float) -> dict[str, Any]:
     """One JSON line: the hashes of ``path``, or ``{"path", "error": {...}}``."""
+    # Imported here, not at start: `reclaim --help` need not load numpy and Pillow.
+    from reclaim.hashing import HashingError, hash_file
+
     try:
         result = hash_file(path, dihedral=dihedral, fps=fps)
     except HashingError as exc:
@@ -68,6 +69,9 @@ def _workers() -> int:
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn: workers start clean (no inherited threads or decoder state).
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
@@ -80,6 +84,8 @@ def run_pool(paths: list[str], task: Task, workers: int) -> Iterator[dict[str, A
 
     If a decoder crashes its worker (taking the pool down), the files not yet done are
     retried one at a time in a fresh worker, so only the culprit is reported."""
+    from concurrent.futures.process import BrokenProcessPool
+
     done = 0
     with _pool(min(workers, len(paths))) as pool:
         futures: list[Future[dict[str, Any]]] = [pool.submit(task, path) for path in paths]
@@ -152,6 +158,11 @@ def hash_command(
     The files never leave this computer and are never copied."""
     if not fps > 0:
         raise typer.BadParameter("must be greater than 0", param_hint="--fps")
+    # One worker per core already (see _results): BLAS threads inside each would only compete,
+    # and starting OpenBLAS's thread pool costs more CPU than hashing one small image. Set
+    # before numpy loads (here and in the spawned workers, which inherit it); a value the
+    # operator set wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     files = [str(p) for p in iter_files(paths)]
     err = Console(stderr=True)
     # A bar on stderr when it is a terminal; not when JSON lines stream to that terminal too

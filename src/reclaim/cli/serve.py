@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from reclaim.audit.recorder import head_problem
-from reclaim.cli.common import out, settings_or_exit
-from reclaim.storage.database import Database
-from reclaim.storage.field_keys import undecryptable
-from reclaim.storage.migrations_runner import is_current
+from reclaim.cli.common import open_database, out, settings_or_exit
 
 
 def serve(
@@ -22,8 +17,14 @@ def serve(
     ] = None,
 ) -> None:
     """Serve Reclaim over HTTP (put TLS in front of it in production)."""
+    import uvicorn
+
+    from reclaim.audit.recorder import head_problem
+    from reclaim.storage.field_keys import undecryptable
+    from reclaim.storage.migrations_runner import is_current
+
     settings = settings_or_exit()
-    db = Database(settings)
+    db = open_database(settings)
     try:
         if not is_current(db):
             out.print(

@@ -22,7 +22,13 @@ from reclaim.hashing.errors import (
 )
 from reclaim.hashing.files import Source, hash_file, hash_image, hash_video
 from reclaim.hashing.limits import DEFAULT_LIMITS, HashingLimits
-from reclaim.hashing.pdq import DIHEDRAL_NAMES, PdqResult, hamming_distance, pdq_from_luma
+from reclaim.hashing.pdq import (
+    DIHEDRAL_NAMES,
+    PdqResult,
+    hamming_distance,
+    pdq_from_luma,
+    pdq_from_pixels,
+)
 from reclaim.hashing.results import ImageHashes, VideoHashes
 from reclaim.hashing.video import VideoFrameHash
 
@@ -49,4 +55,5 @@ __all__ = [
     "hash_image",
     "hash_video",
     "pdq_from_luma",
+    "pdq_from_pixels",
 ]

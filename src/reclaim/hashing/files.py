@@ -22,7 +22,7 @@ from reclaim.hashing.errors import (
 from reclaim.hashing.formats import HEAD_BYTES, Sniffed, claimed_kind, looks_truncated, sniff
 from reclaim.hashing.limits import DEFAULT_LIMITS, HashingLimits
 from reclaim.hashing.normalise import normalise_image
-from reclaim.hashing.pdq import pdq_from_luma
+from reclaim.hashing.pdq import pdq_from_block
 from reclaim.hashing.results import ImageHashes, VideoHashes
 from reclaim.hashing.video import decode_and_hash_frames
 
@@ -134,7 +134,7 @@ def _image_from_bytes(
         image = normalise_image(
             data, max_pixels=limits.max_pixels, formats=found.pillow_formats, name=found.name
         )
-    result = pdq_from_luma(image.luma, dihedral=dihedral)
+    result = pdq_from_block(image.block, dihedral=dihedral)
     digests = digest_bytes(data)
     return ImageHashes(
         pdq=result.hash,

@@ -16,15 +16,19 @@ change the other. In order:
    every PDQ implementation), so RGB values are used as stored.
 3. Alpha (``RGBA``, ``LA``, ``PA``, palette transparency) is composited onto opaque
    white: ``C' = C·a + 255·(1 - a)`` with ``a = alpha / 255``.
-4. Pre-reduce large images by an integer box factor ``k`` in {1, 2, 4, 8}: the largest
-   with ``k <= min(width // 512, height // 512)``, giving ``ceil(width / k)`` x
-   ``ceil(height / k)`` where edge boxes average the pixels they have. JPEGs are reduced
-   inside the decoder (libjpeg DCT scaling, Pillow ``draft``), which only decodes the Y
-   channel: for a YCbCr JPEG that *is* the luminance below, to rounding.
+4. No pre-reduction: every pixel is decoded at full size (a JPEG to RGB, as Pillow
+   decodes it for pdqhash), because reducing first (draft JPEG decoding, box averaging)
+   aliases fine texture and moved hashes of large photos up to 36 bits from pdqhash's.
 5. Luminance ``Y = 0.299 R + 0.587 G + 0.114 B`` (float), or the grey value itself.
-6. The EXIF orientation (tag 0x0112, values 2-8; anything else means 1) is applied to the
-   matrix. HEIF's ``irot``/``imir`` are applied by libheif, which also resets the EXIF
-   value; AVIF's are turned into the EXIF value by Pillow.
+6. The EXIF orientation (tag 0x0112, values 2-8; anything else means 1) is applied.
+   HEIF's ``irot``/``imir`` are applied by libheif, which also resets the EXIF value;
+   AVIF's are turned into the EXIF value by Pillow.
+
+Steps 4-6 and PDQ's tent filter run together (``pdq.downsample64_rows``): the 8-bit
+pixels are read from Pillow a band of rows at a time, the luminance is taken after the
+first (linear) pass and the orientation is applied to the filter's operators rather than
+to the pixels: the same values, to float rounding, without a copy of a 12 MP image.
+:class:`NormalisedImage` holds the resulting 64 x 64.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,24 +52,21 @@ from reclaim.hashing.errors import (
     TruncatedFileError,
     UnknownFormatError,
 )
+from reclaim.hashing.pdq import MIN_HASHABLE_SIDE, downsample64_rows
 
 __all__ = [
     "BACKGROUND",
     "LUMA_COEFFICIENTS",
-    "REDUCE_TARGET",
     "NormalisedImage",
     "apply_orientation",
     "normalise_image",
-    "reduction_factor",
+    "oriented",
 ]
 
 #: Grey level of the background that transparent pixels are composited onto (white).
 BACKGROUND: Final = 255
 #: ITU-R BT.601 luma weights, as PDQ's reference.
 LUMA_COEFFICIENTS: Final = (0.299, 0.587, 0.114)
-#: Images are pre-reduced while both sides stay at least this long (PDQ's C++ CLI resizes
-#: to 512 x 512 for the same reason: the tent filter only needs ~n/64 pixels a cell).
-REDUCE_TARGET: Final = 512
 
 #: Formats whose multi-frame files are animations (MPO/TIFF/HEIF extra images are not).
 _ANIMATED_FORMATS: Final = frozenset({"GIF", "PNG", "WEBP", "AVIF"})
@@ -105,42 +106,55 @@ def _register_plugins() -> None:
 
 @dataclass(frozen=True, slots=True)
 class NormalisedImage:
-    """The luminance matrix PDQ hashes, and facts about the decoded image."""
+    """PDQ's tent-filtered 64 x 64 luminance of the upright image, computed on every
+    decoded pixel, and facts about the decoded image. Hash it with
+    ``pdq.pdq_from_block`` (``block`` is None when a side is under 5 pixels)."""
 
-    luma: NDArray[np.float32]
+    block: NDArray[np.float32] | None
     #: Full-resolution size after orientation.
     width: int
     height: int
     format: str
     mode: str
     orientation: int
-    #: Box-reduction factor applied before hashing (1, 2, 4 or 8).
-    reduction: int
     animated: bool
 
 
-def reduction_factor(width: int, height: int) -> int:
-    """Pre-reduction factor for an image of this size (Pillow ``draft`` semantics)."""
-    ratio = min(width // REDUCE_TARGET, height // REDUCE_TARGET)
-    for k in (8, 4, 2):
-        if ratio >= k:
-            return k
-    return 1
+#: EXIF orientation -> (mirror rows, mirror columns, then transpose) of the stored pixels.
+_ORIENTATION_GEOMETRY: Final = {
+    1: (False, False, False),
+    2: (False, True, False),
+    3: (True, True, False),
+    4: (True, False, False),
+    5: (False, False, True),
+    6: (True, False, True),
+    7: (True, True, True),
+    8: (False, True, True),
+}
 
 
-def apply_orientation(matrix: NDArray[np.float32], orientation: int) -> NDArray[np.float32]:
-    """Apply an EXIF orientation (1-8) to a matrix, as ``ImageOps.exif_transpose``."""
-    transforms: dict[int, Callable[[NDArray[np.float32]], NDArray[np.float32]]] = {
+_Scalar = TypeVar("_Scalar", bound=np.generic)
+
+
+def oriented(matrix: NDArray[_Scalar], orientation: int) -> NDArray[_Scalar]:
+    """A view of a matrix (rows x columns, optionally x channels) with an EXIF orientation
+    (1-8) applied, as ``ImageOps.exif_transpose``; no pixels are copied."""
+    transforms: dict[int, Callable[[NDArray[_Scalar]], NDArray[_Scalar]]] = {
         2: lambda a: a[:, ::-1],
         3: lambda a: a[::-1, ::-1],
         4: lambda a: a[::-1, :],
-        5: lambda a: a.T,
-        6: lambda a: np.rot90(a, -1),
-        7: lambda a: a[::-1, ::-1].T,
-        8: lambda a: np.rot90(a, 1),
+        5: lambda a: np.swapaxes(a, 0, 1),
+        6: lambda a: np.swapaxes(a[::-1], 0, 1),
+        7: lambda a: np.swapaxes(a[::-1, ::-1], 0, 1),
+        8: lambda a: np.swapaxes(a[:, ::-1], 0, 1),
     }
     transform = transforms.get(orientation)
-    return matrix if transform is None else np.ascontiguousarray(transform(matrix))
+    return matrix if transform is None else transform(matrix)
+
+
+def apply_orientation(matrix: NDArray[_Scalar], orientation: int) -> NDArray[_Scalar]:
+    """:func:`oriented` as a contiguous copy."""
+    return np.ascontiguousarray(oriented(matrix, orientation))
 
 
 @contextmanager
@@ -181,27 +195,6 @@ def _orientation(image: Image.Image) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _box_reduce(matrix: NDArray[np.float32], k: int) -> NDArray[np.float32]:
-    """Mean of each k x k box (edge boxes: of the pixels they have)."""
-    if k == 1:
-        return matrix
-    rows, cols = matrix.shape
-    row_starts = np.arange(0, rows, k)
-    col_starts = np.arange(0, cols, k)
-    sums = np.add.reduceat(np.add.reduceat(matrix, row_starts, axis=0), col_starts, axis=1)
-    row_counts = np.minimum(row_starts + k, rows) - row_starts
-    col_counts = np.minimum(col_starts + k, cols) - col_starts
-    return (sums / np.outer(row_counts, col_counts)).astype(np.float32)
-
-
-def _rgb_luma(rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
-    r, g, b = (np.float32(c) for c in LUMA_COEFFICIENTS)
-    out: NDArray[np.float32] = rgb[..., 0] * r
-    out += rgb[..., 1] * g
-    out += rgb[..., 2] * b
-    return out
-
-
 def _on_white(image: Image.Image) -> Image.Image:
     """Composite an RGBA image onto opaque white; RGB out."""
     extrema = image.getchannel("A").getextrema()
@@ -221,8 +214,8 @@ def _lab_to_rgb(image: Image.Image) -> Image.Image:
     return result
 
 
-def _wide_grey(image: Image.Image, k: int) -> NDArray[np.float32]:
-    """16-bit, 32-bit integer and float grey, to the 0..255 scale (then box-reduced)."""
+def _wide_grey(image: Image.Image) -> NDArray[np.float32]:
+    """16-bit, 32-bit integer and float grey, to the 0..255 scale."""
     values = np.asarray(image)
     if image.mode.startswith("I;16"):
         grey = values.astype(np.float32) / np.float32(257.0)
@@ -234,14 +227,15 @@ def _wide_grey(image: Image.Image, k: int) -> NDArray[np.float32]:
         grey = np.nan_to_num(values.astype(np.float32), nan=0.0, posinf=255.0, neginf=0.0)
         if grey.size and float(grey.min()) >= 0.0 and float(grey.max()) <= 1.0:
             grey *= np.float32(255.0)
-    return _box_reduce(np.clip(grey, 0.0, 255.0, out=grey), k)
+    return np.clip(grey, 0.0, 255.0, out=grey)
 
 
-def _to_luma(image: Image.Image, k: int) -> NDArray[np.float32]:
-    """Steps 2-5 of the module docstring (step 4 only if the decoder did not reduce)."""
+def _to_grey_or_rgb(image: Image.Image) -> Image.Image | NDArray[np.float32]:
+    """Steps 2-3 of the module docstring: an ``L`` or ``RGB`` image, or wide grey as
+    float32 on the 0..255 scale."""
     mode = image.mode
     if mode.startswith("I;16") or mode in ("I", "F"):
-        return _wide_grey(image, k)
+        return _wide_grey(image)
     if mode == "CMYK":
         if image.format in ("JPEG", "MPO") and "adobe" not in image.info:
             # Pillow reads every CMYK JPEG as Adobe-inverted; without the Adobe marker the
@@ -263,11 +257,33 @@ def _to_luma(image: Image.Image, k: int) -> NDArray[np.float32]:
             ) from exc
     if image.mode == "RGBA":
         image = _on_white(image)
-    if k > 1:
-        image = image.reduce(k)
-    if image.mode == "L":
-        return np.asarray(image, dtype=np.float32)
-    return _rgb_luma(np.asarray(image))
+    return image
+
+
+def _tent_block(
+    pixels: Image.Image | NDArray[np.float32], orientation: int
+) -> NDArray[np.float32] | None:
+    """Steps 4-7 up to PDQ's 64 x 64: every pixel goes through the tent filter, read a
+    band of rows at a time (a 12 MP RGB photo is never copied out of Pillow whole)."""
+    if isinstance(pixels, Image.Image):
+        width, height = pixels.size
+        image = pixels
+
+        def read(start: int, stop: int) -> NDArray[np.uint8]:
+            return np.asarray(image.crop((0, start, width, stop)), dtype=np.uint8)
+    else:
+        height, width = pixels.shape
+        array = pixels
+
+        def read(start: int, stop: int) -> NDArray[np.float32]:  # type: ignore[misc]
+            return array[start:stop]
+
+    if width < MIN_HASHABLE_SIDE or height < MIN_HASHABLE_SIDE:
+        return None
+    flip_rows, flip_cols, transpose = _ORIENTATION_GEOMETRY[orientation]
+    return downsample64_rows(
+        read, height, width, flip_rows=flip_rows, flip_cols=flip_cols, transpose=transpose
+    )
 
 
 def _open(data: bytes, formats: tuple[str, ...], name: str) -> Image.Image:
@@ -304,22 +320,17 @@ def normalise_image(
         fmt = str(image.format)
         mode = image.mode
         animated = bool(getattr(image, "is_animated", False)) and fmt in _ANIMATED_FORMATS
-        k = reduction = reduction_factor(width, height)
-        if fmt in ("JPEG", "MPO"):
-            image.draft("L" if mode == "RGB" else None, (REDUCE_TARGET, REDUCE_TARGET))
-            k = 1  # the decoder has reduced it
         image.load()
         orientation = _orientation(image) if orient else 1
-        luma = apply_orientation(_to_luma(image, k), orientation)
+        block = _tent_block(_to_grey_or_rgb(image), orientation)
     if orientation >= 5:
         width, height = height, width
     return NormalisedImage(
-        luma=luma,
+        block=block,
         width=width,
         height=height,
         format=fmt,
         mode=mode,
         orientation=orientation,
-        reduction=reduction,
         animated=animated,
     )

@@ -19,15 +19,20 @@ Input is a luminance matrix (rows x columns, any float or integer dtype, values 
    pdqhash / python-threatexchange print).
 
 Because steps 1-2 are linear and separable, they are computed as ``Rᵣ · Y · Rᶜᵀ`` where
-``R`` (64 x n) is the exact tent-and-sample operator of one axis, built once per length.
+``R`` (64 x n) is the exact tent-and-sample operator of one axis, built once per length,
+on every pixel of the image (no pre-reduction: it aliases fine texture away from what
+pdqhash computes). Each output row only needs the ~n/64 input rows under its tent, so
+the first pass reads the decoded uint8 pixels a band at a time; for RGB, the luminance
+is taken after that pass (linear, so the same to float rounding).
 Images smaller than 5 pixels on a side get the all-zero hash and quality 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,11 +41,17 @@ __all__ = [
     "DIHEDRAL_NAMES",
     "MIN_HASHABLE_SIDE",
     "PdqResult",
+    "RowReader",
     "bits_to_hex",
+    "downsample64",
+    "downsample64_rows",
     "hamming_distance",
     "hex_to_bits",
     "is_pdq_hex",
+    "luma_from_rgb",
+    "pdq_from_block",
     "pdq_from_luma",
+    "pdq_from_pixels",
 ]
 
 MIN_HASHABLE_SIDE: Final = 5
@@ -126,11 +137,12 @@ def axis_operator(n: int) -> NDArray[np.float64]:
 
 
 @lru_cache(maxsize=64)
-def _banded_operator(n: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+def _banded_operator(n: int, reverse: bool = False) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
     """:func:`axis_operator` as (indices, weights), each 64 x L: the tent of each sample
     covers only about n/64 inputs, so the product is gathered rather than multiplied by
-    a dense matrix (and never goes through a multi-threaded BLAS)."""
-    op = axis_operator(n)
+    a dense matrix (and never goes through a multi-threaded BLAS). ``reverse``: the
+    operator of the mirrored axis, in the unmirrored axis's indices."""
+    op = axis_operator(n)[:, ::-1] if reverse else axis_operator(n)
     nonzero = op != 0.0
     first = nonzero.argmax(axis=1)
     last = n - 1 - nonzero[:, ::-1].argmax(axis=1)
@@ -145,18 +157,100 @@ def _banded_operator(n: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
     return idx, weights
 
 
-def downsample64(luma: NDArray[np.floating] | NDArray[np.integer]) -> NDArray[np.float32]:
-    """Tent-filter and decimate a luminance matrix to 64 x 64 as the reference does."""
-    rows, cols = luma.shape
-    data = np.asarray(luma, dtype=np.float32)
-    if rows == _SIDE and cols == _SIDE:
-        return data.copy()
-    row_idx, row_w = _banded_operator(rows)
-    col_idx, col_w = _banded_operator(cols)
-    # Rows first (gathering whole rows is contiguous), then columns of the 64 x cols result.
-    by_rows = np.einsum("kl,klc->kc", row_w, data[row_idx])
+def _outer_pass(data: NDArray[np.generic]) -> NDArray[np.float32]:
+    """The tent filter and decimation of axis 0 (64 x the other axes), a band of rows at
+    a time: each output row only needs the ~n/64 input rows under its tent, so the
+    input (uint8 as decoded, or float) is never converted to float as a whole."""
+    idx, weights = _banded_operator(data.shape[0])
+    out = np.empty((_SIDE, *data.shape[1:]), dtype=np.float32)
+    for k in range(_SIDE):
+        first = int(idx[k, 0])
+        band = data[first : first + weights.shape[1]]
+        w = weights[k, : band.shape[0]]
+        # einsum's own loops: no BLAS, so no thread pool competing for shared cores.
+        np.einsum("l,l...->...", w, band.astype(np.float32, copy=False), out=out[k])
+    return out
+
+
+def _inner_pass(by_rows: NDArray[np.float32], reverse: bool = False) -> NDArray[np.float32]:
+    """The same along axis 1 of the 64 x n result of :func:`_outer_pass`."""
+    col_idx, col_w = _banded_operator(by_rows.shape[1], reverse)
     out = np.einsum("rkl,kl->rk", by_rows[:, col_idx], col_w)
     return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def luma_from_rgb(rgb: NDArray[np.generic]) -> NDArray[np.float32]:
+    """``0.299 R + 0.587 G + 0.114 B`` of the last axis (float64 products, float32 out,
+    as pdqhash)."""
+    r, g, b = (rgb[..., c].astype(np.float64) for c in range(3))
+    luma: NDArray[np.float32] = (r * 0.299 + g * 0.587 + b * 0.114).astype(np.float32)
+    return luma
+
+
+def downsample64(
+    pixels: NDArray[np.floating] | NDArray[np.integer],
+) -> NDArray[np.float32]:
+    """Tent-filter and decimate to 64 x 64 as the reference does.
+
+    ``pixels`` is a luminance matrix (rows x columns) or an RGB image (rows x columns x
+    3), of any numeric dtype and any strides (an oriented view of the decoded pixels is
+    fine). For RGB the luminance ``0.299 R + 0.587 G + 0.114 B`` is taken after the pass
+    along the first axis rather than before: both are linear, so this is the same
+    (to float rounding) as converting every pixel first, without a full-size float
+    copy. The pass along the axis that is outer in memory runs first."""
+    if (pixels.ndim == 3 and pixels.shape[2] != 3) or pixels.ndim not in (2, 3):
+        raise ValueError("pixels must be rows x columns, or rows x columns x 3 (RGB)")
+    rows, cols = pixels.shape[:2]
+    if rows == _SIDE and cols == _SIDE:
+        block = luma_from_rgb(pixels) if pixels.ndim == 3 else pixels
+        return np.array(block, dtype=np.float32)
+    swapped = abs(pixels.strides[1]) > abs(pixels.strides[0])
+    data = np.swapaxes(pixels, 0, 1) if swapped else pixels
+    first = _outer_pass(data)
+    if first.ndim == 3:
+        first = luma_from_rgb(first)
+    block = _inner_pass(first)
+    return np.ascontiguousarray(block.T) if swapped else block
+
+
+#: ``read(start, stop)``: rows ``start`` to ``stop - 1`` of an image, as an array of
+#: ``stop - start`` rows (grey) or ``stop - start`` rows x 3 (RGB), any numeric dtype.
+RowReader = Callable[[int, int], NDArray[Any]]
+
+
+def downsample64_rows(
+    read: RowReader,
+    rows: int,
+    cols: int,
+    *,
+    flip_rows: bool = False,
+    flip_cols: bool = False,
+    transpose: bool = False,
+) -> NDArray[np.float32]:
+    """:func:`downsample64` of an image read a band of rows at a time, so the decoded
+    pixels never need to be one array: the 64 x 64 of ``T(F(S))`` where ``S`` is the
+    ``rows x cols`` image ``read`` gives, ``F`` mirrors its rows and/or columns and
+    ``T`` transposes (the EXIF orientations). Mirroring an axis is the same as using
+    that axis's operator mirrored, and ``R_c · Sᵀ · R_rᵀ = (R_r · S · R_cᵀ)ᵀ``, so the
+    pixels are read only once, in stored order."""
+    if rows == _SIDE and cols == _SIDE:
+        whole = read(0, rows)
+        whole = whole[::-1] if flip_rows else whole
+        whole = whole[:, ::-1] if flip_cols else whole
+        return downsample64(np.swapaxes(whole, 0, 1) if transpose else whole)
+    idx, weights = _banded_operator(rows, flip_rows)
+    out: NDArray[np.float32] | None = None
+    for k in range(_SIDE):
+        first = int(idx[k, 0])
+        band = read(first, min(first + weights.shape[1], rows))
+        if out is None:
+            out = np.empty((_SIDE, *band.shape[1:]), dtype=np.float32)
+        w = weights[k, : band.shape[0]]
+        np.einsum("l,l...->...", w, band.astype(np.float32, copy=False), out=out[k])
+    assert out is not None
+    by_rows = luma_from_rgb(out) if out.ndim == 3 else out
+    block = _inner_pass(by_rows, flip_cols)
+    return np.ascontiguousarray(block.T) if transpose else block
 
 
 def quality_of(block: NDArray[np.float32]) -> int:
@@ -237,10 +331,25 @@ def pdq_from_luma(
     """PDQ hash and quality of a luminance matrix (rows x columns, 0..255 scale)."""
     if luma.ndim != 2:
         raise ValueError("luma must be a 2-D matrix")
-    rows, cols = luma.shape
+    return pdq_from_pixels(luma, dihedral=dihedral)
+
+
+def pdq_from_pixels(
+    pixels: NDArray[np.floating] | NDArray[np.integer], *, dihedral: bool = False
+) -> PdqResult:
+    """PDQ hash and quality of a luminance matrix (rows x columns) or of an RGB image
+    (rows x columns x 3), 0..255 scale, at full resolution (see :func:`downsample64`)."""
+    rows, cols = pixels.shape[:2]
     if rows < MIN_HASHABLE_SIDE or cols < MIN_HASHABLE_SIDE:
+        return pdq_from_block(None, dihedral=dihedral)
+    return pdq_from_block(downsample64(pixels), dihedral=dihedral)
+
+
+def pdq_from_block(block: NDArray[np.float32] | None, *, dihedral: bool = False) -> PdqResult:
+    """PDQ hash and quality from the tent-filtered 64 x 64 luminance (steps 3-6); ``None``
+    (an image less than 5 pixels on a side) gives the all-zero hash and quality 0."""
+    if block is None:
         return PdqResult(_ZERO_HASH, 0, (_ZERO_HASH,) * 8 if dihedral else None)
-    block = downsample64(luma)
     quality = quality_of(block)
     coefficients = _DCT @ block.astype(np.float64) @ _DCT.T
     if not dihedral:

@@ -85,22 +85,54 @@ def news_message(sender: str, to: str, status_url: str) -> EmailMessage:
 ALERT_SUBJECT = "An urgent report is waiting"
 
 
-def staff_alert_message(sender: str, to: str, sign_in_url: str) -> EmailMessage:
-    """The alert a staff member gets for urgent reports: nothing about the child, the report or
-    its reference; only that one is waiting, and where to sign in."""
+def _staff_message(sender: str, to: str, subject: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = ALERT_SUBJECT
+    message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
     domain = sender.rpartition("@")[2].strip(">").strip() or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
+    return message
+
+
+def staff_alert_message(
+    sender: str,
+    to: str,
+    sign_in_url: str,
+    alerts_url: str | None = None,
+    words: str = ALERT_SUBJECT,
+) -> EmailMessage:
+    """The alert a staff member gets for urgent reports and cases: nothing about the child,
+    the report or its reference; only that one is waiting, and where to sign in."""
+    message = _staff_message(sender, to, words)
+    acknowledge = (
+        f"When you are dealing with it, acknowledge it at {alerts_url} so that nobody else "
+        "is called.\n\n"
+        if alerts_url
+        else ""
+    )
     message.set_content(
         "Hello,\n\n"
-        f"An urgent report is waiting on Reclaim. Sign in to see it: {sign_in_url}\n\n"
+        f"{words} on Reclaim. Sign in to see it: {sign_in_url}\n\n"
+        f"{acknowledge}"
         "This email holds no details on purpose. Urgent reports are listed first on the "
         "dashboard until someone marks them seen.\n"
+    )
+    return message
+
+
+REMINDER_SUBJECT = "A task is due"
+
+
+def reminder_message(sender: str, to: str, task_url: str) -> EmailMessage:
+    """A task's owner is told it is due: where to look, nothing about the case."""
+    message = _staff_message(sender, to, REMINDER_SUBJECT)
+    message.set_content(
+        "Hello,\n\n"
+        f"A task you own is due on Reclaim. Sign in to see it: {task_url}\n\n"
+        "This email holds no details on purpose.\n"
     )
     return message
 

@@ -1,8 +1,9 @@
 """Queueing news for a report, in the transaction of the change that makes it news.
 
 What is news: a platform says it blocked one of the report's photos or videos (the first time
-for each platform), and a link moving on (sent to the website, removed). An urgent report is
-also an alert for the intake organisation's staff (one row per staff member to tell).
+for each platform), and a link moving on (sent to the website, removed). Staff alerts and task
+reminders use the same outbox (one row per staff member to tell; raised by
+:mod:`reclaim.notify.alerts`, which builds on this module, never the reverse).
 Withdrawing and deleting are not: the person did that themselves, on the page. Only reports
 whose owner left a contact get rows; whether one exists is asked of the database, so the
 contact itself is not decrypted here.
@@ -14,14 +15,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
-from reclaim.accounts.models import Organisation, StaffUser
-from reclaim.accounts.roles import Permission, Role, can
 from reclaim.notify.models import Notification
 from reclaim.reports.models import Report, ReportHash
 
@@ -31,7 +31,8 @@ _WAKE = "reclaim_notify_wake"
 class Reason(StrEnum):
     BLOCKED = "blocked"
     LINK = "link"
-    URGENT = "urgent"  # for a staff member, not the young person
+    URGENT = "urgent"  # an alert, for a staff member, not the young person
+    REMINDER = "reminder"  # a task is due, for its owner
 
 
 def _wants_news(session: Session, report_ids: Collection[int]) -> set[int]:
@@ -49,11 +50,16 @@ def _wants_news(session: Session, report_ids: Collection[int]) -> set[int]:
     )
 
 
+def wake_after_commit(session: Session) -> None:
+    """Wake this process's senders once the session's transaction commits."""
+    session.info[_WAKE] = True
+
+
 def _add(session: Session, report_id: int, reason: Reason, organisation_id: int | None) -> None:
     session.add(
         Notification(report_id=report_id, reason=reason.value, organisation_id=organisation_id)
     )
-    session.info[_WAKE] = True
+    wake_after_commit(session)
 
 
 def queue_link_news(session: Session, report_id: int) -> bool:
@@ -96,47 +102,43 @@ def queue_blocked_news(session: Session, item_ids: Collection[int], organisation
     return len(fresh)
 
 
-def alert_recipients(session: Session, organisation: Organisation | None) -> list[int]:
-    """Staff to alert about an urgent report: active, with an email, in the organisation that
-    runs the public site, in a role that can see cases. Never a platform's staff."""
-    if organisation is None or organisation.kind == "platform":
-        return []
-    roles = [r.value for r in Role if can(r, Permission.VIEW_CASES)]
-    return list(
-        session.scalars(
-            select(StaffUser.id).where(
-                StaffUser.organisation_id == organisation.id,
-                StaffUser.disabled_at.is_(None),
-                StaffUser.email.is_not(None),
-                StaffUser.role.in_(roles),
-            )
-        )
-    )
-
-
-def queue_staff_alerts(session: Session, report_id: int, organisation: Organisation | None) -> int:
-    """An urgent report: one alert per staff member to tell, in this transaction. Returns how
-    many were queued (0: nobody to tell)."""
-    people = alert_recipients(session, organisation)
-    for staff_user_id in people:
-        session.add(
-            Notification(
-                report_id=report_id,
-                reason=Reason.URGENT.value,
-                organisation_id=organisation.id if organisation else None,
-                staff_user_id=staff_user_id,
-            )
-        )
-    if people:
-        session.info[_WAKE] = True
-        session.flush()
-    return len(people)
-
-
 def forget(session: Session, report_id: int) -> int:
     """Erasure: every message for this report goes, sent or not."""
     result = session.execute(delete(Notification).where(Notification.report_id == report_id))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+class ReportOutbox:
+    """The outbox as the reports context needs it (:class:`reclaim.reports.news.ReportNews`):
+    handed to the commands that make news, so that reports never import notify."""
+
+    def queue_link_news(self, session: Session, report_id: int) -> bool:
+        return queue_link_news(session, report_id)
+
+    def forget(self, session: Session, report_id: int) -> int:
+        return forget(session, report_id)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsCounts:
+    """What was sent to the person about one report, and what waits (staff see the counts,
+    never the address)."""
+
+    sent: int
+    waiting: int
+
+
+def news_counts(session: Session, report_id: int) -> NewsCounts:
+    """Messages for this report sent and waiting (given-up ones are neither)."""
+    counts: dict[bool, int] = {
+        bool(sent): int(n)
+        for sent, n in session.execute(
+            select(Notification.sent_at.is_not(None), func.count())
+            .where(Notification.report_id == report_id, Notification.failed_at.is_(None))
+            .group_by(Notification.sent_at.is_not(None))
+        )
+    }
+    return NewsCounts(sent=counts.get(True, 0), waiting=counts.get(False, 0))
 
 
 # Waking the senders after commit ------------------------------------------------------------

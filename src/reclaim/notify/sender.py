@@ -6,9 +6,12 @@ for a while before anything is sent. The contact is decrypted only here, just be
 A failure waits longer each time (1 minute up to 12 hours) and gives up after
 :data:`MAX_ATTEMPTS`, or at once when the address is refused.
 
-Staff alerts (urgent reports) go the same way to the staff member's email: one email per person
-per round however many reports, and at most one per :data:`ALERT_QUIET` (a flood of urgent
-reports is one alert, not hundreds; the staff pages count every urgent report waiting).
+Staff alerts (urgent reports and cases, :mod:`reclaim.notify.alerts`) go the same way to the
+staff member's email, and by web push to their browsers where VAPID keys are set: one message
+per person per round however many alerts, and at most one per :data:`ALERT_QUIET` (a flood of
+urgent reports is one alert, not hundreds; the staff pages count every one waiting). Task
+reminders go by email to the task's owner. Each round also escalates alerts nobody acknowledged
+and queues the reminders that are due (:meth:`Notifier.tick`).
 """
 
 from __future__ import annotations
@@ -24,11 +27,28 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import StaffUser
+from reclaim.audit.actions import SystemAction
 from reclaim.audit.recorder import record
 from reclaim.config import Settings
-from reclaim.notify.mail import MailError, SmtpServer, news_message, send, staff_alert_message
-from reclaim.notify.models import Notification
-from reclaim.notify.outbox import add_waker, remove_waker
+from reclaim.notify.alerts import (
+    ALERT_WORDS,
+    PushTarget,
+    escalate_due,
+    forget_push,
+    push_subscriptions_of,
+    queue_task_reminders,
+)
+from reclaim.notify.mail import (
+    MailError,
+    SmtpServer,
+    news_message,
+    reminder_message,
+    send,
+    staff_alert_message,
+)
+from reclaim.notify.models import Alert, Notification
+from reclaim.notify.outbox import Reason, add_waker, remove_waker
+from reclaim.notify.push import Pusher, PushFailed, PushGone, WebPusher, alert_payload
 from reclaim.reports.models import Report
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
@@ -51,7 +71,7 @@ ALERT_QUIET = timedelta(minutes=5)
 
 
 class NotificationsOff(RuntimeError):
-    """RECLAIM_SMTP_URL is empty: there is no way to send."""
+    """Neither RECLAIM_SMTP_URL nor the VAPID keys are set: there is no way to send."""
 
 
 @dataclass(slots=True)
@@ -59,8 +79,9 @@ class Delivery:
     sent: int = 0  # emails (one per report, however many rows it had)
     retrying: int = 0
     given_up: int = 0
-    dropped: int = 0  # rows whose report no longer has a contact
+    dropped: int = 0  # rows whose report no longer has a contact (or person no way to reach)
     rows: int = 0  # rows taken this round
+    pushed: int = 0  # web push messages taken by a push service
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -70,10 +91,14 @@ class Delivery:
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    report_id: int
+    report_id: int | None
     rows: list[int]
-    contact: str
+    contact: str | None
     staff_user_id: int | None = None  # an alert for a staff member, not news for the person
+    reason: str = Reason.LINK.value
+    words: str = ""  # an alert's words ("An urgent report is waiting")
+    subject_url: str = ""  # a reminder's staff page
+    push: tuple[PushTarget, ...] = ()  # an alert's browsers, on its first try
 
 
 class Notifier:
@@ -82,16 +107,35 @@ class Notifier:
         db: Database,
         settings: Settings,
         transport: Callable[[EmailMessage], None] | None = None,
+        pusher: Pusher | None = None,
     ) -> None:
-        if transport is None:
-            if not settings.notifications_enabled:
-                raise NotificationsOff("RECLAIM_SMTP_URL is not set, so no email can be sent.")
+        if transport is None and settings.notifications_enabled:
             server = SmtpServer.from_url(settings.smtp_url.get_secret_value())
 
             def transport(message: EmailMessage) -> None:
                 send(server, message)
 
-        self.db, self.settings, self._transport = db, settings, transport
+        if pusher is None and settings.push_enabled:
+            pusher = WebPusher(settings.vapid_private_key.get_secret_value(), settings.push_subject)
+        if transport is None and pusher is None:
+            raise NotificationsOff(
+                "RECLAIM_SMTP_URL is not set (nor the VAPID keys), so nothing can be sent."
+            )
+        self.db, self.settings = db, settings
+        self._transport, self._pusher = transport, pusher
+
+    @property
+    def escalate_after(self) -> timedelta:
+        return timedelta(minutes=self.settings.alert_escalate_minutes)
+
+    def tick(self, now: datetime | None = None) -> Delivery:
+        """One round of the sender: escalate alerts nobody acknowledged, queue the reminders
+        that are due, then send everything due."""
+        moment = now or utcnow()
+        with self.db.session() as session:
+            escalate_due(session, moment, self.escalate_after)
+            queue_task_reminders(session, moment)
+        return self.deliver_all(now=moment)
 
     @property
     def status_url(self) -> str:
@@ -99,17 +143,16 @@ class Notifier:
 
     def _claim(self, now: datetime, limit: int, result: Delivery) -> list[_Job]:
         with self.db.session() as session:
+            query = select(Notification).where(
+                Notification.sent_at.is_(None),
+                Notification.failed_at.is_(None),
+                Notification.next_attempt_at <= now,
+            )
+            if self._transport is None:  # web push only: staff alerts, nothing else
+                query = query.where(Notification.reason == Reason.URGENT.value)
             rows = list(
                 session.scalars(
-                    select(Notification)
-                    .where(
-                        Notification.sent_at.is_(None),
-                        Notification.failed_at.is_(None),
-                        Notification.next_attempt_at <= now,
-                    )
-                    .order_by(Notification.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
+                    query.order_by(Notification.id).limit(limit).with_for_update(skip_locked=True)
                 )
             )
             result.rows += len(rows)
@@ -126,6 +169,10 @@ class Notifier:
     ) -> list[_Job]:
         by_report: dict[int, list[Notification]] = {}
         for row in rows:
+            if row.report_id is None:  # nothing to say to anyone
+                session.delete(row)
+                result.dropped += 1
+                continue
             by_report.setdefault(row.report_id, []).append(row)
         if not by_report:
             return []
@@ -152,21 +199,28 @@ class Notifier:
     def _alert_jobs(
         self, session: Session, rows: list[Notification], now: datetime, result: Delivery
     ) -> list[_Job]:
-        by_person: dict[int, list[Notification]] = {}
+        """Alerts and reminders for staff: one message per person and kind this round."""
+        by_person: dict[tuple[int, str], list[Notification]] = {}
         for row in rows:
-            by_person.setdefault(int(row.staff_user_id or 0), []).append(row)
+            kind = Reason.REMINDER.value if row.reason == Reason.REMINDER.value else "alert"
+            by_person.setdefault((int(row.staff_user_id or 0), kind), []).append(row)
         if not by_person:
             return []
-        people = {
-            user.id: user
-            for user in session.scalars(select(StaffUser).where(StaffUser.id.in_(by_person)))
+        ids = {staff_user_id for staff_user_id, _ in by_person}
+        found = session.scalars(select(StaffUser).where(StaffUser.id.in_(ids)))
+        people = {user.id: user for user in found}
+        alert_ids = {row.alert_id for row in rows if row.alert_id is not None}
+        alerts = {
+            alert.id: alert
+            for alert in session.scalars(select(Alert).where(Alert.id.in_(alert_ids)))
         }
         last_sent: dict[int, datetime] = {
             staff_user_id: sent_at
             for staff_user_id, sent_at in session.execute(
                 select(Notification.staff_user_id, func.max(Notification.sent_at))
                 .where(
-                    Notification.staff_user_id.in_(list(by_person)),
+                    Notification.staff_user_id.in_(ids),
+                    Notification.reason == Reason.URGENT.value,
                     Notification.sent_at.is_not(None),
                 )
                 .group_by(Notification.staff_user_id)
@@ -174,24 +228,54 @@ class Notifier:
             if staff_user_id is not None and sent_at is not None
         }
         jobs = []
-        for staff_user_id, mine in by_person.items():
+        for (staff_user_id, kind), mine in by_person.items():
             user = people.get(staff_user_id)
-            if user is None or not user.is_active or not user.email:
+            if kind == "alert":  # an alert acknowledged meanwhile is not sent
+                done = [
+                    r
+                    for r in mine
+                    if r.alert_id is not None
+                    and (r.alert_id not in alerts or alerts[r.alert_id].acknowledged_at is not None)
+                ]
+                for row in done:
+                    session.delete(row)
+                result.dropped += len(done)
+                mine = [r for r in mine if r not in done]
+            email = user.email if user is not None and self._transport is not None else None
+            push: tuple[PushTarget, ...] = ()
+            first = not email or any(r.attempts == 0 for r in mine)  # once, beside an email
+            if user is not None and kind == "alert" and self._pusher is not None and first:
+                push = tuple(push_subscriptions_of(session, staff_user_id))
+            if not mine:
+                continue
+            if user is None or not user.is_active or (not email and not push):
                 for row in mine:
                     session.delete(row)
                 result.dropped += len(mine)
                 continue
-            quiet_until = (
-                last_sent[staff_user_id] + ALERT_QUIET if staff_user_id in last_sent else None
-            )
-            if quiet_until is not None and quiet_until > now:
-                for row in mine:  # told a moment ago: one alert covers these too, later
-                    row.next_attempt_at = quiet_until
-                continue
+            if kind == "alert":
+                quiet_until = (
+                    last_sent[staff_user_id] + ALERT_QUIET if staff_user_id in last_sent else None
+                )
+                if quiet_until is not None and quiet_until > now:
+                    for row in mine:  # told a moment ago: one alert covers these too, later
+                        row.next_attempt_at = quiet_until
+                    continue
             for row in mine:
                 row.next_attempt_at = now + LEASE
+            kinds = {alerts[r.alert_id].kind for r in mine if r.alert_id in alerts}
+            words = ALERT_WORDS.get(kinds.pop(), "") if len(kinds) == 1 else ""
             jobs.append(
-                _Job(mine[0].report_id, [row.id for row in mine], user.email, staff_user_id)
+                _Job(
+                    mine[0].report_id,
+                    [row.id for row in mine],
+                    email,
+                    staff_user_id,
+                    reason=Reason.REMINDER.value if kind != "alert" else Reason.URGENT.value,
+                    words=words or "Urgent alerts are waiting",
+                    subject_url=mine[0].subject_url or "/staff",
+                    push=push,
+                )
             )
         return jobs
 
@@ -207,15 +291,20 @@ class Notifier:
                 if job.staff_user_id is not None:
                     record(
                         session,
-                        "system:staff-alert:sent",
+                        SystemAction.STAFF_REMINDER_SENT
+                        if job.reason == Reason.REMINDER.value
+                        else SystemAction.STAFF_ALERT_SENT,
                         object_type="staff_user",
                         object_id=job.staff_user_id,
-                        detail={"reports": sorted({row.report_id for row in rows})},
+                        detail={
+                            "alerts": sorted({r.alert_id for r in rows if r.alert_id}),
+                            "reports": sorted({r.report_id for r in rows if r.report_id}),
+                        },
                     )
                     return
                 record(
                     session,
-                    "system:notification:sent",
+                    SystemAction.NOTIFICATION_SENT,
                     object_type="report",
                     object_id=job.report_id,
                     detail={"reasons": sorted({row.reason for row in rows})},
@@ -234,34 +323,69 @@ class Notifier:
                 result.given_up += 1
                 record(
                     session,
-                    "system:notification:given-up",
-                    object_type="report",
-                    object_id=job.report_id,
+                    SystemAction.NOTIFICATION_GIVEN_UP,
+                    object_type="report" if job.staff_user_id is None else "staff_user",
+                    object_id=job.report_id if job.staff_user_id is None else job.staff_user_id,
                     detail={"attempts": attempts, "error": error.kind},
                 )
             else:
                 result.retrying += 1
+
+    def _push(self, job: _Job, result: Delivery) -> int:
+        """Web push to the job's browsers; returns how many took it."""
+        if self._pusher is None or not job.push:
+            return 0
+        taken = 0
+        payload = alert_payload(job.words)
+        for target in job.push:
+            try:
+                self._pusher(target, payload)
+                taken += 1
+            except PushGone:
+                with self.db.session() as session:
+                    forget_push(session, target.id)
+            except PushFailed as exc:
+                log.warning("push not sent", extra={"error": str(exc)})
+            except Exception as exc:  # never let one browser stop the round
+                log.warning("push not sent", extra={"error": type(exc).__name__})
+        result.pushed += taken
+        return taken
+
+    def _message(self, job: _Job) -> EmailMessage | None:
+        if not job.contact:
+            return None
+        base = self.settings.public_url
+        if job.reason == Reason.REMINDER.value:
+            return reminder_message(
+                self.settings.mail_sender, job.contact, f"{base}{job.subject_url}"
+            )
+        if job.staff_user_id is not None:
+            return staff_alert_message(
+                self.settings.mail_sender,
+                job.contact,
+                f"{base}/staff/login",
+                alerts_url=f"{base}/staff/alerts",
+                words=job.words,
+            )
+        return news_message(self.settings.mail_sender, job.contact, self.status_url)
 
     def deliver(self, now: datetime | None = None, limit: int = 50) -> Delivery:
         """Send what is due (at most ``limit`` rows this round)."""
         moment = now or utcnow()
         result = Delivery()
         for job in self._claim(moment, limit, result):
-            if job.staff_user_id is not None:
-                message = staff_alert_message(
-                    self.settings.mail_sender,
-                    job.contact,
-                    f"{self.settings.public_url}/staff/login",
-                )
-            else:
-                message = news_message(self.settings.mail_sender, job.contact, self.status_url)
+            pushed = self._push(job, result)
+            message = self._message(job)
             error: MailError | None = None
-            try:
-                self._transport(message)
-            except MailError as exc:
-                error = exc
-            except Exception as exc:  # a message the library will not build or send
-                error = MailError(type(exc).__name__)
+            if message is not None and self._transport is not None:
+                try:
+                    self._transport(message)
+                except MailError as exc:
+                    error = exc
+                except Exception as exc:  # a message the library will not build or send
+                    error = MailError(type(exc).__name__)
+            elif not pushed:
+                error = MailError("push-not-taken")
             del message
             self._finish(job, moment, error, result)
             if error is None:
@@ -273,17 +397,18 @@ class Notifier:
                 )
         return result
 
-    def deliver_all(self, limit: int = 50) -> Delivery:
+    def deliver_all(self, limit: int = 50, now: datetime | None = None) -> Delivery:
         """Rounds of :meth:`deliver` until nothing due is left."""
         total = Delivery()
         while True:
-            got = self.deliver(limit=limit)
+            got = self.deliver(now=now, limit=limit)
             total.sent += got.sent
             total.retrying += got.retrying
             total.given_up += got.given_up
             total.dropped += got.dropped
             total.errors += got.errors
             total.rows += got.rows
+            total.pushed += got.pushed
             if got.rows < limit:
                 return total
 
@@ -309,7 +434,7 @@ class NotificationSender:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                self.notifier.deliver_all()
+                self.notifier.tick()
             except Exception:  # the database went away: log and try again later
                 log.exception("notification sender failed; trying again later")
             self._wake.wait(self.interval)

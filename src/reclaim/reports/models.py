@@ -93,3 +93,28 @@ class ReportUrl(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="urls")
+
+
+class ShareCode(Base):
+    """The code a young person types to share their report with this organisation."""
+
+    __tablename__ = "share_code"
+    __audit_subject__ = "reports:share-code"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportShare(Base):
+    """A young person chose to share their report with an organisation; ``stopped_at`` when
+    they stopped. Staff address it by its random ``public_id``."""
+
+    __tablename__ = "report_share"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None]

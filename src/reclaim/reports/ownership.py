@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from reclaim.accounts.models import Organisation
 from reclaim.accounts.staff import intake_organisation
+from reclaim.audit.actions import ReportsAction
 from reclaim.audit.recorder import record
 from reclaim.reports.models import Report, ReportHash
 
-ASSIGNED = "reports:report:assigned"
+#: Kept for callers of the older name.
+ASSIGNED = ReportsAction.ASSIGNED
 
 
 def resolve_intake(session: Session, intake_name: str) -> Organisation | None:
@@ -37,7 +39,7 @@ def resolve_intake(session: Session, intake_name: str) -> Organisation | None:
         )
         record(
             session,
-            ASSIGNED,
+            ReportsAction.ASSIGNED,
             object_type="reports",
             detail={"reports": unowned, "organisation": intake.id},
             organisation_id=intake.id,

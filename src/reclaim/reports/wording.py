@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reclaim.reports.service import HashState, ReportStatus
+from reclaim.reports.status import HashState, ReportStatus
 
 URL_STATUS = {
     "reported": "We have it on our list.",

@@ -20,8 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from reclaim.audit.chain import ChainKeys
-from reclaim.audit.recorder import SESSION_KEYS
+from reclaim.audit.chain import SESSION_KEYS, ChainKeys
 from reclaim.config import Settings
 from reclaim.storage.encryption import configure_field_cipher
 

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from reclaim.storage.database import Database
 
@@ -45,3 +46,19 @@ def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | Non
 
 def is_current(db: Database) -> bool:
     return current_revision(db) == head_revision()
+
+
+def readiness(db: Database) -> tuple[bool, str]:
+    """For ``/readyz``: whether the database answers and its migrations are current."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        return False, f"database unreachable ({type(exc).__name__})"
+    current, head = current_revision(db), head_revision()
+    if current != head:
+        return (
+            False,
+            f"migrations not current ({current or 'none'} != {head}): run `reclaim db upgrade`",
+        )
+    return True, "ok"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,20 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import reclaim
-from reclaim.accounts.lockout import LockoutPolicy
-from reclaim.accounts.login import LoginPolicy
-from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
-from reclaim.accounts.sessions import SessionPolicy
 from reclaim.audit.recorder import install_row_auditing
-from reclaim.bank.loading import MatcherLoader, snapshot_dir
 from reclaim.config import Settings, get_settings
 from reclaim.logs import configure_logging
-from reclaim.notify.sender import NotificationSender, Notifier
-from reclaim.reports.proof import ProofOfWork
-from reclaim.storage.database import Database
+from reclaim.storage import Database
 from reclaim.web.body import DEFAULT_MAX_BODY_BYTES, MAX_FORM_FIELDS
 from reclaim.web.guards import Forbidden, LoginRequired
-from reclaim.web.metrics import Metrics
 from reclaim.web.middleware import (
     NoFilesMiddleware,
     OriginCheckMiddleware,
@@ -33,7 +24,6 @@ from reclaim.web.middleware import (
     SecurityHeadersMiddleware,
 )
 from reclaim.web.problems import install_problem_handlers, problem
-from reclaim.web.ratelimit import RateLimiter
 from reclaim.web.routes import (
     api,
     hashing_demo,
@@ -42,23 +32,24 @@ from reclaim.web.routes import (
     public,
     reports_api,
     staff,
+    staff_alerts,
     staff_auth,
     staff_bank,
     staff_keys,
     staff_reports,
+    staff_sharing,
 )
+from reclaim.web.services import build_services
 from reclaim.web.templating import render
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """The app, with its services (:mod:`reclaim.web.services`) built once, here."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    db = db or Database(settings)
     install_row_auditing()
-
-    loader = MatcherLoader(db, snapshot_dir(settings.data_dir))
-    # News for young people who left an email: sent after commit by a small thread.
-    sender = NotificationSender(Notifier(db, settings)) if settings.notifications_enabled else None
+    services = build_services(settings, db or Database(settings))
+    loader, sender = services.matcher_loader, services.notification_sender
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -83,37 +74,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         max_body_size=DEFAULT_MAX_BODY_BYTES,
         form_limits={"max_files": 0, "max_fields": MAX_FORM_FIELDS},
     )
-    app.state.settings = settings
-    app.state.db = db
-    app.state.metrics = Metrics()
-    app.state.hashing = PasswordHashing(
-        Argon2Parameters(
-            settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
-        )
-    )
-    app.state.login_policy = LoginPolicy(
-        password=LockoutPolicy(
-            settings.login_max_failures, timedelta(minutes=settings.login_lockout_minutes)
-        ),
-        code=LockoutPolicy(
-            settings.login_max_failures,
-            timedelta(minutes=settings.login_lockout_minutes),
-            timedelta(hours=settings.login_code_lockout_max_hours),
-        ),
-    )
-    app.state.session_policy = SessionPolicy(
-        idle=timedelta(minutes=settings.session_idle_minutes),
-        absolute=timedelta(hours=settings.session_absolute_hours),
-    )
-    app.state.login_limiter = RateLimiter(settings.login_rate_per_minute, 60)
-    app.state.api_limiter = RateLimiter(600, 60)
-    app.state.report_limiter = RateLimiter(settings.report_rate_per_hour, 3600)
-    app.state.pin_limiter = RateLimiter(settings.pin_rate_per_minute, 60)
-    app.state.pin_failure_limiter = RateLimiter(settings.pin_failures_per_day, 86400)
-    app.state.report_proof = ProofOfWork(settings.secret_key_bytes(), settings.bot_guard_pow_bits)
-    app.state.matcher_loader = loader
-    app.state.notification_sender = sender
-    app.state.readiness_checks = {"database": health.database_check(db), "index": loader.readiness}
+    # The one thing kept on app.state; routes get it through reclaim.web.services.
+    app.state.services = services
 
     install_problem_handlers(app)
 
@@ -141,6 +103,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_bank,
         staff_keys,
         staff_reports,
+        staff_alerts,
+        staff_sharing,
         api,
         reports_api,
         platform,
@@ -155,5 +119,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(NoFilesMiddleware)
     app.add_middleware(OriginCheckMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
-    app.add_middleware(RequestContextMiddleware, settings=settings, metrics=app.state.metrics)
+    app.add_middleware(RequestContextMiddleware, settings=settings, metrics=services.metrics)
     return app

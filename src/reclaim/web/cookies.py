@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 
 from reclaim.config import Settings
+from reclaim.web.services import services_of
 
 
 def cookie_name(settings: Settings, base: str) -> str:
@@ -28,8 +29,7 @@ def cookie_args(
 
 
 def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+    return services_of(request.app).settings
 
 
 SESSION_COOKIE = "reclaim_session"

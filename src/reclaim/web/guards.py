@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
-from reclaim.accounts import sessions
-from reclaim.accounts.models import StaffSession, StaffUser
-from reclaim.accounts.roles import Permission, can, sees_case_data
-from reclaim.audit.recorder import current_context
-from reclaim.reports.service import urgent_waiting
+from reclaim.accounts import Permission, StaffSession, StaffUser, can, sees_case_data, sessions
+from reclaim.audit import current_context
+from reclaim.notify import open_alerts_count
+from reclaim.reports import urgent_waiting
+from reclaim.storage import Session
 from reclaim.web.cookies import SESSION_COOKIE, cookie_name, settings_of
+from reclaim.web.services import services_of
 
 
 class LoginRequired(Exception):
@@ -22,8 +22,7 @@ class Forbidden(Exception):
 
 
 def session_policy(request: Request) -> sessions.SessionPolicy:
-    policy: sessions.SessionPolicy = request.app.state.session_policy
-    return policy
+    return services_of(request.app).session_policy
 
 
 def session_token(request: Request) -> str | None:
@@ -56,12 +55,13 @@ def require_staff(request: Request, db: Session, permission: Permission | None =
 
     For staff who may see case data, it also counts the urgent reports no one has marked seen:
     every staff page shows that count (``staff/base.html``), so urgent reports are never out of
-    sight, whatever page someone is on."""
+    sight, whatever page someone is on; and the alerts nobody has acknowledged yet."""
     _, user = resolve_staff(request, db)
     request.state.staff = user
     if sees_case_data(user.role, user.organisation.kind):
-        intake = request.app.state.settings.intake_organisation
+        intake = settings_of(request).intake_organisation
         request.state.urgent_waiting = urgent_waiting(db, user.organisation_id, intake)
+        request.state.alerts_open = open_alerts_count(db, user.organisation_id)
     if permission is not None and not can(user.role, permission):
         raise Forbidden
     return user

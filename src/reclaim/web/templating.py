@@ -21,6 +21,7 @@ def render(
         "csrf_token": csrf_token_for(request),
         "staff": getattr(request.state, "staff", None),
         "urgent_waiting": getattr(request.state, "urgent_waiting", 0),
+        "alerts_open": getattr(request.state, "alerts_open", 0),
     }
     values.update(context or {})
     response = templates.TemplateResponse(request, name, values, status_code=status_code)

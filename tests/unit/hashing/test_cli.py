@@ -166,7 +166,8 @@ def test_unexpected_exceptions_become_error_lines(monkeypatch: pytest.MonkeyPatc
     def explode(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("reclaim.cli.hashing.hash_file", explode)
+    # hash_one imports hash_file when called (not at start), so patch it where it lives.
+    monkeypatch.setattr("reclaim.hashing.hash_file", explode)
     row = hash_one("x.jpg", dihedral=False, fps=1.0)
     assert row == {
         "path": "x.jpg",

@@ -19,7 +19,8 @@ from numpy.typing import NDArray
 from PIL import Image, ImageCms, ImageOps
 
 from reclaim.hashing import hamming_distance, hash_image, pdq_from_luma
-from reclaim.hashing.normalise import apply_orientation, normalise_image, reduction_factor
+from reclaim.hashing.normalise import apply_orientation, normalise_image
+from reclaim.hashing.pdq import downsample64, pdq_from_block
 from tests.unit.hashing.synthetic import encode, scene
 
 pillow_heif.register_heif_opener()
@@ -311,36 +312,20 @@ def test_apply_orientation_is_exif_transpose(orientation: int, rows: int, cols: 
     assert np.array_equal(apply_orientation(matrix, orientation), expected)
 
 
-@pytest.mark.parametrize(
-    ("size", "k"),
-    [
-        ((511, 4000), 1),
-        ((1024, 768), 1),
-        ((1024, 1024), 2),
-        ((1600, 1004), 1),
-        ((2048, 1536), 2),
-        ((4032, 3024), 4),
-        ((8000, 6000), 8),
-        ((20000, 20000), 8),
-    ],
-)
-def test_reduction_factor(size: tuple[int, int], k: int) -> None:
-    assert reduction_factor(*size) == k
-
-
 def _full_resolution_hash(image: Image.Image) -> str:
     return pdq_from_luma(luma_of(np.asarray(image.convert("RGB")))).hash
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
-def test_pre_reduction_stays_close_to_full_resolution(fmt: str) -> None:
-    """Large images are box-reduced (JPEG: in the decoder) before hashing; the hash
-    stays within a few bits of hashing every pixel, as pdqhash does."""
+def test_large_images_are_hashed_at_full_resolution(fmt: str) -> None:
+    """No pre-reduction (issue 9, item 19): every decoded pixel is hashed, as pdqhash
+    does; a JPEG's RGB as Pillow decodes it for pdqhash."""
     big = scene(2600, 2048, seed=4)
     data = encode(big, fmt, quality=92) if fmt == "JPEG" else encode(big, fmt, compress_level=1)
     normalised = normalise_image(data, max_pixels=10**8)
-    assert normalised.reduction == 4
-    assert normalised.luma.shape == (512, 650)
     decoded = Image.open(io.BytesIO(data))
-    ours = pdq_from_luma(normalised.luma).hash
-    assert hamming_distance(ours, _full_resolution_hash(decoded)) <= 8
+    full = downsample64(luma_of(np.asarray(decoded.convert("RGB"))))
+    assert normalised.block is not None
+    assert np.allclose(normalised.block, full, atol=1e-3)
+    ours = pdq_from_block(normalised.block).hash
+    assert hamming_distance(ours, _full_resolution_hash(decoded)) <= 2

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from PIL import Image
 
-from reclaim.hashing import DIHEDRAL_NAMES, hamming_distance, pdq_from_luma
+from reclaim.hashing import DIHEDRAL_NAMES, hamming_distance, pdq_from_luma, pdq_from_pixels
+from reclaim.hashing.normalise import oriented
 from reclaim.hashing.pdq import (
     _DCT,
     _dihedral_coefficients,
@@ -126,6 +127,32 @@ def test_sizes_the_reference_special_cases(shape: tuple[int, int]) -> None:
     ours = pdq_from_luma(luma_of(rgb))
     (theirs,), quality = reference(rgb)
     assert (ours.hash, ours.quality) == (theirs, quality)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rgb_images(), st.integers(1, 8))
+def test_rgb_pixels_and_oriented_views_hash_as_their_luminance(
+    rgb: NDArray[np.uint8], orientation: int
+) -> None:
+    """pdq_from_pixels on decoded RGB, as an oriented (strided) view, takes luminance
+    inside the tent filter: the same hash as the contiguous luminance matrix, but for
+    bits tied with the median."""
+    view = oriented(rgb, orientation)
+    luma = np.ascontiguousarray(luma_of(view))
+    want = pdq_from_luma(luma, dihedral=True)
+    for pixels in (view, oriented(np.ascontiguousarray(luma_of(rgb)), orientation)):
+        got = pdq_from_pixels(pixels, dihedral=True)
+        assert abs(got.quality - want.quality) <= 1
+        for variant, (mine, theirs) in enumerate(
+            zip(got.dihedral or (), want.dihedral or (), strict=True)
+        ):
+            differing = hex_to_bits(mine) != hex_to_bits(theirs)
+            assert not (differing & ~undecided_bits(luma, variant)).any()
+
+
+def test_pixels_must_be_grey_or_rgb() -> None:
+    with pytest.raises(ValueError, match="RGB"):
+        pdq_from_pixels(np.zeros((80, 80, 4), dtype=np.uint8))
 
 
 @pytest.mark.parametrize("shape", [(4, 100), (100, 4), (1, 1), (0, 7)])

@@ -11,24 +11,29 @@ from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from reclaim.accounts.apikeys import Scope, authenticate
-from reclaim.accounts.models import ApiKey
-from reclaim.audit.recorder import current_context
+from reclaim.accounts import ApiKey, Scope, authenticate
+from reclaim.audit import current_context
+from reclaim.bank import (
+    FeedbackStatus,
+    Matcher,
+    SignalRejected,
+    SignalType,
+    active_items,
+    export_lines,
+    items_by_id,
+    make_signal,
+    parse_hex,
+    record_feedback,
+)
 from reclaim.bank import feed as delta_feed
-from reclaim.bank.feedback import FeedbackStatus, record_feedback
-from reclaim.bank.files import export_lines
-from reclaim.bank.matcher import Matcher
-from reclaim.bank.models import ContentItem
-from reclaim.bank.signals import SignalRejected, SignalType, make_signal, parse_hex
-from reclaim.bank.transfer import active_items
-from reclaim.notify.outbox import queue_blocked_news
-from reclaim.storage.database import Database
+from reclaim.notify import queue_blocked_news
+from reclaim.storage import Session
 from reclaim.web.body import json_body, json_body_doc
 from reclaim.web.ids import DbId
 from reclaim.web.problems import ApiProblem
 from reclaim.web.ratelimit import RateLimiter
+from reclaim.web.services import DatabaseDep, Services, ServicesDep
 
 #: Declares the API key in the OpenAPI document; :func:`authorise` checks it.
 API_KEY = HTTPBearer(
@@ -49,12 +54,7 @@ MAX_TAGS, MAX_TAG_LENGTH = 20, 64
 AUTH_HEADERS = {"WWW-Authenticate": 'Bearer realm="reclaim"'}
 
 
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def authorise(request: Request, session: Session, scope: Scope) -> ApiKey:
+def authorise(request: Request, session: Session, scope: Scope, limiter: RateLimiter) -> ApiKey:
     """The live API key of this request, with ``scope`` and within its rate limit."""
     header = request.headers.get("authorization", "")
     if not header.lower().startswith("bearer "):
@@ -76,7 +76,6 @@ def authorise(request: Request, session: Session, scope: Scope) -> ApiKey:
         raise ApiProblem(
             403, f"This key does not have the `{scope.value}` scope.", kind="forbidden"
         )
-    limiter: RateLimiter = request.app.state.api_limiter
     wait = limiter.hit(f"key:{key.id}", limit=key.rate_per_minute)
     if wait:
         raise ApiProblem(
@@ -90,12 +89,12 @@ def authorise(request: Request, session: Session, scope: Scope) -> ApiKey:
     return key
 
 
-def platform_key(scope: Scope) -> Callable[[Request], ApiKey]:
+def platform_key(scope: Scope) -> Callable[[Request, Services], ApiKey]:
     """Dependency form of :func:`authorise`, for routes that open their own session."""
 
-    def dependency(request: Request) -> ApiKey:
-        with _db(request).read_session() as session:
-            key = authorise(request, session, scope)
+    def dependency(request: Request, services: ServicesDep) -> ApiKey:
+        with services.database.read_session() as session:
+            key = authorise(request, session, scope, services.limits.api)
             session.expunge(key)
         return key
 
@@ -140,9 +139,8 @@ class MatchResponse(BaseModel):
     results: list[SignalResult]
 
 
-def matcher_for(request: Request, session: Session) -> Matcher:
+def matcher_for(matcher: Matcher, session: Session) -> Matcher:
     """The process's matcher, brought up to date (503 while it is still loading)."""
-    matcher: Matcher = request.app.state.matcher_loader.matcher
     if not matcher.ready:
         raise ApiProblem(
             503,
@@ -163,14 +161,14 @@ def matcher_for(request: Request, session: Session) -> Matcher:
     openapi_extra=json_body_doc(MatchRequest),
 )
 def match(
-    request: Request,
+    services: ServicesDep,
     key: Annotated[ApiKey, Depends(platform_key(Scope.MATCH))],
     body: Annotated[MatchRequest, Depends(json_body(MatchRequest))],
 ) -> MatchResponse:
     """Needs a key with the `match` scope (`Authorization: Bearer rk_...`). The key is
     checked before a byte of the body is read."""
-    with _db(request).read_session() as session:
-        matcher = matcher_for(request, session)
+    with services.database.read_session() as session:
+        matcher = matcher_for(services.matcher, session)
     signals, variants, errors = [], [], []
     for index, item in enumerate(body.signals):
         try:
@@ -210,7 +208,7 @@ class FeedResponse(BaseModel):
 
 @router.get("/hashes", response_model=FeedResponse, summary="The delta feed, with tombstones")
 def hashes(
-    request: Request,
+    db: DatabaseDep,
     key: Annotated[ApiKey, Depends(platform_key(Scope.FEED))],
     checkpoint: Annotated[
         str | None,
@@ -224,7 +222,7 @@ def hashes(
         start = delta_feed.parse_checkpoint(checkpoint)
     except delta_feed.CheckpointInvalid as exc:
         raise ApiProblem(400, str(exc), kind="bad-checkpoint") from None
-    with _db(request).read_session() as session:
+    with db.read_session() as session:
         result = delta_feed.page(session, start, limit)
     return FeedResponse(
         records=[FeedRecord(**r) for r in result.records],
@@ -258,15 +256,13 @@ class FeedbackResponse(BaseModel):
     openapi_extra=json_body_doc(FeedbackRequest),
 )
 def feedback(
-    request: Request,
+    db: DatabaseDep,
     key: Annotated[ApiKey, Depends(platform_key(Scope.FEEDBACK))],
     body: Annotated[FeedbackRequest, Depends(json_body(FeedbackRequest))],
 ) -> FeedbackResponse:
-    with _db(request).session() as session:
+    with db.session() as session:
         ids = {entry.item_id for entry in body.feedback}
-        items = {
-            item.id: item for item in session.query(ContentItem).filter(ContentItem.id.in_(ids))
-        }
+        items = items_by_id(session, ids)
         unknown = sorted(ids - items.keys())
         if unknown:
             raise ApiProblem(
@@ -290,12 +286,10 @@ MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson", "pytx": "text/plain
 
 @router.get("/export", summary="The whole active list as a file", response_class=StreamingResponse)
 def export(
-    request: Request,
+    db: DatabaseDep,
     key: Annotated[ApiKey, Depends(platform_key(Scope.EXPORT))],
     format: Annotated[Literal["csv", "jsonl", "pytx"], Query()] = "csv",
 ) -> StreamingResponse:
-    db = _db(request)
-
     def body() -> Iterator[str]:
         with db.read_session() as session:
             yield from export_lines(active_items(session), format)

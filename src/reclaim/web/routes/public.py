@@ -20,37 +20,35 @@ from pydantic import ValidationError
 from reclaim.config import Settings
 from reclaim.directory import COUNTRY_ORDER, countries
 from reclaim.directory import country as find_country
-from reclaim.reports.models import Report
-from reclaim.reports.proof import ProofOfWork, ProofRejected
-from reclaim.reports.references import show_reference
-from reclaim.reports.service import (
+from reclaim.reports import (
+    WHAT_IS_NOT_SHARED,
+    WHAT_IS_SHARED,
     AgeGroup,
     Outcome,
+    ProofRejected,
+    Report,
+    SharingError,
     erase,
-    find_retry,
+    find_organisation_by_code,
     is_urgent,
+    report_by_reference,
+    share_report,
+    shares_of,
+    show_reference,
     status_of,
+    stop_sharing,
     withdraw,
 )
-from reclaim.reports.wording import (
-    HASH_STATUS,
-    URL_STATUS,
-    blocked_sentence,
-    hash_label,
-    next_steps,
-)
-from reclaim.storage.database import Database
+from reclaim.storage import Session
 from reclaim.web.body import read_form
-from reclaim.web.cookies import cookie_args
+from reclaim.web.cookies import cookie_args, settings_of
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.problems import ApiProblem
-from reclaim.web.routes.reports_api import (
-    WRONG_PIN,
-    ReportIn,
-    check_pin,
-    locked_message,
-    make_report,
-)
+from reclaim.web.report_access import WRONG_PIN, check_pin, locked_message
+from reclaim.web.report_intake import ReportIn, earlier_report, make_report
+from reclaim.web.report_sharing import SHARE_CODE_NOT_FOUND, check_share_code_rate
+from reclaim.web.report_status import status_page_context
+from reclaim.web.services import ServicesDep
 from reclaim.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,13 +63,7 @@ ACCESS_SECONDS = 15 * 60
 
 
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
+    return settings_of(request)
 
 
 def chosen_country(request: Request) -> str:
@@ -186,16 +178,11 @@ def get_help(request: Request) -> Response:
 
 
 @router.get("/report")
-def report_page(request: Request, age: str = "under18") -> Response:
+def report_page(request: Request, services: ServicesDep, age: str = "under18") -> Response:
     if age not in AGES:
         age = "under18"
-    context = {"age": age, "form_token": _form_proof(request).form_token()}
+    context = {"age": age, "form_token": services.report_proof.form_token()}
     return page(request, "young/report.html", context, adult=age != "under18", group=age)
-
-
-def _form_proof(request: Request) -> ProofOfWork:
-    proof: ProofOfWork = request.app.state.report_proof
-    return proof
 
 
 SEND_AGAIN = "Please check what you wrote, then press Send my report again."
@@ -207,7 +194,7 @@ def _form_text(form: Any, name: str, limit: int = 2000) -> str:
 
 
 @router.post("/report", dependencies=[Depends(verify_csrf)])
-async def report_form(request: Request) -> Response:
+async def report_form(request: Request, services: ServicesDep) -> Response:
     """The no-JavaScript way in: links and what was typed (hashes need the browser step)."""
     form = await read_form(request)
     age = _form_text(form, "age_group", 40)
@@ -236,7 +223,7 @@ async def report_form(request: Request) -> Response:
             "age": age,
             "error": error,
             "error_help": crisis or urgent,
-            "form_token": _form_proof(request).form_token(),
+            "form_token": services.report_proof.form_token(),
             **data,
         }
         return page(request, "young/report.html", context, status_code=status_code, adult=adult)
@@ -245,20 +232,17 @@ async def report_form(request: Request) -> Response:
     # browser resending), it gets the report it already made, not "send again".
     token = _form_text(form, "form_token", 200)
     retry_key = f"form:{hashlib.sha256(token.encode()).hexdigest()}" if token else None
-    earlier = None
-    if retry_key:
-        with _db(request).read_session() as session:
-            earlier = find_retry(session, retry_key)
+    earlier = earlier_report(services, retry_key) if retry_key else None
     try:
         # Without JavaScript there is no proof-of-work: a signed, single-use form token that
         # is a few seconds old stands in for it (people read and type; scripts post at once).
         if earlier is None:
-            _form_proof(request).check_form(token, _settings(request).bot_guard_form_seconds)
+            services.report_proof.check_form(token, services.settings.bot_guard_form_seconds)
     except ProofRejected:
         return again(SEND_AGAIN, 400)
     try:
         body = ReportIn.model_validate(data)
-        created = earlier or make_report(request, body, "form", retry_key)
+        created = earlier or make_report(request, services, body, "form", retry_key)
     except ValidationError:
         return again("Some of what you typed is too long. Make it shorter.", 400)
     except ApiProblem as problem:
@@ -301,30 +285,12 @@ def _granted(request: Request, reference: str, token: str) -> bool:
     return hmac.compare_digest(token, _access_token(request, reference, int(expires)))
 
 
-def _status_context(report: Report, session: Any, request: Request) -> dict[str, Any]:
-    status = status_of(session, report)
-    return {
-        "status": status,
-        "reference": show_reference(report.reference),
-        "reference_raw": report.reference,
-        "access": _grant(request, report.reference),
-        "blocked_text": blocked_sentence(status),
-        "hashes": [
-            {
-                "id": h.id,
-                "label": hash_label(h),
-                "status": h.status,
-                "text": HASH_STATUS[h.status],
-                "exact_only": h.exact_only,
-            }
-            for h in status.hashes
-        ],
-        "urls": [
-            {"url": u.url, "status": u.status, "text": URL_STATUS.get(u.status, "")}
-            for u in status.urls
-        ],
-        "next_steps": next_steps(status),
-    }
+def _status_context(report: Report, session: Session, request: Request) -> dict[str, Any]:
+    """The status page's words come from :mod:`reclaim.web.report_status`, as the API's do."""
+    context = status_page_context(status_of(session, report), _settings(request).default_country)
+    context["access"] = _grant(request, report.reference)
+    context["shares"] = shares_of(session, report)
+    return context
 
 
 @router.get("/status")
@@ -335,12 +301,12 @@ def status_form(request: Request, reference: str = "") -> Response:
 
 
 @router.post("/status", dependencies=[Depends(verify_csrf)])
-async def status_page(request: Request) -> Response:
+async def status_page(request: Request, services: ServicesDep) -> Response:
     form = await read_form(request)
     reference, pin = _form_text(form, "reference", 40), _form_text(form, "pin", 40)
     try:
-        with _db(request).session() as session:
-            access = check_pin(request, session, reference, pin)
+        with services.database.session() as session:
+            access = check_pin(request, services, session, reference, pin)
             if access.report is not None:
                 context = _status_context(access.report, session, request)
                 adult = access.report.age_group == AgeGroup.ADULT.value
@@ -370,14 +336,11 @@ async def status_page(request: Request) -> Response:
     )
 
 
-def _report_from_token(request: Request, session: Any, form: Any) -> Report | None:
-    from sqlalchemy import select
-
+def _report_from_token(request: Request, session: Session, form: Any) -> Report | None:
     reference = _form_text(form, "reference", 16)
     if not _granted(request, reference, _form_text(form, "access", 100)):
         return None
-    found: Report | None = session.scalar(select(Report).where(Report.reference == reference))
-    return found
+    return report_by_reference(session, reference)
 
 
 def _expired(request: Request) -> Response:
@@ -390,11 +353,11 @@ def _expired(request: Request) -> Response:
 
 
 @router.post("/status/withdraw", dependencies=[Depends(verify_csrf)])
-async def status_withdraw(request: Request) -> Response:
+async def status_withdraw(request: Request, services: ServicesDep) -> Response:
     form = await read_form(request)
     chosen = [int(v) for v in form.getlist("hash") if isinstance(v, str) and v.isdigit()]
     confirmed = _form_text(form, "confirm", 10) == "yes"
-    with _db(request).session() as session:
+    with services.database.session() as session:
         report = _report_from_token(request, session, form)
         if report is None:
             return _expired(request)
@@ -416,11 +379,82 @@ async def status_withdraw(request: Request) -> Response:
         return page(request, "young/status.html", context)
 
 
+@router.post("/status/share", dependencies=[Depends(verify_csrf)])
+async def status_share(request: Request, services: ServicesDep) -> Response:
+    """Share the report with a school or service by its code: first what will be shared, then
+    (``confirm=yes``) the share itself. Nothing is shared until they confirm."""
+    form = await read_form(request)
+    code = _form_text(form, "code", 40)
+    confirmed = _form_text(form, "confirm", 10) == "yes"
+    with services.database.session() as session:
+        report = _report_from_token(request, session, form)
+        if report is None:
+            return _expired(request)
+        adult = report.age_group == AgeGroup.ADULT.value
+        context = _status_context(report, session, request)
+        if _form_text(form, "cancel", 10) == "yes":
+            return page(request, "young/status.html", context, adult=adult)
+        try:
+            check_share_code_rate(request, services)
+        except ApiProblem as problem:
+            context["share_error"] = problem.detail
+            return page(request, "young/status.html", context, status_code=429, adult=adult)
+        target = find_organisation_by_code(session, code) if code.strip() else None
+        if target is None:
+            context["share_error"] = SHARE_CODE_NOT_FOUND
+            context["share_code"] = code
+            return page(request, "young/status.html", context, status_code=400, adult=adult)
+        if not confirmed:
+            return page(
+                request,
+                "young/confirm_share.html",
+                {
+                    **context,
+                    "organisation": target.name,
+                    "code": code,
+                    "shared": WHAT_IS_SHARED,
+                    "not_shared": WHAT_IS_NOT_SHARED,
+                },
+                adult=adult,
+            )
+        try:
+            info = share_report(session, report, code)
+        except SharingError as exc:
+            context["share_error"] = str(exc)
+            return page(request, "young/status.html", context, status_code=400, adult=adult)
+        context = _status_context(report, session, request)
+        context["notice"] = (
+            f"Done. {info.organisation} can now see how your report is going. "
+            "You can stop sharing at any time on this page."
+        )
+        return page(request, "young/status.html", context, adult=adult)
+
+
+@router.post("/status/share/stop", dependencies=[Depends(verify_csrf)])
+async def status_share_stop(request: Request, services: ServicesDep) -> Response:
+    """Stop sharing with one organisation, at once."""
+    form = await read_form(request)
+    share_id = _form_text(form, "share", 64)
+    with services.database.session() as session:
+        report = _report_from_token(request, session, form)
+        if report is None:
+            return _expired(request)
+        names = {s.id: s.organisation for s in shares_of(session, report)}
+        stopped = stop_sharing(session, report, share_id)
+        context = _status_context(report, session, request)
+        if stopped:
+            context["notice"] = (
+                f"Done. {names.get(share_id, 'They')} can no longer see your report."
+            )
+        adult = report.age_group == AgeGroup.ADULT.value
+        return page(request, "young/status.html", context, adult=adult)
+
+
 @router.post("/status/delete", dependencies=[Depends(verify_csrf)])
-async def status_delete(request: Request) -> Response:
+async def status_delete(request: Request, services: ServicesDep) -> Response:
     form = await read_form(request)
     confirmed = _form_text(form, "confirm", 10) == "yes"
-    with _db(request).session() as session:
+    with services.database.session() as session:
         report = _report_from_token(request, session, form)
         if report is None:
             return _expired(request)
@@ -434,7 +468,7 @@ async def status_delete(request: Request) -> Response:
                     "access": _grant(request, report.reference),
                 },
             )
-        erase(session, report)
+        erase(session, report, services.outbox)
     return page(request, "young/deleted.html")
 
 

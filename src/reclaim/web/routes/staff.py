@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
-from reclaim.accounts.models import StaffUser
-from reclaim.accounts.roles import Permission, can, sees_case_data
-from reclaim.audit.actions import AuditAction
-from reclaim.audit.models import AuditEvent
-from reclaim.audit.recorder import record
-from reclaim.reports.references import show_reference
-from reclaim.reports.service import StaffPage, reports_for_staff, urgent_for_staff
-from reclaim.storage.database import Database
+from reclaim.accounts import Permission, can, colleague_count, sees_case_data
+from reclaim.audit import AuditFilter, StaffAction, audit_page, record
+from reclaim.reports import StaffPage, reports_for_staff, show_reference, urgent_for_staff
 from reclaim.web.guards import require_staff
 from reclaim.web.ids import DbId
+from reclaim.web.services import DatabaseDep, SettingsDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
 PAGE_SIZE = 50
-
-
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
 URGENT_PAGE_SIZE = 20
 
 
@@ -42,25 +30,26 @@ def _rows(page: StaffPage) -> list[dict[str, object]]:
 @router.get("")
 def dashboard(
     request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     urgent_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """Urgent reports not yet seen (their own list and pages, waiting longest first), then
-    every report, newest first, page by page: a flood of reports cannot hide one."""
-    with _db(request).session() as db:
-        user = require_staff(request, db, Permission.VIEW_DASHBOARD)
-        colleagues = db.scalar(
-            select(func.count())
-            .select_from(StaffUser)
-            .where(StaffUser.organisation_id == user.organisation_id)
-        )
+    every report, newest first, page by page: a flood of reports cannot hide one. A fixed
+    number of statements, however many reports (tests/functional/test_dashboard_queries.py)."""
+    with db.session() as session:
+        user = require_staff(request, session, Permission.VIEW_DASHBOARD)
+        colleagues = colleague_count(session, user.organisation_id)
         cases = sees_case_data(user.role, user.organisation.kind)
-        org, intake = user.organisation_id, request.app.state.settings.intake_organisation
-        urgent = urgent_for_staff(db, org, intake, urgent_page, URGENT_PAGE_SIZE) if cases else None
-        reports = reports_for_staff(db, org, intake, page, PAGE_SIZE) if cases else None
+        org, intake = user.organisation_id, settings.intake_organisation
+        urgent = (
+            urgent_for_staff(session, org, intake, urgent_page, URGENT_PAGE_SIZE) if cases else None
+        )
+        reports = reports_for_staff(session, org, intake, page, PAGE_SIZE) if cases else None
         shown = (len(urgent.reports) if urgent else 0) + (len(reports.reports) if reports else 0)
         if shown:
-            record(db, "staff:reports:listed", object_type="reports", detail={"n": shown})
+            record(session, StaffAction.REPORTS_LISTED, object_type="reports", detail={"n": shown})
         context = {
             "cases": cases,
             "urgent": urgent,
@@ -87,6 +76,7 @@ def _parse_day(value: str | None) -> date | None:
 @router.get("/audit")
 def audit_viewer(
     request: Request,
+    db: DatabaseDep,
     action: Annotated[str | None, Query(max_length=120)] = None,
     actor: Annotated[str | None, Query(max_length=120)] = None,
     object_type: Annotated[str | None, Query(max_length=60)] = None,
@@ -103,32 +93,22 @@ def audit_viewer(
         "since": since or "",
         "until": until or "",
     }
-    with _db(request).session() as db:
-        user = require_staff(request, db, Permission.VIEW_AUDIT)
-        query = select(AuditEvent).where(AuditEvent.organisation_id == user.organisation_id)
-        if action:
-            query = query.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
-        if actor:
-            query = query.where(AuditEvent.actor == actor.strip())
-        if object_type:
-            query = query.where(AuditEvent.object_type == object_type.strip())
-        if object_id:
-            query = query.where(AuditEvent.object_id == object_id.strip())
-        start, end = _parse_day(since), _parse_day(until)
-        if start:
-            query = query.where(AuditEvent.occurred_at >= datetime.combine(start, time.min, UTC))
-        if end:
-            query = query.where(
-                AuditEvent.occurred_at < datetime.combine(end + timedelta(days=1), time.min, UTC)
-            )
-        if before:
-            query = query.where(AuditEvent.seq < before)
-        events = list(db.scalars(query.order_by(AuditEvent.seq.desc()).limit(PAGE_SIZE + 1)))
-        more = len(events) > PAGE_SIZE
-        events = events[:PAGE_SIZE]
+    start, end = _parse_day(since), _parse_day(until)
+    wanted = AuditFilter(
+        action=action or "",
+        actor=actor or "",
+        object_type=object_type or "",
+        object_id=object_id or "",
+        since=start,
+        until=end,
+        before=before,
+    )
+    with db.session() as session:
+        user = require_staff(request, session, Permission.VIEW_AUDIT)
+        found = audit_page(session, user.organisation_id, wanted, PAGE_SIZE)
         record(
-            db,
-            AuditAction.AUDIT_VIEWED,
+            session,
+            StaffAction.AUDIT_VIEWED,
             object_type="audit",
             detail={"filters": {k: v for k, v in filters.items() if v}},
         )
@@ -142,7 +122,7 @@ def audit_viewer(
                 "request_id": e.request_id or "",
                 "redacted": e.redacted,
             }
-            for e in events
+            for e in found.rows
         ]
     bad_dates = (since and not start) or (until and not end)
     return render(
@@ -151,7 +131,7 @@ def audit_viewer(
         {
             "rows": rows,
             "filters": filters,
-            "next_before": rows[-1]["seq"] if more and rows else None,
+            "next_before": rows[-1]["seq"] if found.more and rows else None,
             "error": "Dates are written as YYYY-MM-DD." if bad_dates else None,
         },
     )

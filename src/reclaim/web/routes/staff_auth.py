@@ -10,23 +10,21 @@ import segno
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from reclaim.accounts import sessions, totp
-from reclaim.accounts.login import (
+from reclaim.accounts import (
     LoginOutcome,
-    LoginPolicy,
     check_code_login,
     check_password_login,
     replace_recovery_codes,
+    sessions,
+    totp,
 )
-from reclaim.accounts.passwords import PasswordHashing
-from reclaim.audit.actions import AuditAction
-from reclaim.audit.recorder import current_context, record
-from reclaim.storage.base import utcnow
-from reclaim.storage.database import Database
+from reclaim.audit import StaffAction, current_context, record
+from reclaim.storage import utcnow
 from reclaim.web.cookies import SESSION_COOKIE, cookie_args, cookie_name, settings_of
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import LoginRequired, resolve_staff, session_policy, session_token
-from reclaim.web.ratelimit import RateLimiter, wait_words
+from reclaim.web.ratelimit import wait_words
+from reclaim.web.services import DatabaseDep, ServicesDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -42,11 +40,6 @@ BAD_CODE = "That code did not work. Codes change every 30 seconds: try the newes
 def locked_text(until: datetime | None) -> str:
     seconds = (until - utcnow()).total_seconds() if until else 0.0
     return LOCKED.format(wait=wait_words(seconds))
-
-
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
 
 
 def _with_session_cookie(request: Request, response: Response, token: str | None) -> Response:
@@ -81,12 +74,12 @@ def login_form(request: Request, signed_out: bool = False, expired: bool = False
 @router.post("/login", dependencies=[Depends(verify_csrf)])
 def login(
     request: Request,
+    services: ServicesDep,
     username: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1024)],
 ) -> Response:
-    limiter: RateLimiter = request.app.state.login_limiter
     address = current_context().client_address or "unknown"
-    wait = limiter.hit(address)
+    wait = services.limits.login.hit(address)
     if wait:
         minutes = max(1, math.ceil(wait / 60))
         message = (
@@ -97,10 +90,10 @@ def login(
         )
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
-    hashing: PasswordHashing = request.app.state.hashing
-    policy: LoginPolicy = request.app.state.login_policy
-    with _db(request).session() as db:
-        result = check_password_login(db, hashing, policy, username, password)
+    with services.database.session() as session:
+        result = check_password_login(
+            session, services.password_hasher, services.login_policy, username, password
+        )
         if result.outcome is not LoginOutcome.OK or result.user is None:
             if result.outcome is LoginOutcome.LOCKED:
                 error, status = locked_text(result.locked_until), 429
@@ -113,12 +106,12 @@ def login(
                 status_code=status,
             )
         user = result.user
-        sessions.end(db, session_token(request))  # a new session id at every sign-in
+        sessions.end(session, session_token(request))  # a new session id at every sign-in
         stage = sessions.STAGE_PASSWORD if user.totp_enabled else sessions.STAGE_ENROL
-        token = sessions.start(db, user, stage, session_policy(request))
+        token = sessions.start(session, user, stage, session_policy(request))
         record(
-            db,
-            AuditAction.STAFF_LOGIN_SUCCEEDED,
+            session,
+            StaffAction.STAFF_LOGIN_SUCCEEDED,
             object_type="user",
             object_id=user.id,
             actor=f"user:{user.id}",
@@ -129,26 +122,30 @@ def login(
 
 
 @router.get("/login/code")
-def code_form(request: Request) -> Response:
-    with _db(request).session() as db:
-        resolve_staff(request, db, stage=sessions.STAGE_PASSWORD)
+def code_form(request: Request, db: DatabaseDep) -> Response:
+    with db.session() as session:
+        resolve_staff(request, session, stage=sessions.STAGE_PASSWORD)
     return render(request, "staff/code.html")
 
 
 @router.post("/login/code", dependencies=[Depends(verify_csrf)])
-def code(request: Request, code: Annotated[str, Form(max_length=40)]) -> Response:
-    policy: LoginPolicy = request.app.state.login_policy
-    with _db(request).session() as db:
-        staff_session, user = resolve_staff(request, db, stage=sessions.STAGE_PASSWORD)
-        result = check_code_login(db, policy, user, code, settings_of(request).secret_key_bytes())
+def code(
+    request: Request, services: ServicesDep, code: Annotated[str, Form(max_length=40)]
+) -> Response:
+    policy = services.login_policy
+    with services.database.session() as session:
+        staff_session, user = resolve_staff(request, session, stage=sessions.STAGE_PASSWORD)
+        result = check_code_login(
+            session, policy, user, code, settings_of(request).secret_key_bytes()
+        )
         if result.outcome is LoginOutcome.OK:
             token = sessions.rotate(
-                db, staff_session, sessions.STAGE_ACTIVE, session_policy(request)
+                session, staff_session, sessions.STAGE_ACTIVE, session_policy(request)
             )
             return _with_session_cookie(request, _redirect("/staff"), token)
         if result.outcome is LoginOutcome.LOCKED:
             # The half-signed-in session ends: the next try starts again from the password.
-            sessions.end(db, session_token(request))
+            sessions.end(session, session_token(request))
             response = render(
                 request,
                 "staff/login.html",
@@ -172,9 +169,9 @@ def _enrolment_context(request: Request, secret: str, account: str) -> dict[str,
 
 
 @router.get("/enrol")
-def enrol_form(request: Request) -> Response:
-    with _db(request).session() as db:
-        staff_session, user = resolve_staff(request, db, stage=sessions.STAGE_ENROL)
+def enrol_form(request: Request, db: DatabaseDep) -> Response:
+    with db.session() as session:
+        staff_session, user = resolve_staff(request, session, stage=sessions.STAGE_ENROL)
         if not staff_session.pending_totp_secret:
             staff_session.pending_totp_secret = totp.new_secret()
         context = _enrolment_context(request, staff_session.pending_totp_secret, user.username)
@@ -182,9 +179,9 @@ def enrol_form(request: Request) -> Response:
 
 
 @router.post("/enrol", dependencies=[Depends(verify_csrf)])
-def enrol(request: Request, code: Annotated[str, Form(max_length=40)]) -> Response:
-    with _db(request).session() as db:
-        staff_session, user = resolve_staff(request, db, stage=sessions.STAGE_ENROL)
+def enrol(request: Request, db: DatabaseDep, code: Annotated[str, Form(max_length=40)]) -> Response:
+    with db.session() as session:
+        staff_session, user = resolve_staff(request, session, stage=sessions.STAGE_ENROL)
         secret = staff_session.pending_totp_secret
         if not secret:
             raise LoginRequired
@@ -194,28 +191,30 @@ def enrol(request: Request, code: Annotated[str, Form(max_length=40)]) -> Respon
             context["error"] = BAD_CODE
             return render(request, "staff/enrol.html", context, status_code=400)
         user.totp_secret, user.totp_enabled, user.totp_last_step = secret, True, step
-        codes = replace_recovery_codes(db, user, settings_of(request).secret_key_bytes())
-        record(db, AuditAction.STAFF_TOTP_ENROLLED, object_type="user", object_id=user.id)
-        token = sessions.rotate(db, staff_session, sessions.STAGE_ACTIVE, session_policy(request))
+        codes = replace_recovery_codes(session, user, settings_of(request).secret_key_bytes())
+        record(session, StaffAction.STAFF_TOTP_ENROLLED, object_type="user", object_id=user.id)
+        token = sessions.rotate(
+            session, staff_session, sessions.STAGE_ACTIVE, session_policy(request)
+        )
         request.state.staff = user
     response = render(request, "staff/recovery_codes.html", {"codes": codes})
     return _with_session_cookie(request, response, token)
 
 
 @router.post("/logout", dependencies=[Depends(verify_csrf)])
-def logout(request: Request) -> Response:
-    with _db(request).session() as db:
+def logout(request: Request, db: DatabaseDep) -> Response:
+    with db.session() as session:
         token = session_token(request)
-        found = sessions.resolve(db, token, session_policy(request))
+        found = sessions.resolve(session, token, session_policy(request))
         if found is not None:
             user = found[1]
             record(
-                db,
-                AuditAction.STAFF_LOGOUT,
+                session,
+                StaffAction.STAFF_LOGOUT,
                 object_type="user",
                 object_id=user.id,
                 actor=f"user:{user.id}",
                 organisation_id=user.organisation_id,
             )
-        sessions.end(db, token)
+        sessions.end(session, token)
     return _with_session_cookie(request, _redirect("/staff/login?signed_out=true"), None)

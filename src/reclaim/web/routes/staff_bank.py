@@ -6,30 +6,28 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
 
-from reclaim.accounts.models import Organisation
-from reclaim.accounts.roles import Permission
-from reclaim.audit.recorder import record
-from reclaim.bank.items import BankError, ItemStatus, Provenance
-from reclaim.bank.matcher import Matcher
-from reclaim.bank.models import ContentItem, HashList, PlatformFeedback
-from reclaim.bank.signals import SignalRejected, SignalType, make_signal
-from reclaim.reports.ownership import item_reports_for_staff
-from reclaim.reports.references import show_reference
-from reclaim.reports.service import staff_set_item_status
-from reclaim.storage.database import Database
+from reclaim.accounts import Permission
+from reclaim.audit import BankAction, record
+from reclaim.bank import (
+    BankError,
+    ItemStatus,
+    Provenance,
+    SignalRejected,
+    SignalType,
+    feedback_on,
+    item_by_id,
+    list_counts,
+    make_signal,
+)
+from reclaim.reports import item_reports_for_staff, show_reference, staff_set_item_status
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import require_case_staff
 from reclaim.web.ids import DbId
+from reclaim.web.services import DatabaseDep, ServicesDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-
-
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
 
 
 def _guess_type(value: str) -> SignalType:
@@ -37,28 +35,22 @@ def _guess_type(value: str) -> SignalType:
 
 
 @router.get("/lists")
-def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+def lists(
+    request: Request,
+    services: ServicesDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
     error, results = None, None
-    with _db(request).session() as db:
-        require_case_staff(request, db, Permission.MANAGE_HASHES)
-        counts = db.execute(
-            select(HashList.name, ContentItem.status, func.count(ContentItem.id))
-            .join(ContentItem, isouter=True)
-            .group_by(HashList.name, ContentItem.status)
-            .order_by(HashList.name)
-        ).all()
-        table: dict[str, dict[str, int]] = {}
-        for name, status, count in counts:
-            table.setdefault(name, {})
-            if status:
-                table[name][status] = count
+    with services.database.session() as session:
+        require_case_staff(request, session, Permission.MANAGE_HASHES)
+        table = list_counts(session)
         if q:
             query = q.strip().lower()
             try:
                 kind = _guess_type(query)
                 signal = make_signal(kind, query, 100 if kind is SignalType.PDQ else None)
-                matcher: Matcher = request.app.state.matcher_loader.matcher
-                matcher.sync(db)
+                matcher = services.matcher
+                matcher.sync(session)
                 hits = matcher.match([signal])[0]
                 exact_sha = (
                     make_signal(SignalType.SHA256, query) if kind is SignalType.PDQ else None
@@ -76,7 +68,7 @@ def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = No
                 ]
             except SignalRejected as exc:
                 error = f"That is not a hash Reclaim can search for: {exc}"
-            record(db, "bank:list:searched", object_type="list")
+            record(session, BankAction.LIST_SEARCHED, object_type="list")
     return render(
         request,
         "staff/lists.html",
@@ -85,29 +77,21 @@ def lists(request: Request, q: Annotated[str | None, Query(max_length=200)] = No
 
 
 @router.get("/items/{item_id}")
-def item_detail(request: Request, item_id: DbId) -> Response:
-    with _db(request).session() as db:
-        user = require_case_staff(request, db, Permission.MANAGE_HASHES)
-        item = db.get(ContentItem, item_id)
+def item_detail(request: Request, db: DatabaseDep, item_id: DbId) -> Response:
+    with db.session() as session:
+        user = require_case_staff(request, session, Permission.MANAGE_HASHES)
+        item = item_by_id(session, item_id)
         if item is None:
             raise HTTPException(404)
         self_report = item.provenance == Provenance.SELF_REPORT.value
         reports = [
             (show_reference(reference), public_id)
-            for reference, public_id in item_reports_for_staff(db, item.id, user.organisation_id)
-        ]
-        feedback = db.execute(
-            select(
-                Organisation.name,
-                PlatformFeedback.status,
-                PlatformFeedback.tags,
-                PlatformFeedback.updated_at,
+            for reference, public_id in item_reports_for_staff(
+                session, item.id, user.organisation_id
             )
-            .join(Organisation, Organisation.id == PlatformFeedback.organisation_id)
-            .where(PlatformFeedback.item_id == item.id)
-            .order_by(Organisation.name)
-        ).all()
-        record(db, "bank:item:viewed", object_type="item", object_id=item.id)
+        ]
+        feedback = feedback_on(session, item.id)
+        record(session, BankAction.ITEM_VIEWED, object_type="item", object_id=item.id)
         context = {
             "item": item,
             "list_name": item.hash_list.name,
@@ -131,17 +115,18 @@ def item_detail(request: Request, item_id: DbId) -> Response:
 @router.post("/items/{item_id}/status", dependencies=[Depends(verify_csrf)])
 def change_status(
     request: Request,
+    db: DatabaseDep,
     item_id: DbId,
     status: Annotated[ItemStatus, Form()],
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    with _db(request).session() as db:
-        require_case_staff(request, db, Permission.MANAGE_HASHES)
-        item = db.get(ContentItem, item_id)
+    with db.session() as session:
+        require_case_staff(request, session, Permission.MANAGE_HASHES)
+        item = item_by_id(session, item_id)
         if item is None:
             raise HTTPException(404)
         try:
-            staff_set_item_status(db, item, status, reason)
+            staff_set_item_status(session, item, status, reason)
         except BankError as exc:
             raise HTTPException(400, str(exc)) from None
     return RedirectResponse(f"/staff/items/{item_id}", status_code=303)

@@ -14,22 +14,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from reclaim.accounts.roles import Permission, can
-from reclaim.audit.recorder import record
-from reclaim.reports.ownership import report_for_staff
-from reclaim.reports.references import show_reference
-from reclaim.reports.service import (
+from reclaim.accounts import Permission, can
+from reclaim.audit import CaseAction, record
+from reclaim.notify import acknowledge_subject, news_counts
+from reclaim.reports import (
     UrlStatus,
     case_for_staff,
     danger_flags,
     mark_urgent_seen,
-    set_url_status,
+    move_link,
+    report_for_staff,
+    show_reference,
 )
 from reclaim.reports.wording import URL_STATUS
-from reclaim.storage.database import Database
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.ids import DbId, PublicId
+from reclaim.web.services import DatabaseDep, ServicesDep, SettingsDep
 from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
@@ -43,27 +44,26 @@ NOTICES = {
 }
 
 
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def _intake(request: Request) -> str:
-    return str(request.app.state.settings.intake_organisation)
-
-
 @router.get("/{public_id}")
-def report_detail(request: Request, public_id: PublicId, changed: str = "") -> Response:
-    with _db(request).session() as db:
-        user = require_case_staff(request, db, Permission.VIEW_CASES)
-        case = case_for_staff(db, user.organisation_id, public_id, _intake(request))
+def report_detail(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    public_id: PublicId,
+    changed: str = "",
+) -> Response:
+    with db.session() as session:
+        user = require_case_staff(request, session, Permission.VIEW_CASES)
+        case = case_for_staff(
+            session, user.organisation_id, public_id, settings.intake_organisation
+        )
         if case is None:
             raise HTTPException(404)
-        record(db, "case:report:viewed", object_type="report", object_id=case.id)
-        flags = danger_flags(case.threatened, case.feels_safe)
+        record(session, CaseAction.REPORT_VIEWED, object_type="report", object_id=case.id)
         context = {
             "case": case,
-            "flags": flags,
+            "news": news_counts(session, case.id),
+            "flags": danger_flags(case.threatened, case.feels_safe),
             "reference": show_reference(case.reference),
             "age_group": AGE_GROUPS.get(case.age_group, case.age_group),
             "feels_safe": FEELS_SAFE.get(case.feels_safe or "", "not asked"),
@@ -80,42 +80,39 @@ def report_detail(request: Request, public_id: PublicId, changed: str = "") -> R
 @router.post("/{public_id}/urls/{url_id}", dependencies=[Depends(verify_csrf)])
 def change_url_status(
     request: Request,
+    services: ServicesDep,
     public_id: PublicId,
     url_id: DbId,
     status: Annotated[UrlStatus, Form()],
 ) -> Response:
-    with _db(request).session() as db:
-        user = require_case_staff(request, db, Permission.VIEW_CASES)
-        report = report_for_staff(db, user.organisation_id, public_id, _intake(request))
+    intake = services.settings.intake_organisation
+    with services.database.session() as session:
+        user = require_case_staff(request, session, Permission.VIEW_CASES)
+        report = report_for_staff(session, user.organisation_id, public_id, intake)
         if report is None:  # another organisation's report does not exist, whatever the role
             raise HTTPException(404)
         if not can(user.role, Permission.MOVE_LINKS):
             raise Forbidden
-        url = next((u for u in report.urls if u.id == url_id), None)
-        if url is None:
+        if move_link(session, report, url_id, status, services.outbox) is None:
             raise HTTPException(404)
-        report_id = report.id
-        before = url.status
-        if set_url_status(db, url, status):
-            record(
-                db,
-                "case:url:status-changed",
-                object_type="url",
-                object_id=url.id,
-                detail={"report": report_id, "from": before, "to": status.value},
-            )
     return RedirectResponse(f"/staff/reports/{public_id}?changed=1", status_code=303)
 
 
 @router.post("/{public_id}/seen", dependencies=[Depends(verify_csrf)])
-def urgent_seen(request: Request, public_id: PublicId) -> Response:
+def urgent_seen(
+    request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId
+) -> Response:
     """Someone has looked at this urgent report: it leaves "urgent, not yet seen" (audited)."""
-    with _db(request).session() as db:
-        user = require_case_staff(request, db, Permission.VIEW_CASES)
-        report = report_for_staff(db, user.organisation_id, public_id, _intake(request))
+    with db.session() as session:
+        user = require_case_staff(request, session, Permission.VIEW_CASES)
+        report = report_for_staff(
+            session, user.organisation_id, public_id, settings.intake_organisation
+        )
         if report is None:  # another organisation's report does not exist, whatever the role
             raise HTTPException(404)
         if not can(user.role, Permission.EDIT_CASES):
             raise Forbidden
-        mark_urgent_seen(db, report, user.id)
+        mark_urgent_seen(session, report, user.id)
+        # Someone has looked at it: its alert stops moving down the on-call list.
+        acknowledge_subject(session, user.organisation_id, f"/staff/reports/{public_id}", user)
     return RedirectResponse(f"/staff/reports/{public_id}?changed=seen", status_code=303)

@@ -2,7 +2,7 @@
 idempotency (a retried submission returns the first report)
 
 Revision ID: 0012_reliability
-Revises: 0008_urgent_alerts
+Revises: 0009_oncall_and_sharing
 Create Date: 2027-01-10
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_reliability"
-down_revision = "0008_urgent_alerts"
+down_revision = "0009_oncall_and_sharing"
 branch_labels = None
 depends_on = None
 

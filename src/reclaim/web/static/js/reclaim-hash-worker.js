@@ -6,9 +6,9 @@
 // Messages out: {id, progress: {phase, fraction}} | {id, result} | {id, error: {code}}
 
 import { Md5 } from "./reclaim-md5.js";
-import { pdqFromLuma } from "./reclaim-pdq.js";
+import { TentFilter } from "./reclaim-pdq.js";
 
-const REDUCE_TARGET = 512;
+const STRIP_ROWS = 256;
 const CHUNK = 4 * 1024 * 1024;
 const LUMA_R = 0.299;
 const LUMA_G = 0.587;
@@ -37,29 +37,20 @@ async function digests(bytes, report) {
   return { sha256: hex(await sha), md5: md5.hex() };
 }
 
-// The pre-reduction factor of docs/hashing.md step 4: largest k in {1, 2, 4, 8} with
-// k <= min(floor(width / 512), floor(height / 512)).
-export function reductionFactor(width, height) {
-  const ratio = Math.min(Math.floor(width / REDUCE_TARGET), Math.floor(height / REDUCE_TARGET));
-  for (const k of [8, 4, 2]) if (ratio >= k) return k;
-  return 1;
-}
-
-// Luminance of a decoded (and already oriented) bitmap, composited onto opaque white,
-// box-reduced by k: ceil(w / k) x ceil(h / k), each cell the mean of its k x k box.
-// The bitmap is drawn in strips so a 12 MP photo never needs a 48 MB pixel buffer.
-function lumaOf(bitmap, k) {
+// PDQ of a decoded (and already oriented) bitmap, composited onto opaque white, on
+// every pixel (no pre-reduction: it moved large textured photos tens of bits away from
+// pdqhash). The bitmap is drawn in strips of 256 rows; each row's luminance
+// 0.299 R + 0.587 G + 0.114 B goes straight into the tent filter, so a 12 MP photo
+// never needs a 48 MB pixel buffer or a full-size luminance matrix in JavaScript.
+function pdqOfBitmap(bitmap) {
   const width = bitmap.width;
   const height = bitmap.height;
-  const cols = Math.ceil(width / k);
-  const rows = Math.ceil(height / k);
-  const stripRows = k * Math.max(1, Math.floor(256 / k));
-  const canvas = new OffscreenCanvas(width, Math.min(stripRows, height));
+  const filter = new TentFilter(height, width);
+  const stripRows = Math.min(STRIP_ROWS, height);
+  const canvas = new OffscreenCanvas(width, stripRows);
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
   ctx.imageSmoothingEnabled = false;
-  const sums = k === 1 ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
-  const colOf = new Int32Array(width);
-  for (let x = 0; x < width; x++) colOf[x] = Math.floor(x / k);
+  const row = new Float64Array(width);
   for (let y0 = 0; y0 < height; y0 += stripRows) {
     const h = Math.min(stripRows, height - y0);
     ctx.fillStyle = "#ffffff";
@@ -69,29 +60,14 @@ function lumaOf(bitmap, k) {
     ctx.drawImage(bitmap, 0, -y0); // alpha composited onto the white: C*a + 255*(1 - a)
     const data = ctx.getImageData(0, 0, width, h, { colorSpace: "srgb" }).data;
     for (let y = 0; y < h; y++) {
-      const out = Math.floor((y0 + y) / k) * cols;
       let p = y * width * 4;
-      if (k === 1) {
-        for (let x = 0; x < width; x++, p += 4) {
-          sums[out + x] = LUMA_R * data[p] + LUMA_G * data[p + 1] + LUMA_B * data[p + 2];
-        }
-      } else {
-        for (let x = 0; x < width; x++, p += 4) {
-          sums[out + colOf[x]] += LUMA_R * data[p] + LUMA_G * data[p + 1] + LUMA_B * data[p + 2];
-        }
+      for (let x = 0; x < width; x++, p += 4) {
+        row[x] = LUMA_R * data[p] + LUMA_G * data[p + 1] + LUMA_B * data[p + 2];
       }
+      filter.addRow(y0 + y, row);
     }
   }
-  if (k === 1) return { luma: sums, rows, cols };
-  const luma = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const boxRows = Math.min((r + 1) * k, height) - r * k;
-    for (let c = 0; c < cols; c++) {
-      const boxCols = Math.min((c + 1) * k, width) - c * k;
-      luma[r * cols + c] = sums[r * cols + c] / (boxRows * boxCols);
-    }
-  }
-  return { luma, rows, cols };
+  return filter.pdq();
 }
 
 async function readAll(file, limit) {
@@ -127,9 +103,7 @@ async function hashImage(file, options, report) {
       throw new WorkerError("too_many_pixels");
     }
     report("hashing", 0);
-    const k = reductionFactor(bitmap.width, bitmap.height);
-    const { luma, rows, cols } = lumaOf(bitmap, k);
-    const { pdq, quality } = pdqFromLuma(luma, rows, cols);
+    const { pdq, quality } = pdqOfBitmap(bitmap);
     const { sha256, md5 } = await fingerprints;
     report("hashing", 1);
     return {
@@ -154,8 +128,7 @@ async function hashDigest(file, options, report) {
 
 function hashFrame(bitmap) {
   try {
-    const { luma, rows, cols } = lumaOf(bitmap, 1); // video frames: full size, like vpdq
-    return pdqFromLuma(luma, rows, cols);
+    return pdqOfBitmap(bitmap); // video frames: full size, like vpdq
   } finally {
     bitmap.close();
   }

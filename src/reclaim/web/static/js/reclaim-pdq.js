@@ -2,8 +2,11 @@
 // ("PDQ, step by step"), the same as src/reclaim/hashing/pdq.py, step for step.
 //
 //   pdqFromLuma(luma, rows, cols) -> {pdq: 64 lowercase hex digits, quality: 0..100}
+//   new TentFilter(rows, cols): .addRow(y, lumaRow) for every row, then .pdq()
 //
 // `luma` is a Float32Array (row-major, rows x cols) of luminance on the 0..255 scale.
+// TentFilter is the same computation fed one row at a time (an image read in strips),
+// so a large photo is hashed on every pixel without a full-size luminance buffer.
 // No dependencies; works in a window or a worker.
 
 const SIDE = 64;
@@ -56,6 +59,74 @@ function axisOperator(n) {
   if (operators.size > 64) operators.clear();
   operators.set(n, op);
   return op;
+}
+
+// Tent-filter and decimate to 64 x 64, fed a row of luminance at a time (any order):
+// each input row y adds weight * row to the (one or two) output rows whose tent covers
+// it; the pass along the columns runs on the 64 x cols result. The same weights, so
+// the same values (to float rounding) as downsample64 on the whole matrix, on every
+// pixel: no pre-reduction (it aliased fine texture away from pdqhash's hash).
+export class TentFilter {
+  constructor(rows, cols) {
+    this.rows = rows;
+    this.cols = cols;
+    this.exact = rows === SIDE && cols === SIDE; // the reference skips the filter
+    this.byRows = new Float64Array(SIDE * cols);
+    this.targets = [];
+    if (this.exact || rows < MIN_HASHABLE_SIDE || cols < MIN_HASHABLE_SIDE) return;
+    const op = axisOperator(rows);
+    const targets = Array.from({ length: rows }, () => []);
+    for (let k = 0; k < SIDE; k++) {
+      const w = op.weights[k];
+      for (let t = 0; t < w.length; t++) if (w[t] !== 0) targets[op.first[k] + t].push(k, w[t]);
+    }
+    this.targets = targets;
+  }
+
+  addRow(y, row) {
+    const cols = this.cols;
+    const byRows = this.byRows;
+    if (this.exact) {
+      byRows.set(row.subarray(0, cols), y * cols);
+      return;
+    }
+    const targets = this.targets[y];
+    if (!targets) return;
+    for (let i = 0; i < targets.length; i += 2) {
+      const out = targets[i] * cols;
+      const weight = targets[i + 1];
+      for (let c = 0; c < cols; c++) byRows[out + c] += weight * row[c];
+    }
+  }
+
+  block() {
+    const block = new Float32Array(SIDE * SIDE);
+    if (this.exact) {
+      block.set(this.byRows);
+      return block;
+    }
+    const cols = this.cols;
+    const colOp = axisOperator(cols);
+    for (let r = 0; r < SIDE; r++) {
+      const row = r * cols;
+      for (let k = 0; k < SIDE; k++) {
+        const w = colOp.weights[k];
+        const c0 = row + colOp.first[k];
+        let sum = 0;
+        for (let t = 0; t < w.length; t++) sum += w[t] * this.byRows[c0 + t];
+        block[r * SIDE + k] = sum; // stored as float32, as the reference
+      }
+    }
+    return block;
+  }
+
+  pdq() {
+    if (this.rows < MIN_HASHABLE_SIDE || this.cols < MIN_HASHABLE_SIDE) {
+      return { pdq: ZERO_HASH, quality: 0 };
+    }
+    const block = this.block();
+    return { pdq: thresholdHex(dct16(block)), quality: qualityOf(block) };
+  }
 }
 
 // Tent-filter and decimate to 64 x 64 (a 64 x 64 input is used as it is).

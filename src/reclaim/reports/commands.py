@@ -1,4 +1,5 @@
-"""Making a report, checking it with its reference and PIN, withdrawing hashes, erasing it.
+"""The young person's commands: make a report, open it with its reference and PIN, withdraw
+hashes, erase it.
 
 Only hashes and what the person typed arrive here. Each file's hashes become one content item
 of the hash list (provenance ``self_report``), so platforms match it at once; a withdrawal
@@ -16,18 +17,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reclaim.accounts import lockout
 from reclaim.accounts.lockout import LockoutPolicy
-from reclaim.accounts.models import Organisation
-from reclaim.accounts.passwords import PasswordHashing
+from reclaim.accounts.passwords import PasswordHasher
+from reclaim.audit.actions import PublicAction
 from reclaim.audit.recorder import acting_as, record, redact
 from reclaim.bank import signals as sig
-from reclaim.bank.feedback import blocked_count
 from reclaim.bank.items import (
     BankError,
     ItemStatus,
@@ -36,12 +36,13 @@ from reclaim.bank.items import (
     get_or_create_list,
     set_status,
 )
-from reclaim.bank.models import ContentItem, PlatformFeedback
-from reclaim.notify import outbox
-from reclaim.notify.models import Notification
+from reclaim.bank.models import ContentItem
 from reclaim.reports.models import Report, ReportHash, ReportUrl
-from reclaim.reports.ownership import report_for_staff, resolve_intake
+from reclaim.reports.news import ReportNews
+from reclaim.reports.ownership import resolve_intake
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
+from reclaim.reports.sharing import stop_all_sharing
+from reclaim.reports.status import UrlStatus
 from reclaim.reports.urls import canonical_url, host_of
 from reclaim.storage.base import utcnow
 
@@ -52,22 +53,8 @@ class AgeGroup(StrEnum):
     ADULT = "adult"
 
 
-class UrlStatus(StrEnum):
-    REPORTED = "reported"
-    SENT = "sent"  # sent to the site
-    REMOVED = "removed"
-
-
 class ReportError(ValueError):
     """The report cannot be made as sent; the message says what to change, kindly."""
-
-
-class ReportAction(StrEnum):
-    CREATED = "public:report:made"
-    VIEWED = "public:report:viewed"
-    WITHDRAWN = "public:report:withdrawn"
-    ERASED = "public:report:erased"
-    PIN_LOCKED = "public:report:pin-locked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,18 +109,6 @@ def is_urgent(threatened: bool | None, feels_safe: str | None) -> bool:
     return feels_safe in NOT_SAFE or threatened is True
 
 
-def danger_flags(threatened: bool | None, feels_safe: str | None) -> list[str]:
-    """What the person said that made the report urgent, in staff words."""
-    flags = []
-    if feels_safe == "no":
-        flags.append("does not feel safe")
-    elif feels_safe == "not_sure":
-        flags.append("not sure they are safe")
-    if threatened:
-        flags.append("threatened")
-    return flags
-
-
 def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
     """The signals to store, and whether only exact copies can match."""
     exact = [sig.make_signal("sha256", file.sha256), sig.make_signal("md5", file.md5)]
@@ -162,7 +137,7 @@ def idempotency_digest(key: str) -> str:
 
 def forget_old_retries(session: Session) -> int:
     """Past RETRY_WINDOW, a report no longer answers retries: its key digest and its
-    encrypted PIN are cleared (the PIN is then kept only as its Argon2 hash)."""
+    encrypted PIN are cleared (the PIN is then kept only as its hash)."""
     result = session.execute(
         update(Report)
         .where(Report.idempotency_digest.is_not(None), Report.created_at < utcnow() - RETRY_WINDOW)
@@ -174,7 +149,7 @@ def forget_old_retries(session: Session) -> int:
 
 def find_retry(session: Session, key: str) -> Created | None:
     """The report a submission with this key already made (within RETRY_WINDOW), as it was
-    answered the first time, or None."""
+    answered the first time (``staff_alerted`` is for the caller to fill in), or None."""
     report = session.scalar(
         select(Report).where(
             Report.idempotency_digest == idempotency_digest(key),
@@ -184,16 +159,10 @@ def find_retry(session: Session, key: str) -> Created | None:
     )
     if report is None or report.retry_pin is None:
         return None
-    alerted = session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.report_id == report.id, Notification.staff_user_id.is_not(None)
-        )
-    )
     return Created(
         report,
         report.retry_pin,
         [h.position for h in report.hashes if h.exact_only],
-        int(alerted or 0),
         replayed=True,
     )
 
@@ -208,7 +177,7 @@ def _serialise_retries(session: Session, key: str) -> None:
 
 
 def create_report(
-    session: Session, hashing: PasswordHashing, new: NewReport, *, intake: str = ""
+    session: Session, hasher: PasswordHasher, new: NewReport, *, intake: str = ""
 ) -> Created:
     """Make a report; it belongs to the intake organisation named ``intake`` (see
     :mod:`reclaim.reports.ownership`)."""
@@ -235,7 +204,7 @@ def create_report(
     report = Report(
         organisation_id=owner.id if owner is not None else None,
         reference=_unused_reference(session),
-        pin_hash=hashing.hash(pin),
+        pin_hash=hasher.hash(pin),
         age_group=new.age_group.value,
         country=new.country.upper(),
         urgent=is_urgent(new.threatened, new.feels_safe),
@@ -288,7 +257,7 @@ def create_report(
     session.flush()
     record(
         session,
-        ReportAction.CREATED,
+        PublicAction.REPORT_MADE,
         object_type="report",
         object_id=report.id,
         detail={"files": len(new.files), "urls": len(urls), "urgent": report.urgent},
@@ -340,7 +309,7 @@ class Access:
 
 def open_report(
     session: Session,
-    hashing: PasswordHashing,
+    hasher: PasswordHasher,
     reference_text: str,
     pin_text: str,
     policy: PinPolicy,
@@ -375,11 +344,11 @@ def open_report(
         session.scalar(select(Report).where(Report.reference == reference)) if reference else None
     )
     # Verify even when there is no such reference, so that both cost the same.
-    ok = hashing.verify(report.pin_hash if report else None, pin or "-") and pin is not None
+    ok = hasher.verify(report.pin_hash if report else None, pin or "-") and pin is not None
     if ok and report is not None:
         lockout.clear(session, key)
         lockout.clear(session, side_key)
-        record(session, ReportAction.VIEWED, object_type="report", object_id=report.id)
+        record(session, PublicAction.REPORT_VIEWED, object_type="report", object_id=report.id)
         return Access(Outcome.OK, report)
     until = lockout.record_failure(session, key, policy.lockout, moment)
     if by_side_door:
@@ -387,88 +356,8 @@ def open_report(
     if until is None:
         return Access(Outcome.WRONG, wrong_guess=True)
     if report is not None and not held.paused(moment):
-        record(session, ReportAction.PIN_LOCKED, object_type="report", object_id=report.id)
+        record(session, PublicAction.PIN_LOCKED, object_type="report", object_id=report.id)
     return Access(Outcome.LOCKED, locked_until=until, wrong_guess=True)
-
-
-@dataclass(frozen=True, slots=True)
-class HashState:
-    id: int
-    position: int
-    kind: str
-    status: str  # active, withdrawn, stopped (by staff) or expired
-    exact_only: bool
-
-
-@dataclass(frozen=True, slots=True)
-class UrlState:
-    id: int
-    url: str
-    host: str
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReportStatus:
-    reference: str
-    age_group: str
-    country: str
-    created_at: datetime
-    urgent: bool
-    erased: bool
-    hashes: list[HashState]
-    urls: list[UrlState]
-    blocked_on: int
-    has_contact: bool
-
-    @property
-    def active(self) -> list[HashState]:
-        return [h for h in self.hashes if h.status == "active"]
-
-
-def status_of(session: Session, report: Report) -> ReportStatus:
-    items = {
-        item.id: item
-        for item in session.scalars(
-            select(ContentItem).where(ContentItem.id.in_([h.item_id for h in report.hashes]))
-        )
-    }
-    hashes = []
-    for link in report.hashes:
-        item = items[link.item_id]
-        if link.withdrawn_at is not None and item.status == ItemStatus.ACTIVE.value:
-            # Withdrawn here, but another report of the same file still wants it: websites
-            # still block it, and saying "withdrawn" would not be true.
-            state = "still_listed"
-        elif link.withdrawn_at is not None or item.status == ItemStatus.WITHDRAWN.value:
-            state = "withdrawn"
-        elif item.status == ItemStatus.ACTIVE.value:
-            state = "active"
-        elif item.status == ItemStatus.EXPIRED.value:
-            state = "expired"
-        else:
-            state = "stopped"
-        hashes.append(HashState(link.id, link.position, link.kind, state, link.exact_only))
-    return ReportStatus(
-        reference=report.reference,
-        age_group=report.age_group,
-        country=report.country,
-        created_at=report.created_at,
-        urgent=report.urgent,
-        erased=report.erased_at is not None,
-        hashes=hashes,
-        urls=[UrlState(u.id, u.url, u.host, u.status) for u in report.urls],
-        blocked_on=blocked_count(session, list(items)) if items else 0,
-        has_contact=has_contact(session, report.id),
-    )
-
-
-def has_contact(session: Session, report_id: int) -> bool:
-    """Whether the person left a contact (asked of the database: nothing is decrypted)."""
-    found = session.scalar(
-        select(Report.id).where(Report.id == report_id, Report.contact.is_not(None))
-    )
-    return found is not None
 
 
 def _withdraw_link(session: Session, link: ReportHash, reason: str) -> bool:
@@ -492,31 +381,6 @@ def _withdraw_link(session: Session, link: ReportHash, reason: str) -> bool:
     return True
 
 
-def withdrawn_by_owner(session: Session, item: ContentItem) -> bool:
-    """Whether the young people who reported this item have all withdrawn or deleted it: then
-    their choice stands, and only their own new report of it makes it active again."""
-    if item.provenance != Provenance.SELF_REPORT.value:
-        return False
-    links = list(
-        session.scalars(select(ReportHash.withdrawn_at).where(ReportHash.item_id == item.id))
-    )
-    return bool(links) and all(at is not None for at in links)
-
-
-def staff_set_item_status(
-    session: Session, item: ContentItem, status: ItemStatus, reason: str
-) -> bool:
-    """A staff member changes an item's status, always with a reason. What a young person
-    withdrew or deleted stays off the list: staff may switch it off further (disable, with a
-    reason), never make it active."""
-    if status is ItemStatus.ACTIVE and withdrawn_by_owner(session, item):
-        raise BankError(
-            "The young person who reported this withdrew or deleted it, so it stays off the "
-            "list. You can disable it, with a reason, but not make it active."
-        )
-    return set_status(session, item, status, reason)
-
-
 def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = None) -> int:
     """Withdraw some (``hash_ids``) or all of a report's hashes; returns how many changed."""
     links = report.hashes
@@ -532,7 +396,7 @@ def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = 
     if changed:
         record(
             session,
-            ReportAction.WITHDRAWN,
+            PublicAction.REPORT_WITHDRAWN,
             object_type="report",
             object_id=report.id,
             detail={"hashes": changed},
@@ -540,7 +404,7 @@ def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = 
     return changed
 
 
-def erase(session: Session, report: Report) -> None:
+def erase(session: Session, report: Report, news: ReportNews) -> None:
     """Delete everything: personal details gone, hashes withdrawn, the audit trail redacted
     (its chain still verifies). The reference remains only to say that it was deleted."""
     provenance = f"report:{report.reference}"
@@ -552,7 +416,8 @@ def erase(session: Session, report: Report) -> None:
     url_ids = [u.id for u in report.urls]
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()
-    outbox.forget(session, report.id)
+    news.forget(session, report.id)
+    stop_all_sharing(session, report.id)  # sharing ends with the report
     report.details = None
     report.contact = None
     report.retry_pin = None
@@ -567,242 +432,11 @@ def erase(session: Session, report: Report) -> None:
     for item_id in item_ids:
         redact(session, object_type="item", object_id=str(item_id))
     with acting_as(client_address=None):
-        record(session, ReportAction.ERASED, object_type="report", object_id=report.id)
+        record(session, PublicAction.REPORT_ERASED, object_type="report", object_id=report.id)
 
 
-def set_url_status(session: Session, url: ReportUrl, status: UrlStatus) -> bool:
-    """Move a link along; sent to the website or removed is news for the person who reported
-    it (queued in this transaction when they left a contact). Returns whether it changed."""
-    if url.status == status.value:
-        return False
-    url.status = status.value
-    session.flush()
-    if status in (UrlStatus.SENT, UrlStatus.REMOVED):
-        outbox.queue_link_news(session, url.report_id)
-    return True
-
-
-def details_of(report: Report) -> dict[str, str]:
-    """What the person typed (for staff with case access)."""
-    return dict(json.loads(report.details)) if report.details else {}
-
-
-@dataclass(frozen=True, slots=True)
-class ReportSummary:
-    public_id: str
-    reference: str
-    created_at: datetime
-    age_group: str
-    country: str
-    urgent: bool
-    flags: list[str]
-    files: int
-    urls: int
-    seen: bool = False
-
-
-def _summary(r: Report) -> ReportSummary:
-    return ReportSummary(
-        public_id=r.public_id,
-        reference=r.reference,
-        created_at=r.created_at,
-        age_group=r.age_group,
-        country=r.country,
-        urgent=r.urgent,
-        flags=danger_flags(r.threatened, r.feels_safe)
-        + (["many reports from one connection"] if r.busy_connection else []),
-        files=len(r.hashes),
-        urls=len(r.urls),
-        seen=r.urgent_seen_at is not None,
-    )
-
-
-def _open_reports(organisation_id: int) -> Any:
-    """The organisation's reports that still exist (erased ones are gone for staff too)."""
-    return select(Report).where(
-        Report.erased_at.is_(None), Report.organisation_id == organisation_id
-    )
-
-
-def _urgent_waiting_query(organisation_id: int) -> Any:
-    return _open_reports(organisation_id).where(
-        Report.urgent.is_(True), Report.urgent_seen_at.is_(None)
-    )
-
-
-def urgent_waiting(session: Session, organisation_id: int, intake: str) -> int:
-    """The organisation's urgent reports no one on its staff has marked seen yet."""
-    resolve_intake(session, intake)
-    query = _urgent_waiting_query(organisation_id)
-    count = session.scalar(select(func.count()).select_from(query.subquery()))
-    return int(count or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class StaffPage:
-    reports: list[ReportSummary]
-    total: int
-    page: int
-    pages: int
-
-
-def _paged(session: Session, query: Any, page: int, size: int) -> StaffPage:
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
-    rows = session.scalars(query.offset((page - 1) * size).limit(size))
-    return StaffPage([_summary(r) for r in rows], total, page, pages)
-
-
-def urgent_for_staff(
-    session: Session, organisation_id: int, intake: str, page: int = 1, size: int = 20
-) -> StaffPage:
-    """The organisation's urgent reports not yet marked seen, the one waiting longest first:
-    a flood of new ones cannot push an older one down, and every one is reachable page by page."""
-    resolve_intake(session, intake)
-    query = _urgent_waiting_query(organisation_id).order_by(Report.created_at, Report.id)
-    return _paged(session, query, page, size)
-
-
-def reports_for_staff(
-    session: Session, organisation_id: int, intake: str, page: int = 1, size: int = 50
-) -> StaffPage:
-    """The organisation's open reports, newest first (urgent ones marked), page by page."""
-    resolve_intake(session, intake)
-    query = _open_reports(organisation_id).order_by(Report.created_at.desc(), Report.id.desc())
-    return _paged(session, query, page, size)
-
-
-class StaffAction(StrEnum):
-    URGENT_SEEN = "case:report:urgent-seen"
-
-
-def mark_urgent_seen(session: Session, report: Report, staff_user_id: int) -> bool:
-    """A staff member has looked at an urgent report: it leaves the "not yet seen" list
-    (it stays urgent). Returns whether it changed."""
-    if not report.urgent or report.urgent_seen_at is not None:
-        return False
-    report.urgent_seen_at, report.urgent_seen_by = utcnow(), staff_user_id
-    session.flush()
-    record(session, StaffAction.URGENT_SEEN, object_type="report", object_id=report.id)
-    return True
-
-
-@dataclass(frozen=True, slots=True)
-class PlatformWord:
-    platform: str
-    status: str  # PendingReview, Blocked, NotBlocked
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CaseItem:
-    id: int
-    item_id: int
-    position: int
-    kind: str
-    status: str  # active, withdrawn, stopped or expired
-    exact_only: bool
-    feedback: list[PlatformWord]
-
-
-@dataclass(frozen=True, slots=True)
-class CaseUrl:
-    id: int
-    url: str
-    host: str
-    status: str
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CaseView:
-    """One report as staff with case access see it (never an image, never the PIN, and not
-    the contact itself: only whether the person asked for news and what was sent)."""
-
-    id: int
-    public_id: str
-    reference: str
-    created_at: datetime
-    age_group: str
-    country: str
-    source: str
-    urgent: bool
-    urgent_seen_at: datetime | None
-    busy_connection: bool
-    threatened: bool | None
-    feels_safe: str | None
-    erased: bool
-    items: list[CaseItem]
-    urls: list[CaseUrl]
-    details: dict[str, str]
-    wants_news: bool
-    news_sent: int
-    news_waiting: int
-
-
-def case_for_staff(
-    session: Session, organisation_id: int, public_id: str, intake: str
-) -> CaseView | None:
-    """The report as its own organisation's staff see it; None for anyone else's."""
-    report = report_for_staff(session, organisation_id, public_id, intake)
-    if report is None:
-        return None
-    status = status_of(session, report)
-    item_of = {link.id: link.item_id for link in report.hashes}
-    words: dict[int, list[PlatformWord]] = {}
-    if item_of:
-        rows = session.execute(
-            select(
-                PlatformFeedback.item_id,
-                Organisation.name,
-                PlatformFeedback.status,
-                PlatformFeedback.updated_at,
-            )
-            .join(Organisation, Organisation.id == PlatformFeedback.organisation_id)
-            .where(PlatformFeedback.item_id.in_(list(item_of.values())))
-            .order_by(Organisation.name)
-        )
-        for item_id, name, word, at in rows:
-            words.setdefault(item_id, []).append(PlatformWord(name, word, at))
-    counts: dict[bool, int] = {
-        bool(sent): int(n)
-        for sent, n in session.execute(
-            select(Notification.sent_at.is_not(None), func.count())
-            .where(Notification.report_id == report.id, Notification.failed_at.is_(None))
-            .group_by(Notification.sent_at.is_not(None))
-        )
-    }
-    updated = {u.id: u.updated_at for u in report.urls}
-    return CaseView(
-        id=report.id,
-        public_id=report.public_id,
-        reference=report.reference,
-        created_at=report.created_at,
-        age_group=report.age_group,
-        country=report.country,
-        source=report.source,
-        urgent=report.urgent,
-        urgent_seen_at=report.urgent_seen_at,
-        busy_connection=report.busy_connection,
-        threatened=report.threatened,
-        feels_safe=report.feels_safe,
-        erased=status.erased,
-        items=[
-            CaseItem(
-                id=h.id,
-                item_id=item_of[h.id],
-                position=h.position,
-                kind=h.kind,
-                status=h.status,
-                exact_only=h.exact_only,
-                feedback=words.get(item_of[h.id], []),
-            )
-            for h in status.hashes
-        ],
-        urls=[CaseUrl(u.id, u.url, u.host, u.status, updated[u.id]) for u in status.urls],
-        details=details_of(report),
-        wants_news=status.has_contact,
-        news_sent=counts.get(True, 0),
-        news_waiting=counts.get(False, 0),
-    )
+def report_by_reference(session: Session, reference: str) -> Report | None:
+    """The report with this reference, for a page that already checked its PIN (a signed,
+    short-lived token stands for that check)."""
+    found: Report | None = session.scalar(select(Report).where(Report.reference == reference))
+    return found
