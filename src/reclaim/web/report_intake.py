@@ -34,6 +34,7 @@ from reclaim.reports import (
     create_report,
     find_retry,
     is_urgent,
+    prepare_pin,
 )
 from reclaim.web.problems import ApiProblem
 from reclaim.web.services import Services
@@ -291,7 +292,7 @@ def earlier_report(services: Services, idempotency_key: str) -> Created | None:
     return earlier
 
 
-def make_report(
+def make_report(  # synchronous: call it from a `def` route (the thread pool), never the loop
     request: Request,
     services: Services,
     body: ReportIn,
@@ -325,11 +326,12 @@ def make_report(
         busy_connection=busy,
         idempotency_key=idempotency_key,
     )
+    # The PIN's hash is CPU work: made here, before the write transaction opens (and, as
+    # every route that makes a report is synchronous, in the thread pool, not on the loop).
+    pin = prepare_pin(services.pin_hasher)
     try:
         with services.database.session() as session:
-            created = create_report(
-                session, services.password_hasher, new, intake=settings.intake_organisation
-            )
+            created = create_report(session, pin, new, intake=settings.intake_organisation)
             session.flush()
             _ = created.report.reference, created.report.urgent
             if created.replayed:

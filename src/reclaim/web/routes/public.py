@@ -40,7 +40,7 @@ from reclaim.reports import (
     withdraw,
 )
 from reclaim.storage import Session
-from reclaim.web.body import read_form
+from reclaim.web.body import FormDep
 from reclaim.web.cookies import cookie_args, settings_of
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.problems import ApiProblem
@@ -194,9 +194,8 @@ def _form_text(form: Any, name: str, limit: int = 2000) -> str:
 
 
 @router.post("/report", dependencies=[Depends(verify_csrf)])
-async def report_form(request: Request, services: ServicesDep) -> Response:
+def report_form(request: Request, services: ServicesDep, form: FormDep) -> Response:
     """The no-JavaScript way in: links and what was typed (hashes need the browser step)."""
-    form = await read_form(request)
     age = _form_text(form, "age_group", 40)
     if age not in AGES:
         age = "under18"
@@ -301,8 +300,7 @@ def status_form(request: Request, reference: str = "") -> Response:
 
 
 @router.post("/status", dependencies=[Depends(verify_csrf)])
-async def status_page(request: Request, services: ServicesDep) -> Response:
-    form = await read_form(request)
+def status_page(request: Request, services: ServicesDep, form: FormDep) -> Response:
     reference, pin = _form_text(form, "reference", 40), _form_text(form, "pin", 40)
     try:
         with services.database.session() as session:
@@ -353,8 +351,7 @@ def _expired(request: Request) -> Response:
 
 
 @router.post("/status/withdraw", dependencies=[Depends(verify_csrf)])
-async def status_withdraw(request: Request, services: ServicesDep) -> Response:
-    form = await read_form(request)
+def status_withdraw(request: Request, services: ServicesDep, form: FormDep) -> Response:
     chosen = [int(v) for v in form.getlist("hash") if isinstance(v, str) and v.isdigit()]
     confirmed = _form_text(form, "confirm", 10) == "yes"
     with services.database.session() as session:
@@ -380,10 +377,9 @@ async def status_withdraw(request: Request, services: ServicesDep) -> Response:
 
 
 @router.post("/status/share", dependencies=[Depends(verify_csrf)])
-async def status_share(request: Request, services: ServicesDep) -> Response:
+def status_share(request: Request, services: ServicesDep, form: FormDep) -> Response:
     """Share the report with a school or service by its code: first what will be shared, then
     (``confirm=yes``) the share itself. Nothing is shared until they confirm."""
-    form = await read_form(request)
     code = _form_text(form, "code", 40)
     confirmed = _form_text(form, "confirm", 10) == "yes"
     with services.database.session() as session:
@@ -431,9 +427,8 @@ async def status_share(request: Request, services: ServicesDep) -> Response:
 
 
 @router.post("/status/share/stop", dependencies=[Depends(verify_csrf)])
-async def status_share_stop(request: Request, services: ServicesDep) -> Response:
+def status_share_stop(request: Request, services: ServicesDep, form: FormDep) -> Response:
     """Stop sharing with one organisation, at once."""
-    form = await read_form(request)
     share_id = _form_text(form, "share", 64)
     with services.database.session() as session:
         report = _report_from_token(request, session, form)
@@ -451,8 +446,7 @@ async def status_share_stop(request: Request, services: ServicesDep) -> Response
 
 
 @router.post("/status/delete", dependencies=[Depends(verify_csrf)])
-async def status_delete(request: Request, services: ServicesDep) -> Response:
-    form = await read_form(request)
+def status_delete(request: Request, services: ServicesDep, form: FormDep) -> Response:
     confirmed = _form_text(form, "confirm", 10) == "yes"
     with services.database.session() as session:
         report = _report_from_token(request, session, form)
