@@ -100,7 +100,7 @@ class PinHasher:
                 ok = self._argon2.verify(stored, pin)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
-        return ok and stored_hash is not None
+        return ok and bool(stored_hash)
 
     def needs_rehash(self, stored_hash: str) -> bool:
         """True for an older format, an older secret key or an older profile."""
