@@ -190,7 +190,11 @@ def main(argv: list[str]) -> int:
             load_after = os.getloadavg()
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # still draining queued requests: the run is over
+                server.kill()
+                server.wait(timeout=30)
 
     after_warmup = [kib for t, kib in memory if t >= args.warmup]
     base = after_warmup[0] if after_warmup else 0

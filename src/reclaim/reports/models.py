@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reclaim.accounts import models as _accounts_tables  # noqa: F401  (tables its keys name)
+from reclaim.bank import models as _bank_tables  # noqa: F401  (tables its keys name)
 from reclaim.reports.references import new_public_id
 from reclaim.storage.base import Base, utcnow
 from reclaim.storage.encryption import EncryptedText
