@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run serve migrate install install-dev chromium test test-fast lint format bench clean
+.PHONY: help run serve migrate install install-dev chromium test test-fast lint format bench clean translations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,8 +21,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'
+$(VENV)/.installed-dev: pyproject.toml extensions/pytx_reclaim/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,scale]' -e extensions/pytx_reclaim
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed ## Create .venv and install Reclaim
@@ -59,6 +59,15 @@ test-fast: install-dev ## Run the suite without lint
 
 bench: install-dev ## Run the benchmarks (figures are ratios against anchors run side by side)
 	$(BIN)/python -m benchmarks
+
+TRANSLATIONS := src/reclaim/web/translations
+
+translations: install-dev ## Extract the public pages' words, update each language's .po, check they compile
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+	  --project Reclaim --copyright-holder "Reclaim contributors" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) -D messages 2>&1 | tail -n 3
+	find $(TRANSLATIONS) -name '*.mo' -delete  # the app compiles the .po in memory at start
 
 clean: ## Remove the virtualenv and caches (keeps var/ with your data)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

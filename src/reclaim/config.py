@@ -107,6 +107,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `reclaim serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `reclaim serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
+    match_backend: str = Field(
+        "local",
+        description="Where the match API's PDQ index lives: `local` (in each server process) or "
+        "`dask://scheduler:8786` (sharded over a Dask cluster's workers; `dask://local` runs a "
+        "LocalCluster in the server process; `?shards=N`). Needs the `scale` extra.",
+    )
     request_read_timeout: int = Field(
         20,
         ge=1,
@@ -246,6 +252,44 @@ class Settings(BaseSettings):
         "`RECLAIM_PUBLIC_URL`.",
     )
 
+    takedown_country: str = Field(
+        "",
+        description="Country where this Reclaim's hotline works (two letters): a host based "
+        "elsewhere is passed to the hotline of its own country. Empty: `RECLAIM_DEFAULT_COUNTRY`.",
+    )
+    takedown_first_action_hours: int = Field(
+        24, ge=1, le=24 * 30, description="A reported link's first action is due within this."
+    )
+    takedown_first_action_urgent_hours: int = Field(
+        2,
+        ge=1,
+        le=24 * 30,
+        description="The same, for a link from a report that signals danger.",
+    )
+    takedown_notice_deadline_hours: int = Field(
+        48,
+        ge=1,
+        le=24 * 90,
+        description="A notice not acted on within this is overdue: the link is escalated "
+        "(re-check it; send it to the hotline of the hosting country).",
+    )
+    takedown_recheck_hours: int = Field(
+        72,
+        ge=1,
+        le=24 * 90,
+        description="A link still available, unreachable or rejected is due a re-check after this.",
+    )
+    takedown_liveness: bool = Field(
+        False,
+        description="The optional liveness check (HEAD only, never a body, public addresses "
+        "only). Off by default; see docs/takedown.md.",
+    )
+    takedown_liveness_timeout: float = Field(
+        5.0, gt=0, le=30, description="Seconds each liveness request may take, per step."
+    )
+    takedown_liveness_per_host_per_minute: int = Field(
+        6, ge=1, le=600, description="Liveness requests to one host a minute, at most."
+    )
     alert_escalate_minutes: int = Field(
         10,
         ge=1,
@@ -282,12 +326,26 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("takedown_country")
+    @classmethod
+    def _check_takedown_country(cls, value: str) -> str:
+        if value and not (len(value) == 2 and value.isalpha()):
+            raise ValueError("takedown_country is a two-letter code such as GB, or empty")
+        return value.upper()
+
     @field_validator("default_country")
     @classmethod
     def _check_country(cls, value: str) -> str:
         if not (len(value) == 2 and value.isalpha()):
             raise ValueError("default_country is a two-letter code such as GB, US, CA, AU or XX")
         return value.upper()
+
+    @field_validator("match_backend")
+    @classmethod
+    def _check_match_backend(cls, value: str) -> str:
+        if value != "local" and not (value.startswith("dask://") and len(value) > 7):
+            raise ValueError("match_backend is `local` or `dask://host:port` (or `dask://local`)")
+        return value
 
     @field_validator("log_format")
     @classmethod

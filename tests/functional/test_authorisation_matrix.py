@@ -32,6 +32,7 @@ from reclaim.accounts.models import ApiKey, Organisation, StaffUser
 from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
 from reclaim.accounts.roles import Role
 from reclaim.accounts.staff import create_organisation
+from reclaim.notify import ReportOutbox
 from reclaim.notify.alerts import oncall_list, raise_alert, set_oncall, subscribe_push
 from reclaim.notify.models import Alert, PushSubscription
 from reclaim.reports import AgeGroup, NewReport, create_report
@@ -39,6 +40,8 @@ from reclaim.reports.models import Report, ReportUrl, ShareCode
 from reclaim.reports.references import show_reference
 from reclaim.reports.sharing import share_code_for, share_report
 from reclaim.storage.database import Database
+from reclaim.takedown import PlaceStatus, move
+from reclaim.takedown.models import Notice, Place
 from tests.conftest import BASE_URL, Staff, csrf_in
 
 OK, NO_EFFECT, FORBIDDEN, NOT_FOUND = "ok", "no effect", "403", "404"
@@ -102,7 +105,11 @@ def _report(world: World) -> Target:
 
 def _report_url(world: World) -> Target:
     target = _report(world)
-    return Target(f"{target.path}/urls/{target.ref}", data={"status": "sent"}, ref=target.ref)
+    return Target(
+        f"{target.path}/urls/{target.ref}",
+        data={"status": "assessed", "reason": "in scope"},
+        ref=target.ref,
+    )
 
 
 def _urgent_report(world: World) -> Target:
@@ -149,6 +156,68 @@ def _new_key(world: World) -> Target:
 def _revoke_key(world: World) -> Target:
     key_id, _ = _platform_key(world)
     return Target(f"/staff/api-keys/{key_id}/revoke", ref=key_id)
+
+
+def _place(world: World, *, assessed: bool = False) -> tuple[int, str]:
+    """A fresh place in the intake organisation's takedown queue (from a young person's report)."""
+    url = f"https://pics.example.org/p/{secrets.token_hex(6)}"
+    with world.db.session() as session:
+        made = create_report(session, world.hashing, NewReport(AgeGroup.UNDER_18, "GB", urls=[url]))
+        place_id = made.report.urls[0].place_id
+        assert place_id is not None
+        if assessed:
+            place = session.get(Place, place_id)
+            assert place is not None
+            move(session, place, PlaceStatus.ASSESSED, reason="in scope", news=ReportOutbox())
+    return place_id, url
+
+
+def _takedown_queue(world: World) -> Target:
+    return Target("/staff/takedown", marker=_place(world)[1])
+
+
+def _place_page(world: World) -> Target:
+    place_id, url = _place(world)
+    return Target(f"/staff/takedown/places/{place_id}", marker=url)
+
+
+def _place_move(world: World) -> Target:
+    place_id, _ = _place(world)
+    path = f"/staff/takedown/places/{place_id}/move"
+    return Target(path, data={"status": "assessed", "reason": "in scope"}, ref=place_id)
+
+
+def _place_assign(world: World) -> Target:
+    place_id, _ = _place(world)
+    return Target(f"/staff/takedown/places/{place_id}/assign", data={"to": "me"}, ref=place_id)
+
+
+def _place_notice(world: World) -> Target:
+    place_id, _ = _place(world, assessed=True)
+    path = f"/staff/takedown/places/{place_id}/notices"
+    return Target(path, data={"channel": "form", "submitted_ref": "T-1"}, ref=place_id)
+
+
+def _import(world: World) -> Target:
+    url = f"https://imported.example.net/{secrets.token_hex(6)}"
+    return Target("/staff/takedown/import", data={"csv_text": f"url\n{url}\n"}, ref=url)
+
+
+def _removed_place(world: World) -> str:
+    place_id, _ = _place(world, assessed=True)
+    with world.db.session() as session:
+        place = session.get(Place, place_id)
+        assert place is not None
+        move(session, place, PlaceStatus.REMOVED, reason="gone", news=ReportOutbox())
+    return "example.org"
+
+
+def _figures(world: World) -> Target:
+    return Target("/staff/takedown/figures", marker=_removed_place(world))
+
+
+def _figures_csv(world: World) -> Target:
+    return Target("/staff/takedown/figures.csv", marker="host," + _removed_place(world))
 
 
 def _alert(world: World) -> Target:
@@ -257,7 +326,32 @@ def _shown(world: World, target: Target, response: Any) -> bool:
 
 def _url_moved(world: World, target: Target, response: Any) -> bool:
     with world.db.read_session() as session:
-        return session.scalar(select(ReportUrl.status).where(ReportUrl.id == target.ref)) == "sent"
+        place_id = session.scalar(select(ReportUrl.place_id).where(ReportUrl.id == target.ref))
+        return session.scalar(select(Place.status).where(Place.id == place_id)) == "assessed"
+
+
+def _place_assessed(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return session.scalar(select(Place.status).where(Place.id == target.ref)) == "assessed"
+
+
+def _place_assigned(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return session.scalar(select(Place.assigned_to).where(Place.id == target.ref)) is not None
+
+
+def _place_noticed(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return bool(
+            session.scalar(
+                select(func.count()).select_from(Notice).where(Notice.place_id == target.ref)
+            )
+        )
+
+
+def _url_imported(world: World, target: Target, response: Any) -> bool:
+    with world.db.read_session() as session:
+        return any(p.url == target.ref for p in session.scalars(select(Place)))
 
 
 def _key_issued_for_platform(world: World, target: Target, response: Any) -> bool:
@@ -468,6 +562,60 @@ ENTRIES = [
     ),
 ]
 
+CASE_READERS = {
+    "intake": everyone(OK),
+    "school": everyone(NOT_FOUND),
+    "platform": everyone(FORBIDDEN),
+    "platform2": everyone(FORBIDDEN),
+}
+PLACE_ACTORS = {
+    "intake": everyone(OK, **ACTS_ON_LINKS),
+    "school": everyone(NOT_FOUND),
+    "platform": everyone(FORBIDDEN),
+    "platform2": everyone(FORBIDDEN),
+}
+OWN_QUEUE = {  # a list of one's own organisation's places: others see theirs, not the target
+    "intake": everyone(OK),
+    "school": everyone(NO_EFFECT),
+    "platform": everyone(FORBIDDEN),
+    "platform2": everyone(FORBIDDEN),
+}
+ENTRIES += [
+    Entry("GET", "/staff/takedown", _takedown_queue, _shown, OWN_QUEUE),
+    Entry("GET", "/staff/takedown/places/{place_id}", _place_page, _shown, CASE_READERS),
+    Entry(
+        "POST", "/staff/takedown/places/{place_id}/move", _place_move, _place_assessed, PLACE_ACTORS
+    ),
+    Entry(
+        "POST",
+        "/staff/takedown/places/{place_id}/assign",
+        _place_assign,
+        _place_assigned,
+        PLACE_ACTORS,
+    ),
+    Entry(
+        "POST",
+        "/staff/takedown/places/{place_id}/notices",
+        _place_notice,
+        _place_noticed,
+        PLACE_ACTORS,
+    ),
+    Entry(
+        "POST",
+        "/staff/takedown/import",
+        _import,
+        _url_imported,
+        {  # into one's own organisation's queue
+            "intake": everyone(OK, **ACTS_ON_LINKS),
+            "school": everyone(OK, **ACTS_ON_LINKS),
+            "platform": everyone(FORBIDDEN),
+            "platform2": everyone(FORBIDDEN),
+        },
+    ),
+    Entry("GET", "/staff/takedown/figures", _figures, _shown, OWN_QUEUE),
+    Entry("GET", "/staff/takedown/figures.csv", _figures_csv, _shown, OWN_QUEUE),
+]
+
 #: Staff routes not yet in the matrix (sign-in steps, audit viewer, hash lists); a later issue
 #: brings them in. A new staff route must be added to ENTRIES or, with a reason, here.
 PENDING = {
@@ -482,6 +630,9 @@ PENDING = {
     ("GET", "/staff/lists"),
     ("GET", "/staff/items/{item_id}"),
     ("POST", "/staff/items/{item_id}/status"),
+    # The liveness check is off by default (404 for everyone); with it on, it takes the same
+    # checks as the other place actions (tests/functional/test_takedown.py).
+    ("POST", "/staff/takedown/places/{place_id}/liveness"),
 }
 
 

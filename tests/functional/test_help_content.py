@@ -197,7 +197,7 @@ def test_a_child_who_was_sent_someone_elses_image_has_a_path(client: TestClient)
 
 def test_a_parent_or_teacher_has_a_way_in_from_the_start_page(client: TestClient) -> None:
     start = client.get("/").text
-    link = re.search(r'<a[^>]*href="(/help/[a-z]+)"[^>]*>([^<]*)</a>', start.split("</main>")[0])
+    link = re.search(r'<a[^>]*href="(/help/[a-z/]+)"[^>]*>([^<]*)</a>', start.split("</main>")[0])
     assert link is not None
     assert link.group(2) == "I am a parent, carer or teacher helping a child"
     assert client.get(link.group(1)).status_code == 200

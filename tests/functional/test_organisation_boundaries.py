@@ -22,6 +22,7 @@ from reclaim.audit.models import AuditEvent
 from reclaim.bank.models import ContentItem, PlatformFeedback
 from reclaim.reports.models import Report, ReportHash, ReportUrl
 from reclaim.storage.database import Database
+from reclaim.takedown.models import Place
 from reclaim.web.app import create_app
 from reclaim.web.services import services_of
 from tests.conftest import BASE_URL, Staff, csrf, csrf_in, make_settings
@@ -46,7 +47,7 @@ def _row(db: Database, reference: str) -> tuple[int, str, int | None]:
 
 def _url_status(db: Database) -> str:
     with db.read_session() as session:
-        return session.scalars(select(ReportUrl.status)).one()
+        return session.scalars(select(Place.status)).one()
 
 
 def _org(db: Database, name: str, kind: str = "school") -> int:
@@ -74,7 +75,7 @@ def test_staff_of_another_organisation_cannot_open_or_change_a_report(
         assert client.get(f"/staff/reports/{ident}").status_code == 404
         changed = client.post(
             f"/staff/reports/{ident}/urls/{url_id}",
-            data={"status": "removed", "csrf_token": token},
+            data={"status": "assessed", "reason": "in scope", "csrf_token": token},
             follow_redirects=False,
         )
         assert changed.status_code == 404
@@ -161,7 +162,7 @@ def test_an_analyst_moves_links_along_and_a_viewer_only_reads(
     assert page.status_code == 200 and 'data-testid="url-form"' not in page.text
     refused = client.post(
         f"/staff/reports/{public_id}/urls/{url_id}",
-        data={"status": "sent", "csrf_token": csrf_in(page.text)},
+        data={"status": "assessed", "reason": "in scope", "csrf_token": csrf_in(page.text)},
         follow_redirects=False,
     )
     assert refused.status_code == 403 and _url_status(app_db) == "reported"
@@ -171,10 +172,10 @@ def test_an_analyst_moves_links_along_and_a_viewer_only_reads(
     assert 'data-testid="url-form"' in page.text
     moved = client.post(
         f"/staff/reports/{public_id}/urls/{url_id}",
-        data={"status": "sent", "csrf_token": csrf_in(page.text)},
+        data={"status": "assessed", "reason": "in scope", "csrf_token": csrf_in(page.text)},
         follow_redirects=False,
     )
-    assert moved.status_code == 303 and _url_status(app_db) == "sent"
+    assert moved.status_code == 303 and _url_status(app_db) == "assessed"
 
 
 # --- 5. API keys stay with their platform ----------------------------------------------------

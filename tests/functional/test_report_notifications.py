@@ -29,14 +29,14 @@ from reclaim.reports import (
     AgeGroup,
     FileHashes,
     NewReport,
-    UrlStatus,
     create_report,
-    set_url_status,
 )
 from reclaim.reports.models import Report, ReportUrl
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
 from reclaim.storage.migrations_runner import upgrade
+from reclaim.takedown import PlaceStatus, move
+from reclaim.takedown.models import Place
 from reclaim.web.app import create_app
 from reclaim.web.services import services_of
 from tests.conftest import BASE_URL, csrf_in, make_settings
@@ -238,18 +238,22 @@ def _report_with_contact(db: Database, contact: str | None = EMAIL) -> int:
         return create_report(session, HASHING, new).report.id
 
 
-def _move_link(db: Database, report_id: int, status: UrlStatus) -> None:
+def _move_link(db: Database, report_id: int, *statuses: str) -> None:
+    """Move the report's link through the takedown status machine, step by step."""
     with db.session() as session:
         url = session.scalars(select(ReportUrl).where(ReportUrl.report_id == report_id)).one()
-        set_url_status(session, url, status, ReportOutbox())
+        place = session.get(Place, url.place_id)
+        assert place is not None
+        for status in statuses:
+            move(session, place, PlaceStatus(status), reason="test", news=ReportOutbox())
 
 
 def test_failures_wait_and_try_again_then_give_up(
     mail_db: Database, mail_settings: Settings, sink: Sink
 ) -> None:
     report_id = _report_with_contact(mail_db)
-    _move_link(mail_db, report_id, UrlStatus.SENT)
-    _move_link(mail_db, report_id, UrlStatus.REMOVED)
+    _move_link(mail_db, report_id, "assessed", "notice_sent")
+    _move_link(mail_db, report_id, "removed")
     assert len(_rows(mail_db)) == 2
     notifier = Notifier(mail_db, mail_settings)
 
@@ -266,9 +270,9 @@ def test_failures_wait_and_try_again_then_give_up(
     assert later.sent == 1  # one email for both changes
     assert len(sink.received) == 1 and all(r.sent_at for r in _rows(mail_db))
 
-    _move_link(mail_db, report_id, UrlStatus.REPORTED)  # back to reported: not news
+    _move_link(mail_db, report_id, "still_available")  # it came back: not news
     assert len(_rows(mail_db)) == 2
-    _move_link(mail_db, report_id, UrlStatus.SENT)
+    _move_link(mail_db, report_id, "notice_sent")
     sink.refuse_with = "550 5.1.1 no such user"
     gone = notifier.deliver()
     assert gone.given_up == 1
@@ -284,7 +288,7 @@ def test_erasure_deletes_the_contact_and_the_messages(
     made = make(mail_client, urls=["https://example.com/seen"], contact=EMAIL).json()
     with mail_db.session() as session:
         report_id = session.scalars(select(Report.id)).one()
-    _move_link(mail_db, report_id, UrlStatus.REMOVED)
+    _move_link(mail_db, report_id, "assessed", "removed")
     assert [r.sent_at for r in _rows(mail_db)] == [None]
     # Erase once the first try is over: a message already handed to the mail server when the
     # person erases cannot be called back (it says only that there is news).
@@ -305,7 +309,7 @@ def test_erasure_deletes_the_contact_and_the_messages(
 
 def test_links_without_a_contact_queue_nothing(mail_db: Database) -> None:
     report_id = _report_with_contact(mail_db, contact=None)
-    _move_link(mail_db, report_id, UrlStatus.REMOVED)
+    _move_link(mail_db, report_id, "assessed", "removed")
     assert _rows(mail_db) == []
 
 
@@ -337,7 +341,7 @@ def test_the_cli_sends_what_is_due(
     db = Database(load_settings())
     upgrade(db)
     report_id = _report_with_contact(db)
-    _move_link(db, report_id, UrlStatus.REMOVED)
+    _move_link(db, report_id, "assessed", "removed")
     db.dispose()
     result = runner.invoke(cli, ["notify", "send"])
     reset_settings()
@@ -349,7 +353,7 @@ def test_the_cli_sends_what_is_due(
 def test_claims_work_on_both_databases(any_db: Database) -> None:
     sent: list[str] = []
     report_id = _report_with_contact(any_db)
-    _move_link(any_db, report_id, UrlStatus.SENT)
+    _move_link(any_db, report_id, "assessed", "notice_sent")
     notifier = Notifier(any_db, any_db.settings, transport=lambda m: sent.append(str(m["To"])))
     assert notifier.deliver_all().sent == 1 and sent == [EMAIL]
     assert notifier.deliver_all().rows == 0

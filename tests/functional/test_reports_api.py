@@ -17,11 +17,12 @@ from reclaim.accounts.staff import create_organisation
 from reclaim.audit.models import AuditEvent
 from reclaim.audit.recorder import verify_chain
 from reclaim.notify import ReportOutbox
-from reclaim.reports import UrlStatus, set_url_status
 from reclaim.reports.models import Report, ReportUrl
 from reclaim.reports.proof import solve
 from reclaim.reports.references import ALPHABET, ENTROPY_BITS, normalise_reference
 from reclaim.storage.database import Database
+from reclaim.takedown import PlaceStatus, move
+from reclaim.takedown.models import Place
 from reclaim.web.app import create_app
 from reclaim.web.routes.reports_api import MAX_BODY_BYTES
 from tests.conftest import BASE_URL, make_settings
@@ -266,9 +267,10 @@ def test_delete_everything_erases_and_the_chain_verifies(
         report = session.scalar(select(Report).where(Report.reference == reference))
         assert report is not None
         report_id = report.id
-        set_url_status(
-            session, session.scalars(select(ReportUrl)).one(), UrlStatus.SENT, ReportOutbox()
-        )
+        place = session.get(Place, session.scalars(select(ReportUrl.place_id)).one())
+        assert place is not None
+        move(session, place, PlaceStatus.ASSESSED, reason="in scope", news=ReportOutbox())
+        move(session, place, PlaceStatus.NOTICE_SENT, reason="notice", news=ReportOutbox())
     erased = client.delete(f"/api/v1/reports/{reference}", headers=pin_header(pin))
     assert erased.status_code == 200, erased.text
     body = erased.json()

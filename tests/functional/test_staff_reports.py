@@ -14,6 +14,7 @@ from reclaim.notify.models import Notification
 from reclaim.reports import AgeGroup, NewReport, create_report
 from reclaim.reports.models import Report, ReportUrl
 from reclaim.storage.database import Database
+from reclaim.takedown.models import Place
 from tests.conftest import Staff, csrf, csrf_in
 from tests.functional.test_reports_api import image_hashes, make
 
@@ -90,29 +91,42 @@ def test_open_a_report_and_mark_a_link_removed(
     assert ("case:report:viewed", "report", str(report_id)) in _actions(app_db)
 
     with app_db.session() as session:
-        url_id = session.scalars(select(ReportUrl.id)).one()
+        url_id, place_id = session.execute(select(ReportUrl.id, ReportUrl.place_id)).one()
+    # Through the takedown status machine: reported -> assessed, with a reason.
     changed = client.post(
         f"/staff/reports/{public_id}/urls/{url_id}",
-        data={"status": "removed", "csrf_token": csrf_in(html)},
+        data={"status": "assessed", "reason": "in scope", "csrf_token": csrf_in(html)},
         follow_redirects=False,
     )
     assert changed.status_code == 303, changed.text
     after = client.get(changed.headers["location"]).text
-    assert 'data-status="removed"' in after and "Saved." in after
+    assert 'data-status="assessed"' in after and "Saved." in after
     actions = _actions(app_db)
     assert ("case:url:status-changed", "url", str(url_id)) in actions
-    assert ("reports:url:updated", "url", str(url_id)) in actions
+    assert ("staff:place:moved", "place", str(place_id)) in actions
     with app_db.session() as session:
         event = session.scalar(
             select(AuditEvent).where(AuditEvent.action == "case:url:status-changed")
         )
         assert event is not None and event.actor.startswith("user:")
-        assert event.detail == {"report": report_id, "from": "reported", "to": "removed"}
+        assert event.detail == {
+            "report": report_id,
+            "place": place_id,
+            "from": "reported",
+            "to": "assessed",
+        }
+    # A move the machine does not allow (assessed -> reported) is refused, nothing changes.
+    refused = client.post(
+        f"/staff/reports/{public_id}/urls/{url_id}",
+        data={"status": "reported", "reason": "undo", "csrf_token": csrf_in(html)},
+        follow_redirects=False,
+    )
+    assert refused.headers["location"].endswith("changed=refused")
 
     young = _status_page(client, reference, pin)
-    row = re.search(r'<li data-testid="url-row" data-status="([a-z]+)">(.*?)</li>', young, re.S)
-    assert row is not None and row.group(1) == "removed"
-    assert "The website took it down." in row.group(2)
+    row = re.search(r'<li data-testid="url-row" data-status="([a-z_]+)">(.*?)</li>', young, re.S)
+    assert row is not None and row.group(1) == "assessed"
+    assert "We are asking the website to take it down." in row.group(2)
 
 
 def test_a_viewer_can_read_but_not_change(
@@ -130,12 +144,12 @@ def test_a_viewer_can_read_but_not_change(
         url_id = session.scalars(select(ReportUrl.id)).one()
     refused = client.post(
         f"/staff/reports/{public_id}/urls/{url_id}",
-        data={"status": "removed", "csrf_token": csrf_in(page.text)},
+        data={"status": "assessed", "reason": "in scope", "csrf_token": csrf_in(page.text)},
         follow_redirects=False,
     )
     assert refused.status_code == 403
     with app_db.session() as session:
-        assert session.scalars(select(ReportUrl.status)).one() == "reported"
+        assert session.scalars(select(Place.status)).one() == "reported"
     assert [a for a in _actions(app_db) if a[0] == "case:report:viewed"] == [
         ("case:report:viewed", "report", str(report_id))
     ]
@@ -156,14 +170,15 @@ def test_moving_a_link_queues_news_when_they_left_an_email(
     staff.sign_in(client)
     page = client.get(f"/staff/reports/{report_id}").text
     assert "pat@example.net" not in page and "asked for: 0 sent, 0 waiting" in page
-    for status in ("sent", "sent", "reported", "removed"):
+    # assessed is not news; a notice sent and the removal are; a refused move changes nothing.
+    for status in ("assessed", "notice_sent", "notice_sent", "reported", "removed"):
         client.post(
             f"/staff/reports/{report_id}/urls/{url_id}",
-            data={"status": status, "csrf_token": csrf_in(page)},
+            data={"status": status, "reason": "test", "csrf_token": csrf_in(page)},
         )
     with app_db.session() as session:
         reasons = list(session.scalars(select(Notification.reason)))
-    assert reasons == ["link", "link"]  # sent, then removed; repeats and "reported" are not news
+    assert reasons == ["link", "link"]  # notice sent, then removed; a repeat is not news
     assert "0 sent, 2 waiting" in client.get(f"/staff/reports/{report_id}").text
 
 

@@ -14,6 +14,7 @@ CONTEXTS = [
     "reclaim.directory",
     "reclaim.notify",
     "reclaim.reports",
+    "reclaim.takedown",
 ]
 
 

@@ -22,6 +22,7 @@ class Scope(StrEnum):
     FEED = "feed"  # GET /api/v1/hashes (the delta feed)
     FEEDBACK = "feedback"  # POST /api/v1/feedback
     EXPORT = "export"  # GET /api/v1/export
+    URLS = "urls"  # GET /api/v1/urls and /api/v1/urls/export (the member URL list)
 
 
 ALL_SCOPES = tuple(Scope)

@@ -37,6 +37,14 @@ class StaffAction(StrEnum):
     PUSH_SUBSCRIBED = "staff:push:subscribed"  # a browser subscribed to web push alerts
     PUSH_UNSUBSCRIBED = "staff:push:unsubscribed"  # stopped web push alerts on a browser
     SHARE_CODE_REGENERATED = "staff:share-code:regenerated"  # a new share code; the old one ends
+    PLACE_MOVED = "staff:place:moved"  # moved a takedown link's status (who, when, why)
+    PLACE_ASSIGNED = "staff:place:assigned"  # gave a takedown link to an analyst (or nobody)
+    TAKEDOWN_QUEUE_VIEWED = "staff:takedown:queue-viewed"  # opened the takedown queue (filters)
+    PLACE_VIEWED = "staff:place:viewed"  # opened a link's takedown record
+    NOTICE_RECORDED = "staff:notice:recorded"  # a notice sent by a host's form or hotline
+    NOTICE_QUEUED = "staff:notice:queued"  # wrote a notice to email to a host (sent after commit)
+    TAKEDOWN_IMPORTED = "staff:takedown:imported"  # imported links into the takedown queue (counts)
+    TAKEDOWN_FIGURES_VIEWED = "staff:takedown:figures-viewed"  # opened or downloaded the figures
 
 
 #: The name the staff enum had when it was the only one (the CLI uses it).
@@ -53,6 +61,7 @@ class PublicAction(StrEnum):
     PIN_LOCKED = "public:report:pin-locked"  # checking the reference paused after wrong PINs
     REPORT_SHARED = "public:report:shared"  # shared the report with an organisation's code
     SHARING_STOPPED = "public:report:sharing-stopped"  # stopped sharing with an organisation
+    PLACE_ERASED = "public:place:erased"  # a link's only report was deleted: its record is blanked
 
 
 class CaseAction(StrEnum):
@@ -91,6 +100,12 @@ class SystemAction(StrEnum):
     REMINDER_SET = "system:reminder:set"  # a task reminder was set for a staff member
     REMINDER_QUEUED = "system:reminder:queued"  # a task reminder came due and was queued
     FIELD_KEY_ROTATED = "system:field-key:rotated"  # encrypted fields re-encrypted under a new key
+    PLACE_RECORDED = "system:place:recorded"  # a link joined the takedown queue
+    PLACE_SOURCE_ADDED = "system:place:source-added"  # a queued link was named again
+    PLACE_ESCALATED = "system:place:escalated"  # a takedown notice passed its deadline (escalated)
+    NOTICE_SENT = "system:notice:sent"  # a takedown notice was emailed to a host
+    NOTICE_GIVEN_UP = "system:notice:given-up"  # a takedown notice email never delivered
+    LIVENESS_CHECKED = "system:place:liveness-checked"  # the optional liveness check (HEAD only)
 
 
 class RowAction(StrEnum):
@@ -110,7 +125,7 @@ class RowAction(StrEnum):
     REPORT_UPDATED = "reports:report:updated"  # a report changed (field names only)
     REPORT_DELETED = "reports:report:deleted"  # a report row was deleted
     URL_CREATED = "reports:url:created"  # a link of a report was stored
-    URL_UPDATED = "reports:url:updated"  # a link's status changed
+    URL_UPDATED = "reports:url:updated"  # a link changed (its place in the takedown queue)
     URL_DELETED = "reports:url:deleted"  # a link was deleted (erasure)
     SHARE_CODE_CREATED = "reports:share-code:created"  # an organisation's share code was made
     SHARE_CODE_UPDATED = "reports:share-code:updated"  # a share code was replaced
@@ -127,6 +142,12 @@ class RowAction(StrEnum):
     ONCALL_CREATED = "staff:oncall:created"  # a staff member was put on the on-call list
     ONCALL_UPDATED = "staff:oncall:updated"  # an on-call contact's place in the list changed
     ONCALL_DELETED = "staff:oncall:deleted"  # a staff member was taken off the on-call list
+    TAKEDOWN_PLACE_CREATED = "takedown:place:created"  # a link's takedown record was stored
+    TAKEDOWN_PLACE_UPDATED = "takedown:place:updated"  # a takedown record changed (field names)
+    TAKEDOWN_PLACE_DELETED = "takedown:place:deleted"  # a takedown record was deleted
+    TAKEDOWN_NOTICE_CREATED = "takedown:notice:created"  # a takedown notice was stored
+    TAKEDOWN_NOTICE_UPDATED = "takedown:notice:updated"  # a notice changed (sent, retried, failed)
+    TAKEDOWN_NOTICE_DELETED = "takedown:notice:deleted"  # a takedown notice was deleted
 
 
 #: What :func:`reclaim.audit.recorder.record` accepts: a member of one of these.

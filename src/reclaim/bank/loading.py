@@ -68,6 +68,13 @@ def load_matcher(db: Database, directory: Path) -> Matcher:
             source = "snapshot"
         except SnapshotError as exc:
             log.warning("index snapshot not used", extra={"reason": str(exc)})
+    backend = db.settings.match_backend
+    if backend != "local":  # the PDQ index sharded over Dask workers (docs/scale.md)
+        from reclaim.scale.sharded import DaskPdqIndex
+
+        snapshot = directory / "pdq.index" if source == "snapshot" else None
+        matcher.use_pdq_index(DaskPdqIndex.from_backend(backend, snapshot))
+        source += f" + {backend}"
     with db.read_session() as session:
         if source == "snapshot":
             reason = foreign_snapshot(session, matcher)

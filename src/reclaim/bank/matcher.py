@@ -30,6 +30,8 @@ from reclaim.bank.match_state import Match, MatchState, pdq_bytes
 from reclaim.bank.signals import Signal
 from reclaim.storage.instance import instance_id
 
+PdqIndexLike = object  # anything with PdqIndex's search / add / remove / save
+
 __all__ = ["SNAPSHOT_FORMAT", "Match", "Matcher", "SnapshotOrigin", "pdq_bytes"]
 
 log = logging.getLogger("reclaim.bank")
@@ -75,6 +77,12 @@ class Matcher:
             batch = read_changes(session, self._state.applied_seq)
             self._state.apply(batch)
             return len(batch.changes)
+
+    def use_pdq_index(self, index: PdqIndexLike) -> None:
+        """Search and update ``index`` (e.g. one sharded over Dask) instead of the in-process
+        PDQ index; call before the first sync."""
+        with self._writer:
+            self._state.index = index  # type: ignore[assignment]
 
     def match(
         self, signals: Sequence[Signal], variants: Sequence[Sequence[str]] = ()

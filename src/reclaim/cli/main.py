@@ -19,6 +19,7 @@ from typer.models import CommandInfo
 COMMANDS: dict[str, str] = {
     "serve": "reclaim.cli.serve:serve",
     "hash": "reclaim.cli.hashing:hash_command",
+    "scan": "reclaim.cli.scan:scan_command",
     "db": "reclaim.cli.db:app",
     "admin": "reclaim.cli.admin:app",
     "audit": "reclaim.cli.audit:app",
@@ -26,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "apikey": "reclaim.cli.apikey:app",
     "notify": "reclaim.cli.notify:app",
     "backup": "reclaim.cli.backup:app",
+    "url": "reclaim.cli.url:app",
 }
 """Name -> ``module:attribute``: a ``typer.Typer`` (a group of commands) or a command function.
 

@@ -31,13 +31,13 @@ __all__ = [
 COUNTRY_ORDER = ("GB", "US", "CA", "AU", "XX")
 NOT_CHECKED = "not yet checked"
 #: Who an entry is for (``for`` in the files) and which groups of people that takes in. The
-#: groups are the start page's answers: under 18 now; 18 or over, the image taken under 18;
-#: 18 or over, the image taken at 18 or over.
-GROUPS = ("under18", "adult_taken_under18", "adult")
+#: groups are the start page's answers: 12 or younger (under 13) and 13 to 17 now; 18 or over,
+#: the image taken under 18; 18 or over, the image taken at 18 or over.
+GROUPS = ("under13", "under18", "adult_taken_under18", "adult")
 AUDIENCES: dict[str, frozenset[str]] = {
     "everyone": frozenset(GROUPS),
-    "under18": frozenset({"under18"}),
-    "taken-under18": frozenset({"under18", "adult_taken_under18"}),
+    "under18": frozenset({"under13", "under18"}),
+    "taken-under18": frozenset({"under13", "under18", "adult_taken_under18"}),
     "adults": frozenset({"adult_taken_under18", "adult"}),
 }
 

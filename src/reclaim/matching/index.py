@@ -593,6 +593,31 @@ class PdqIndex:
             raise KeyError(id_arr[~found][:5].tolist())
         return out
 
+    def live_rows(
+        self, select: Callable[[NDArray[np.int64]], NDArray[np.bool_]] | None = None
+    ) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
+        """Copies of the live hashes and their ids (optionally only ids where ``select(ids)``
+        is true), segment by segment, so a subset of a memory-mapped index costs only its
+        own size. Used to split an index into shards."""
+        with self._lock:
+            parts = [(seg, seg.dead.copy()) for seg in self._segments]
+            d_hashes, d_ids = self._delta.live_rows()
+        hashes, ids = [], []
+        for seg, dead in parts:
+            seg_ids = seg.all_ids()
+            keep = dead == 0
+            if select is not None:
+                keep &= select(seg_ids)
+            hashes.append(np.asarray(seg.hashes[keep]))
+            ids.append(seg_ids[keep])
+        keep_delta = np.ones(d_ids.shape[0], np.bool_) if select is None else select(d_ids)
+        hashes.append(d_hashes[keep_delta])
+        ids.append(d_ids[keep_delta])
+        return (
+            np.ascontiguousarray(np.concatenate(hashes)).astype(np.uint8, copy=False),
+            np.concatenate(ids).astype(np.int64, copy=False),
+        )
+
     # -- persistence --------------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:

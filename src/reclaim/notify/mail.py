@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -14,11 +13,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
 
+from reclaim.emailaddress import looks_like_email as looks_like_email  # re-exported
+
 SUBJECT = "News about your report"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
-_EMAIL = re.compile(
-    r"^[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
 
 
 class MailError(Exception):
@@ -27,11 +25,6 @@ class MailError(Exception):
     def __init__(self, kind: str, permanent: bool = False) -> None:
         super().__init__(kind)
         self.kind, self.permanent = kind, permanent
-
-
-def looks_like_email(text: str) -> bool:
-    """One plain address (no name, no second address, no line breaks), at most 200 chars."""
-    return len(text) <= 200 and _EMAIL.match(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,14 +109,18 @@ def forget(session: Session, report_id: int) -> int:
 
 
 class ReportOutbox:
-    """The outbox as the reports context needs it (:class:`reclaim.reports.news.ReportNews`):
-    handed to the commands that make news, so that reports never import notify."""
+    """The outbox as the reports and takedown contexts need it
+    (:class:`reclaim.reports.news.ReportNews`, :class:`reclaim.takedown.news.TakedownNews`):
+    handed to the commands that make news, so that neither imports notify."""
 
     def queue_link_news(self, session: Session, report_id: int) -> bool:
         return queue_link_news(session, report_id)
 
     def forget(self, session: Session, report_id: int) -> int:
         return forget(session, report_id)
+
+    def wake_after_commit(self, session: Session) -> None:
+        wake_after_commit(session)
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ from reclaim.notify.push import Pusher, PushFailed, PushGone, WebPusher, alert_p
 from reclaim.reports.models import Report
 from reclaim.storage.base import utcnow
 from reclaim.storage.database import Database
+from reclaim.takedown.notices import NoticeNotSent, deliver_notices
 
 log = logging.getLogger("reclaim.notify")
 
@@ -81,6 +82,7 @@ class Delivery:
     given_up: int = 0
     dropped: int = 0  # rows whose report no longer has a contact (or person no way to reach)
     rows: int = 0  # rows taken this round
+    notices: int = 0  # takedown notices sent to hosts (reclaim.takedown.notices)
     pushed: int = 0  # web push messages taken by a push service
     errors: list[str] = field(default_factory=list)
 
@@ -369,11 +371,29 @@ class Notifier:
             )
         return news_message(self.settings.mail_sender, job.contact, self.status_url)
 
+    def _notice_transport(self, message: EmailMessage) -> None:
+        """Send a takedown notice; a mail error becomes the takedown context's own, so that it
+        knows whether to try again (reclaim.takedown does not import notify)."""
+        assert self._transport is not None
+        try:
+            self._transport(message)
+        except MailError as exc:
+            raise NoticeNotSent(exc.kind, permanent=exc.permanent) from exc
+
     def deliver(self, now: datetime | None = None, limit: int = 50) -> Delivery:
         """Send what is due (at most ``limit`` rows this round)."""
         moment = now or utcnow()
         result = Delivery()
+        if self._transport is not None:  # takedown notices to hosts go by email only
+            notices = deliver_notices(
+                self.db, self._notice_transport, self.settings.mail_sender, moment
+            )
+            result.notices = notices.sent
+            result.errors += notices.errors
         for job in self._claim(moment, limit, result):
+            if job.staff_user_id is None and not self._still_waiting(job):
+                result.dropped += 1  # erased (or withdrawn) since it was claimed: say nothing
+                continue
             pushed = self._push(job, result)
             message = self._message(job)
             error: MailError | None = None
@@ -397,6 +417,15 @@ class Notifier:
                 )
         return result
 
+    def _still_waiting(self, job: _Job) -> bool:
+        """News is sent after the claim's transaction: a young person who erased their report
+        in between must not get it. Checked again just before sending."""
+        with self.db.read_session() as session:
+            found = session.scalar(
+                select(func.count()).select_from(Notification).where(Notification.id.in_(job.rows))
+            )
+        return bool(found)
+
     def deliver_all(self, limit: int = 50, now: datetime | None = None) -> Delivery:
         """Rounds of :meth:`deliver` until nothing due is left."""
         total = Delivery()
@@ -408,6 +437,7 @@ class Notifier:
             total.dropped += got.dropped
             total.errors += got.errors
             total.rows += got.rows
+            total.notices += got.notices
             total.pushed += got.pushed
             if got.rows < limit:
                 return total

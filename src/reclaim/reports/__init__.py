@@ -10,7 +10,6 @@ The young person's commands are in :mod:`~reclaim.reports.commands`, what they r
 from reclaim.reports.casework import (
     mark_urgent_seen,
     move_link,
-    set_url_status,
     staff_set_item_status,
     withdrawn_by_owner,
 )
@@ -71,7 +70,7 @@ from reclaim.reports.staff_views import (
     urgent_for_staff,
     urgent_waiting,
 )
-from reclaim.reports.status import HashState, ReportStatus, UrlState, UrlStatus, status_of
+from reclaim.reports.status import HashState, ReportStatus, UrlState, status_of
 from reclaim.reports.urls import UrlRejected
 
 __all__ = [
@@ -104,7 +103,6 @@ __all__ = [
     "StaffPage",
     "UrlRejected",
     "UrlState",
-    "UrlStatus",
     "begin_pin_check",
     "case_for_staff",
     "create_report",
@@ -123,7 +121,6 @@ __all__ = [
     "report_by_reference",
     "report_for_staff",
     "reports_for_staff",
-    "set_url_status",
     "share_code_for",
     "share_report",
     "shared_report_view",

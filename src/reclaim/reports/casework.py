@@ -1,5 +1,6 @@
-"""What staff do to a report: mark an urgent one seen, move a link along, change the status
-of an item a report added. Each is audited; the young person sees the result on their page."""
+"""What staff do to a report: mark an urgent one seen, move a link along (its place in the
+takedown queue), change the status of an item a report added. Each is audited; the young
+person sees the result on their page."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from reclaim.audit.actions import CaseAction
 from reclaim.audit.recorder import record
 from reclaim.bank.items import BankError, ItemStatus, Provenance, set_status
 from reclaim.bank.models import ContentItem
-from reclaim.reports.models import Report, ReportHash, ReportUrl
-from reclaim.reports.news import ReportNews
-from reclaim.reports.status import UrlStatus
+from reclaim.reports.models import Report, ReportHash
 from reclaim.storage.base import utcnow
+from reclaim.takedown.news import LinkNews
+from reclaim.takedown.places import move
+from reclaim.takedown.staff_views import place_for_staff
+from reclaim.takedown.status import Clocks, PlaceStatus
 
 
 def mark_urgent_seen(session: Session, report: Report, staff_user_id: int) -> bool:
@@ -24,18 +27,6 @@ def mark_urgent_seen(session: Session, report: Report, staff_user_id: int) -> bo
     report.urgent_seen_at, report.urgent_seen_by = utcnow(), staff_user_id
     session.flush()
     record(session, CaseAction.URGENT_SEEN, object_type="report", object_id=report.id)
-    return True
-
-
-def set_url_status(session: Session, url: ReportUrl, status: UrlStatus, news: ReportNews) -> bool:
-    """Move a link along; sent to the website or removed is news for the person who reported
-    it (queued in this transaction when they left a contact). Returns whether it changed."""
-    if url.status == status.value:
-        return False
-    url.status = status.value
-    session.flush()
-    if status in (UrlStatus.SENT, UrlStatus.REMOVED):
-        news.queue_link_news(session, url.report_id)
     return True
 
 
@@ -65,21 +56,40 @@ def staff_set_item_status(
 
 
 def move_link(
-    session: Session, report: Report, url_id: int, status: UrlStatus, news: ReportNews
+    session: Session,
+    report: Report,
+    url_id: int,
+    status: PlaceStatus,
+    *,
+    reason: str,
+    staff_user_id: int,
+    news: LinkNews,
+    clocks: Clocks | None = None,
 ) -> bool | None:
-    """Move one of the report's links to ``status`` (audited when it changes). None when the
-    report has no such link; else whether it changed."""
+    """Move one of the report's links to ``status``: its place in the takedown queue takes
+    the step (the one record; raises ``TransitionRefused`` when the status machine refuses
+    it), and the case records it. None when the report has no such link."""
     url = next((u for u in report.urls if u.id == url_id), None)
-    if url is None:
+    if url is None or url.place_id is None or report.organisation_id is None:
         return None
-    before = url.status
-    if not set_url_status(session, url, status, news):
-        return False
+    place = place_for_staff(session, report.organisation_id, url.place_id)
+    if place is None:
+        return None
+    before = place.status
+    move(
+        session,
+        place,
+        status,
+        reason=reason.strip() or "changed on the report page",
+        news=news,
+        staff_user_id=staff_user_id,
+        clocks=clocks,
+    )
     record(
         session,
         CaseAction.LINK_MOVED,
         object_type="url",
         object_id=url.id,
-        detail={"report": report.id, "from": before, "to": status.value},
+        detail={"report": report.id, "place": place.id, "from": before, "to": status.value},
     )
     return True

@@ -36,23 +36,28 @@ from reclaim.bank.items import (
     set_status,
 )
 from reclaim.bank.models import ContentItem
+from reclaim.reports.messages import N_, KindError
 from reclaim.reports.models import Report, ReportHash, ReportUrl
 from reclaim.reports.news import ReportNews
 from reclaim.reports.ownership import resolve_intake
 from reclaim.reports.references import new_pin, new_reference, normalise_pin, normalise_reference
 from reclaim.reports.sharing import stop_all_sharing
-from reclaim.reports.status import UrlStatus
 from reclaim.reports.urls import canonical_url, host_of
 from reclaim.storage.base import utcnow
+from reclaim.takedown.places import SourceKind, forget_report, record_place
+from reclaim.takedown.urgency import Urgency
 
 
 class AgeGroup(StrEnum):
+    #: A child of 12 or younger. The UKCIS advice makes "sexual acts and any child under 13" an
+    #: immediate referral to the police and/or children's social care: always urgent.
+    UNDER_13 = "under13"
     UNDER_18 = "under18"
     ADULT_TAKEN_UNDER_18 = "adult_taken_under18"
     ADULT = "adult"
 
 
-class ReportError(ValueError):
+class ReportError(KindError):
     """The report cannot be made as sent; the message says what to change, kindly."""
 
 
@@ -84,6 +89,8 @@ class NewReport:
     #: The client's key for this submission (``Idempotency-Key``, or the form's token): a
     #: retry with the same key within RETRY_WINDOW gets this report back, not a second one.
     idempotency_key: str | None = None
+    #: An adult made the report for the child (from the device that holds the image).
+    made_by_adult: bool = False
 
 
 @dataclass(slots=True)
@@ -103,9 +110,12 @@ class Created:
 NOT_SAFE = frozenset({"no", "not_sure"})
 
 
-def is_urgent(threatened: bool | None, feels_safe: str | None) -> bool:
-    """Whether a report signals danger: it jumps every queue and its staff are alerted."""
-    return feels_safe in NOT_SAFE or threatened is True
+def is_urgent(
+    threatened: bool | None, feels_safe: str | None, age_group: str | None = None
+) -> bool:
+    """Whether a report signals danger: it jumps every queue and its staff are alerted. A
+    report by or for a child under 13 always does (an immediate referral in the guidance)."""
+    return feels_safe in NOT_SAFE or threatened is True or age_group == AgeGroup.UNDER_13.value
 
 
 def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
@@ -210,11 +220,13 @@ def create_report(
         if earlier is not None:
             return earlier
     if not new.files and not new.urls:
-        raise ReportError("Add a photo or video, or a link where you saw it.")
+        raise ReportError(N_("Add a photo or video, or a link where you saw it."))
     if new.files and new.age_group is AgeGroup.ADULT:
         raise ReportError(
-            "Reclaim's list is for images taken before someone was 18. For an image of you "
-            "as an adult, StopNCII.org can block it in the same private way."
+            N_(
+                "Reclaim's list is for images taken before someone was 18. For an image of you "
+                "as an adult, StopNCII.org can block it in the same private way."
+            )
         )
     urls = []
     for text in new.urls:
@@ -230,13 +242,14 @@ def create_report(
         pin_hash=prepared.pin_hash,
         age_group=new.age_group.value,
         country=new.country.upper(),
-        urgent=is_urgent(new.threatened, new.feels_safe),
+        urgent=is_urgent(new.threatened, new.feels_safe, new.age_group.value),
         threatened=new.threatened,
         feels_safe=new.feels_safe,
         details=json.dumps(details) if details else None,
         contact=(new.contact or "").strip() or None,
         source=new.source,
         busy_connection=new.busy_connection,
+        made_by_adult=new.made_by_adult,
     )
     if new.idempotency_key:
         forget_old_retries(session)
@@ -275,15 +288,30 @@ def create_report(
                 item_id=added.item.id, position=position, kind=file.kind, exact_only=exact_only
             )
         )
+    urgency = Urgency(new.feels_safe, new.threatened, new.age_group.value)
     for url in urls:
-        report.urls.append(ReportUrl(url=url, host=host_of(url), status=UrlStatus.REPORTED.value))
+        # One place per canonical URL in the takedown queue, however many reports name it.
+        place = record_place(
+            session,
+            report.organisation_id,
+            url,
+            kind=SourceKind.REPORT,
+            report_id=report.id,
+            urgency=urgency,
+        )
+        report.urls.append(ReportUrl(url=url, host=host_of(url), place_id=place.id))
     session.flush()
     record(
         session,
         PublicAction.REPORT_MADE,
         object_type="report",
         object_id=report.id,
-        detail={"files": len(new.files), "urls": len(urls), "urgent": report.urgent},
+        detail={
+            "files": len(new.files),
+            "urls": len(urls),
+            "urgent": report.urgent,
+            "made_by_adult": report.made_by_adult,
+        },
     )
     return created
 
@@ -519,6 +547,8 @@ def erase(session: Session, report: Report, news: ReportNews) -> None:
     url_ids = [u.id for u in report.urls]
     item_ids = [link.item_id for link in report.hashes]
     report.urls.clear()
+    session.flush()
+    forget_report(session, report.id)
     news.forget(session, report.id)
     stop_all_sharing(session, report.id)  # sharing ends with the report
     report.details = None

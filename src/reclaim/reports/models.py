@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reclaim.accounts import models as _accounts_tables  # noqa: F401  (tables its keys name)
@@ -18,6 +18,9 @@ class Report(Base):
     """One report. Personal details are encrypted at rest; the PIN is kept only as Argon2id."""
 
     __tablename__ = "report"
+    # A unique index, not a constraint: the migration adds it without rebuilding the table
+    # (on SQLite a rebuild would cascade to every row that points at a report).
+    __table_args__ = (Index("uq_report_idempotency_digest", "idempotency_digest", unique=True),)
     __audit_subject__ = "reports:report"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -39,6 +42,9 @@ class Report(Base):
     # Decrypted only when read: the notification sender is the one place that reads it.
     contact: Mapped[str | None] = mapped_column(EncryptedText("report.contact"), deferred=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web, form, api
+    # An adult (parent, carer, teacher) made it for the child, from the device that holds the
+    # image, as Take It Down allows. Staff see it; the child's wording changes to the adult's.
+    made_by_adult: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Made when one connection had already sent its hour's share of reports (a school network,
     # or someone flooding us): shown to staff, never a reason to refuse or hide a report.
     busy_connection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -49,7 +55,7 @@ class Report(Base):
     # A retry of the same submission (``Idempotency-Key``, or the no-JavaScript form's token)
     # returns this report instead of making a second one: SHA-256 of the key, and the PIN
     # encrypted so the retry can show it; both are cleared after RETRY_WINDOW (24 h).
-    idempotency_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    idempotency_digest: Mapped[str | None] = mapped_column(String(64))
     retry_pin: Mapped[str | None] = mapped_column(EncryptedText("report.retry_pin"), deferred=True)
     erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -90,8 +96,10 @@ class ReportUrl(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(EncryptedText("report_url.url"))
     host: Mapped[str] = mapped_column(Text)
-    # reported, sent (to the site), removed
-    status: Mapped[str] = mapped_column(String(10), default="reported")
+    # The place in the takedown queue (reclaim.takedown): its status is this link's status.
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("takedown_place.id", ondelete="SET NULL"), index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="urls")
@@ -120,3 +128,10 @@ class ReportShare(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     stopped_at: Mapped[datetime | None]
+
+
+# ReportUrl.place_id refers to the takedown context's table: load it with this one (at the end,
+# so that the takedown package, which does not import this module, finds these classes ready).
+from reclaim.takedown import models as _takedown_models  # noqa: E402
+
+__all__ = ["Report", "ReportHash", "ReportShare", "ReportUrl", "ShareCode", "_takedown_models"]

@@ -37,6 +37,15 @@ def resolve_intake(session: Session, intake_name: str) -> Organisation | None:
             .values(organisation_id=intake.id)
             .execution_options(synchronize_session="fetch")
         )
+        # Their links' places in the takedown queue go with them.
+        from reclaim.takedown.models import Place
+
+        session.execute(
+            update(Place)
+            .where(Place.organisation_id.is_(None))
+            .values(organisation_id=intake.id)
+            .execution_options(synchronize_session="fetch")
+        )
         record(
             session,
             ReportsAction.ASSIGNED,

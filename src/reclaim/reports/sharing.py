@@ -25,6 +25,7 @@ from reclaim.accounts.roles import OrganisationKind
 from reclaim.audit.actions import CaseAction, PublicAction, StaffAction
 from reclaim.audit.recorder import record
 from reclaim.bank.models import PlatformFeedback
+from reclaim.reports.messages import N_, KindError
 from reclaim.reports.models import Report, ReportShare, ShareCode
 from reclaim.reports.references import ALPHABET
 from reclaim.reports.status import status_of
@@ -59,23 +60,23 @@ _LOOKALIKES = str.maketrans("01L", "OII")
 
 #: What the young person is told will be shared, and will not, in their words.
 WHAT_IS_SHARED = (
-    "whether each photo or video is blocked",
-    "what websites and apps said about them",
-    "the links you gave us, and whether they have been taken down",
+    N_("whether each photo or video is blocked"),
+    N_("what websites and apps said about them"),
+    N_("the links you gave us, and whether they have been taken down"),
 )
 WHAT_IS_NOT_SHARED = (
-    "what you typed about apps, usernames or who has it",
-    "your email",
-    "your reference and PIN",
-    "what you told us about feeling safe",
+    N_("what you typed about apps, usernames or who has it"),
+    N_("your email"),
+    N_("your reference and PIN"),
+    N_("what you told us about feeling safe"),
 )
 
 
-class SharingError(ValueError):
+class SharingError(KindError):
     """The report cannot be shared as asked; the message says why, kindly."""
 
 
-NOT_FOUND = "We could not find that code. Check it with the person who gave it to you."
+NOT_FOUND = N_("We could not find that code. Check it with the person who gave it to you.")
 
 
 def new_share_code() -> str:
@@ -121,7 +122,7 @@ def share_code_for(session: Session, organisation_id: int) -> str | None:
 def regenerate_share_code(session: Session, organisation_id: int) -> str:
     """A new code; the old one stops working at once (reports already shared stay shared)."""
     if share_code_for(session, organisation_id) is None:
-        raise SharingError("Platforms cannot receive young people's reports.")
+        raise SharingError(N_("Platforms cannot receive young people's reports."))
     row = session.get(ShareCode, organisation_id)
     assert row is not None
     row.code, row.created_at = _unused_code(session), utcnow()
@@ -178,15 +179,18 @@ def shares_of(session: Session, report: Report) -> list[ShareInfo]:
 def share_report(session: Session, report: Report, code_text: str) -> ShareInfo:
     """Share ``report`` with the organisation whose code this is (the young person chose)."""
     if report.erased_at is not None:
-        raise SharingError("This report has been deleted, so there is nothing to share.")
+        raise SharingError(N_("This report has been deleted, so there is nothing to share."))
     target = find_organisation_by_code(session, code_text)
     if target is None:
         raise SharingError(NOT_FOUND)
     if target.organisation_id == report.organisation_id:
-        raise SharingError(f"{target.name} already looks after your report. No need to share it.")
+        raise SharingError(
+            N_("%(name)s already looks after your report. No need to share it."),
+            name=target.name,
+        )
     for existing in shares_of(session, report):
         if existing.organisation == target.name:
-            raise SharingError(f"You already share your report with {target.name}.")
+            raise SharingError(N_("You already share your report with %(name)s."), name=target.name)
     share = ReportShare(report_id=report.id, organisation_id=target.organisation_id)
     session.add(share)
     session.flush()
@@ -314,7 +318,8 @@ class SharedItem:
 class SharedLink:
     url: str
     host: str
-    status: str  # reported, sent, removed
+    status: str  # the takedown place's status (reclaim.takedown.status.PlaceStatus)
+    words: str  # what the young person reads about it, shown as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,5 +383,5 @@ def shared_report_view(
             SharedItem(h.position, h.kind, h.status, h.exact_only, said.get(item_of[h.id], []))
             for h in status.hashes
         ],
-        links=[SharedLink(u.url, u.host, u.status) for u in status.urls],
+        links=[SharedLink(u.url, u.host, u.status, u.words) for u in status.urls],
     )

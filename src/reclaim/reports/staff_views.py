@@ -20,9 +20,13 @@ from reclaim.reports.ownership import report_for_staff, resolve_intake
 from reclaim.reports.status import status_of
 
 
-def danger_flags(threatened: bool | None, feels_safe: str | None) -> list[str]:
+def danger_flags(
+    threatened: bool | None, feels_safe: str | None, age_group: str | None = None
+) -> list[str]:
     """What the person said that made the report urgent, in staff words."""
     flags = []
+    if age_group == "under13":
+        flags.append("under 13: immediate referral")
     if feels_safe == "no":
         flags.append("does not feel safe")
     elif feels_safe == "not_sure":
@@ -68,6 +72,7 @@ _SUMMARY = (
     Report.threatened,
     Report.feels_safe,
     Report.busy_connection,
+    Report.made_by_adult,
     Report.urgent_seen_at,
     _FILES.label("files"),
     _LINKS.label("links"),
@@ -82,8 +87,9 @@ def _summary(r: Any) -> ReportSummary:
         age_group=r.age_group,
         country=r.country,
         urgent=r.urgent,
-        flags=danger_flags(r.threatened, r.feels_safe)
-        + (["many reports from one connection"] if r.busy_connection else []),
+        flags=danger_flags(r.threatened, r.feels_safe, r.age_group)
+        + (["many reports from one connection"] if r.busy_connection else [])
+        + (["made by an adult for the child"] if r.made_by_adult else []),
         files=int(r.files),
         urls=int(r.links),
         seen=r.urgent_seen_at is not None,
@@ -172,8 +178,9 @@ class CaseUrl:
     id: int
     url: str
     host: str
-    status: str
-    updated_at: datetime
+    status: str  # the takedown place's status
+    words: str  # what the young person reads
+    place_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +202,7 @@ class CaseView:
     feels_safe: str | None
     erased: bool
     items: list[CaseItem]
+    made_by_adult: bool
     urls: list[CaseUrl]
     details: dict[str, str]
     wants_news: bool
@@ -224,7 +232,6 @@ def case_for_staff(
         )
         for item_id, name, word, at in rows:
             words.setdefault(item_id, []).append(PlatformWord(name, word, at))
-    updated = {u.id: u.updated_at for u in report.urls}
     return CaseView(
         id=report.id,
         public_id=report.public_id,
@@ -239,6 +246,7 @@ def case_for_staff(
         threatened=report.threatened,
         feels_safe=report.feels_safe,
         erased=status.erased,
+        made_by_adult=report.made_by_adult,
         items=[
             CaseItem(
                 id=h.id,
@@ -251,7 +259,7 @@ def case_for_staff(
             )
             for h in status.hashes
         ],
-        urls=[CaseUrl(u.id, u.url, u.host, u.status, updated[u.id]) for u in status.urls],
+        urls=[CaseUrl(u.id, u.url, u.host, u.status, u.words, u.place_id) for u in status.urls],
         details=details_of(report),
         wants_news=status.has_contact,
     )

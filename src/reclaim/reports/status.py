@@ -1,11 +1,11 @@
-"""A report's status as its owner sees it: each photo or video's state, each link's, and
-how many platforms said they blocked one. Read by the young person's page and the API alike."""
+"""A report's status as its owner sees it: each photo or video's state, each link's (the status
+of its place in the takedown queue), and how many platforms said they blocked one. Read by the
+young person's page and the API alike."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,12 +14,8 @@ from reclaim.bank.feedback import blocked_count
 from reclaim.bank.items import ItemStatus
 from reclaim.bank.models import ContentItem
 from reclaim.reports.models import Report
-
-
-class UrlStatus(StrEnum):
-    REPORTED = "reported"
-    SENT = "sent"  # sent to the site
-    REMOVED = "removed"
+from reclaim.takedown.staff_views import link_statuses
+from reclaim.takedown.wording import young_person_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +32,9 @@ class UrlState:
     id: int
     url: str
     host: str
-    status: str
+    status: str  # the takedown place's status (reclaim.takedown.status.PlaceStatus)
+    words: str  # what the young person reads about it
+    place_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +86,21 @@ def status_of(session: Session, report: Report) -> ReportStatus:
         urgent=report.urgent,
         erased=report.erased_at is not None,
         hashes=hashes,
-        urls=[UrlState(u.id, u.url, u.host, u.status) for u in report.urls],
+        urls=_url_states(session, report),
         blocked_on=blocked_count(session, list(items)) if items else 0,
         has_contact=has_contact(session, report.id),
     )
+
+
+def _url_states(session: Session, report: Report) -> list[UrlState]:
+    """Each link with where its takedown stands (the analysts' record is the only one)."""
+    statuses = link_statuses(session, [u.place_id for u in report.urls])
+    states = []
+    for u in report.urls:
+        found = statuses.get(u.place_id) if u.place_id is not None else None
+        status = found.status if found else "reported"
+        states.append(UrlState(u.id, u.url, u.host, status, young_person_words(status), u.place_id))
+    return states
 
 
 def has_contact(session: Session, report_id: int) -> bool:

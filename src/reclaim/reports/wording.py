@@ -1,52 +1,77 @@
-"""The plain words a young person reads about their report (used by the page and the API)."""
+"""The plain words a young person reads about their report (used by the page and the API).
+
+Every sentence here is a message in the public site's catalogues (``make translations``
+extracts the ``N_``, ``gettext`` and ``ngettext`` calls). The functions take the request's
+:class:`Translator` (the web layer passes the chosen language's catalogue); without one they
+speak English, as staff pages do.
+"""
 
 from __future__ import annotations
 
+from gettext import NullTranslations
+from typing import Protocol
+
+from reclaim.reports.messages import N_
 from reclaim.reports.status import HashState, ReportStatus
 
-URL_STATUS = {
-    "reported": "We have it on our list.",
-    "sent": "We asked the website to take it down.",
-    "removed": "The website took it down.",
-}
+
+class Translator(Protocol):
+    def gettext(self, message: str, /) -> str: ...
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+ENGLISH: Translator = NullTranslations()
+
 
 HASH_STATUS = {
-    "active": "Active: websites are blocking copies.",
-    "withdrawn": "Withdrawn: websites have been told to stop.",
-    "still_listed": "Withdrawn from this report, but the same file is also on the list another "
-    "way (another report of it), so websites still block it. Withdraw it there too, or get in "
-    "touch and we will help.",
-    "stopped": "Paused by our team. We will explain if you get in touch.",
-    "expired": "No longer on the list.",
+    "active": N_("Active: websites are blocking copies."),
+    "withdrawn": N_("Withdrawn: websites have been told to stop."),
+    "still_listed": N_(
+        "Withdrawn from this report, but the same file is also on the list another way "
+        "(another report of it), so websites still block it. Withdraw it there too, or get in "
+        "touch and we will help."
+    ),
+    "stopped": N_("Paused by our team. We will explain if you get in touch."),
+    "expired": N_("No longer on the list."),
 }
 
 
-def hash_label(state: HashState) -> str:
-    return f"{'Video' if state.kind == 'video' else 'Photo'} {state.position}"
+def hash_status(status: str, t: Translator = ENGLISH) -> str:
+    return t.gettext(HASH_STATUS[status])
 
 
-def blocked_sentence(status: ReportStatus) -> str:
+def hash_label(state: HashState, t: Translator = ENGLISH) -> str:
+    if state.kind == "video":
+        return t.gettext("Video %(number)s") % {"number": state.position}
+    return t.gettext("Photo %(number)s") % {"number": state.position}
+
+
+def blocked_sentence(status: ReportStatus, t: Translator = ENGLISH) -> str:
     n = status.blocked_on
     if n == 0:
-        return "No website has told us it found a copy yet. That can be good news."
-    services = "service" if n == 1 else "services"
-    return f"Found and blocked on {n} {services}."
+        return t.gettext("No website has told us it found a copy yet. That can be good news.")
+    words = t.ngettext(
+        "Found and blocked on %(num)d service.", "Found and blocked on %(num)d services.", n
+    )
+    return words % {"num": n}
 
 
-def next_steps(status: ReportStatus) -> list[str]:
+def next_steps(status: ReportStatus, t: Translator = ENGLISH) -> list[str]:
+    _ = t.gettext
     if status.erased:
         return [
-            "Everything about this report has been deleted. You can make a new one at any time."
+            _("Everything about this report has been deleted. You can make a new one at any time.")
         ]
     steps = []
     if status.active:
         steps.append(
-            "Websites that work with us check new uploads against your codes, and block copies."
+            _("Websites that work with us check new uploads against your codes, and block copies.")
         )
-        steps.append("Come back here with your reference and PIN to see what changed.")
+        steps.append(_("Come back here with your reference and PIN to see what changed."))
     if status.urls:
-        steps.append("Our team looks at each link you gave and asks the website to remove it.")
+        steps.append(_("Our team looks at each link you gave and asks the website to remove it."))
+        steps.append(_("Each link above says where it is up to."))
     if not status.active and not status.urls:
-        steps.append("Nothing is being blocked now. You can make a new report at any time.")
-    steps.append("You did the right thing by telling us. None of this is your fault.")
+        steps.append(_("Nothing is being blocked now. You can make a new report at any time."))
+    steps.append(_("You did the right thing by telling us. None of this is your fault."))
     return steps

@@ -7,7 +7,17 @@ from reclaim.notify import models as _notify
 from reclaim.reports import models as _reports
 from reclaim.storage import instance as _instance
 from reclaim.storage.base import Base
+from reclaim.takedown import models as _takedown
 
 metadata = Base.metadata
 
-__all__ = ["_accounts", "_audit", "_bank", "_instance", "_notify", "_reports", "metadata"]
+__all__ = [
+    "_accounts",
+    "_audit",
+    "_bank",
+    "_instance",
+    "_notify",
+    "_reports",
+    "_takedown",
+    "metadata",
+]

@@ -28,6 +28,7 @@ from reclaim.web.routes import (
     api,
     hashing_demo,
     health,
+    member_urls,
     platform,
     public,
     reports_api,
@@ -38,6 +39,7 @@ from reclaim.web.routes import (
     staff_keys,
     staff_reports,
     staff_sharing,
+    takedown,
 )
 from reclaim.web.services import build_services
 from reclaim.web.templating import render
@@ -105,9 +107,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_reports,
         staff_alerts,
         staff_sharing,
+        takedown,
         api,
         reports_api,
         platform,
+        member_urls,
         hashing_demo,
     ):
         app.include_router(module.router)

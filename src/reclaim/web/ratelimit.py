@@ -8,6 +8,8 @@ import time
 from collections import deque
 from threading import Lock
 
+from reclaim.web.i18n import ngettext
+
 
 class RateLimiter:
     def __init__(self, limit: int, window_seconds: float) -> None:
@@ -57,6 +59,5 @@ def wait_words(seconds: float) -> str:
     """A wait in plain words: "15 minutes", "1 minute", "3 hours"."""
     minutes = max(1, math.ceil(seconds / 60))
     if minutes < 120:
-        return f"{minutes} minute" + ("s" if minutes != 1 else "")
-    hours = math.ceil(minutes / 60)
-    return f"{hours} hours"
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return ngettext("%(num)d hour", "%(num)d hours", math.ceil(minutes / 60))

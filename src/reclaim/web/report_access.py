@@ -12,6 +12,8 @@ from reclaim.accounts import LockoutPolicy
 from reclaim.config import Settings
 from reclaim.reports import Access, PinPolicy, begin_pin_check, finish_pin_check
 from reclaim.storage import Session, utcnow
+from reclaim.web.i18n import N_
+from reclaim.web.i18n import gettext as _
 from reclaim.web.problems import ApiProblem
 from reclaim.web.ratelimit import wait_words
 from reclaim.web.report_intake import client_key
@@ -23,7 +25,7 @@ def check_pin_rate(request: Request, services: Services) -> None:
     if wait:
         raise ApiProblem(
             429,
-            "That was a lot of tries in a short time. Please wait a minute, then try again.",
+            _("That was a lot of tries in a short time. Please wait a minute, then try again."),
             kind="rate-limited",
             headers={"Retry-After": str(math.ceil(wait))},
         )
@@ -31,16 +33,17 @@ def check_pin_rate(request: Request, services: Services) -> None:
 
 def locked_message(until: datetime | None) -> str:
     seconds = (until - utcnow()).total_seconds() if until else 0.0
-    return (
-        f"That reference and PIN did not match too many times, so checking is paused for "
-        f"{wait_words(seconds)} to keep your report safe. Your report is still working. "
-        "If you need to talk to someone now, the numbers under Get help now are free."
+    return _(
+        "That reference and PIN did not match too many times, so checking is paused for "
+        "%(wait)s to keep your report safe. Your report is still working. "
+        "If you need to talk to someone now, the numbers under Get help now are free.",
+        wait=wait_words(seconds),
     )
 
 
-CONNECTION_PAUSED = (
+CONNECTION_PAUSED = N_(
     "There were many tries from this connection today, so checking from here is paused for "
-    "{wait} to keep everyone's reports safe. Your report is still working. If you need to "
+    "%(wait)s to keep everyone's reports safe. Your report is still working. If you need to "
     "talk to someone now, the numbers under Get help now are free."
 )
 
@@ -65,7 +68,7 @@ def check_pin(
     if wait:
         raise ApiProblem(
             429,
-            CONNECTION_PAUSED.format(wait=wait_words(wait)),
+            _(CONNECTION_PAUSED, wait=wait_words(wait)),
             kind="rate-limited",
             headers={"Retry-After": str(math.ceil(wait))},
         )
@@ -78,7 +81,8 @@ def check_pin(
     return access
 
 
-WRONG_PIN = (
+#: Shown in the request's language: ``_(WRONG_PIN)``.
+WRONG_PIN = N_(
     "That reference and PIN do not match. Check them and try again. The reference has 9 "
     "letters and numbers, and the PIN has 6 numbers."
 )

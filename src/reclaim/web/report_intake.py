@@ -36,6 +36,8 @@ from reclaim.reports import (
     is_urgent,
     prepare_pin,
 )
+from reclaim.web.i18n import N_, ngettext, words_of
+from reclaim.web.i18n import gettext as _
 from reclaim.web.problems import ApiProblem
 from reclaim.web.services import Services
 
@@ -114,6 +116,17 @@ class ReportIn(BaseModel):
     proof: Proof | None = Field(
         None, description="Proof-of-work from `GET /api/v1/reports/challenge`, when required."
     )
+    made_by_adult: bool = Field(
+        False,
+        description="A parent, carer or teacher made this report for the child, from the device "
+        "that holds the image. Only with a child's `age_group` (`under13`, `under18`).",
+    )
+
+    @model_validator(mode="after")
+    def _made_for_a_child(self) -> ReportIn:
+        if self.made_by_adult and self.age_group not in (AgeGroup.UNDER_13, AgeGroup.UNDER_18):
+            raise ValueError("a report made by an adult for a child needs the child's age group")
+        return self
 
 
 class HelpOut(BaseModel):
@@ -133,7 +146,10 @@ def help_for(country_code: str, adult: bool, default: str = "GB") -> list[HelpOu
     if place.emergency:
         found.append(
             HelpOut(
-                name="Emergency", phone=place.emergency, url="", what="If you are in danger now."
+                name=_("Emergency"),
+                phone=place.emergency,
+                url="",
+                what=_("If you are in danger now."),
             )
         )
     line = place.helpline(adult)
@@ -170,14 +186,20 @@ def required_bits(request: Request, services: Services, urgent: bool) -> int:
 def limited_message(country: str, adult: bool, default_country: str, wait: float) -> str:
     minutes = max(1, math.ceil(wait / 60))
     words = [
-        "Many reports came from this connection in the last hour, so this one has to wait. "
-        f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        ngettext(
+            "Many reports came from this connection in the last hour, so this one has to wait. "
+            "Please try again in %(num)d minute.",
+            "Many reports came from this connection in the last hour, so this one has to wait. "
+            "Please try again in %(num)d minutes.",
+            minutes,
+        )
     ]
-    for line in help_for(country, adult, default_country):
-        if line.name == "Emergency":
-            words.append(f"If you are in danger, call {line.phone} now.")
-        elif line.phone:
-            words.append(f"You can talk to {line.name} on {line.phone}.")
+    place = find_country(country, default_country)
+    if place.emergency:
+        words.append(_("If you are in danger, call %(number)s now.", number=place.emergency))
+    line = place.helpline(adult)
+    if line is not None and line.phone:
+        words.append(_("You can talk to %(name)s on %(phone)s.", name=line.name, phone=line.phone))
     return " ".join(words)
 
 
@@ -227,13 +249,13 @@ def check_proof(services: Services, body: ReportIn, bits: int) -> None:
         raise ApiProblem(400, str(exc), kind="proof-rejected") from None
 
 
-NO_NOTIFICATIONS = (
+NO_NOTIFICATIONS = N_(
     "This service cannot send emails, so it cannot tell you about changes. Leave the email "
     "empty, and check your report any time with your reference and PIN."
 )
 
 
-BAD_EMAIL = "That email address does not look right. Check it, or leave it empty."
+BAD_EMAIL = N_("That email address does not look right. Check it, or leave it empty.")
 
 
 def checked_contact(settings: Settings, contact: str | None) -> str | None:
@@ -242,9 +264,9 @@ def checked_contact(settings: Settings, contact: str | None) -> str | None:
     if not text:
         return None
     if not settings.notifications_enabled:
-        raise ApiProblem(422, NO_NOTIFICATIONS, kind="notifications-unavailable")
+        raise ApiProblem(422, _(NO_NOTIFICATIONS), kind="notifications-unavailable")
     if not looks_like_email(text):
-        raise ApiProblem(422, BAD_EMAIL, kind="report-invalid")
+        raise ApiProblem(422, _(BAD_EMAIL), kind="report-invalid")
     return text
 
 
@@ -269,11 +291,11 @@ def plausible_files(files: list[FileIn]) -> list[FileHashes]:
     except Implausible as exc:
         raise ApiProblem(422, str(exc), kind="report-invalid") from None
     if total > MAX_REPORT_FRAMES:
-        raise ApiProblem(422, TOO_MUCH_VIDEO, kind="report-invalid")
+        raise ApiProblem(422, _(TOO_MUCH_VIDEO), kind="report-invalid")
     return kept
 
 
-TOO_MUCH_VIDEO = (
+TOO_MUCH_VIDEO = N_(
     "That is more video than one report can take (10 minutes in all). Please send these "
     "videos in two reports: make this one with fewer, then start another for the rest."
 )
@@ -286,7 +308,7 @@ def earlier_report(services: Services, idempotency_key: str) -> Created | None:
     with services.database.read_session() as session:
         earlier = find_retry(session, idempotency_key)
         if earlier is not None:
-            _ = earlier.report.reference, earlier.report.urgent, earlier.report.public_id
+            _loaded = earlier.report.reference, earlier.report.urgent, earlier.report.public_id
             if earlier.report.urgent and (settings.notifications_enabled or settings.push_enabled):
                 earlier.staff_alerted = staff_told_about_report(session, earlier.report.id)
     return earlier
@@ -307,10 +329,9 @@ def make_report(  # synchronous: call it from a `def` route (the thread pool), n
         if earlier is not None:
             return earlier
     if settings.bot_guard_honeypot and body.website:
-        raise ApiProblem(400, "This report could not be accepted.", kind="bot-guard")
-    busy = guard_report(
-        request, services, body, source, is_urgent(body.threatened, body.feels_safe)
-    )
+        raise ApiProblem(400, _("This report could not be accepted."), kind="bot-guard")
+    urgent = is_urgent(body.threatened, body.feels_safe, body.age_group.value)
+    busy = guard_report(request, services, body, source, urgent)
     contact = checked_contact(settings, body.contact)
     new = NewReport(
         age_group=body.age_group,
@@ -325,6 +346,7 @@ def make_report(  # synchronous: call it from a `def` route (the thread pool), n
         source=source,
         busy_connection=busy,
         idempotency_key=idempotency_key,
+        made_by_adult=body.made_by_adult,
     )
     # The PIN's hash is CPU work: made here, before the write transaction opens (and, as
     # every route that makes a report is synchronous, in the thread pool, not on the loop).
@@ -333,7 +355,7 @@ def make_report(  # synchronous: call it from a `def` route (the thread pool), n
         with services.database.session() as session:
             created = create_report(session, pin, new, intake=settings.intake_organisation)
             session.flush()
-            _ = created.report.reference, created.report.urgent
+            _loaded = created.report.reference, created.report.urgent  # read after it ends
             if created.replayed:
                 # A retry that raced the first try: answered as the first one was.
                 if settings.notifications_enabled or settings.push_enabled:
@@ -347,5 +369,5 @@ def make_report(  # synchronous: call it from a `def` route (the thread pool), n
                 if settings.notifications_enabled or settings.push_enabled:
                     created.staff_alerted = told
     except (ReportError, UrlRejected, SignalRejected) as exc:
-        raise ApiProblem(422, str(exc), kind="report-invalid") from None
+        raise ApiProblem(422, words_of(exc), kind="report-invalid") from None
     return created

@@ -7,12 +7,15 @@ import math
 
 from fastapi import Request
 
+from reclaim.web.i18n import N_
+from reclaim.web.i18n import gettext as _
 from reclaim.web.problems import ApiProblem
 from reclaim.web.ratelimit import wait_words
 from reclaim.web.report_intake import client_key
 from reclaim.web.services import Services
 
-SHARE_CODE_NOT_FOUND = (
+#: Shown in the request's language: ``_(SHARE_CODE_NOT_FOUND)``.
+SHARE_CODE_NOT_FOUND = N_(
     "We could not find that code. Check it with the person who gave it to you, then try again."
 )
 
@@ -23,8 +26,11 @@ def check_share_code_rate(request: Request, services: Services) -> None:
     if wait:
         raise ApiProblem(
             429,
-            f"That was a lot of codes in a short time. Please wait {wait_words(wait)}, then "
-            "try again. Your report is still working.",
+            _(
+                "That was a lot of codes in a short time. Please wait %(wait)s, then "
+                "try again. Your report is still working.",
+                wait=wait_words(wait),
+            ),
             kind="rate-limited",
             headers={"Retry-After": str(math.ceil(wait))},
         )

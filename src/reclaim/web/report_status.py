@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from reclaim.reports import AgeGroup, ReportStatus, show_reference
 from reclaim.reports.wording import (
-    HASH_STATUS,
-    URL_STATUS,
     blocked_sentence,
     hash_label,
+    hash_status,
     next_steps,
 )
+from reclaim.web.i18n import catalogue
 from reclaim.web.report_intake import HelpOut, help_for
 
 
@@ -31,7 +31,10 @@ class HashOut(BaseModel):
 class UrlOut(BaseModel):
     id: int
     url: str
-    status: str
+    status: str = Field(
+        description="Where its takedown stands: reported, needs_info, assessed, out_of_scope, "
+        "duplicate, notice_sent, still_available, unreachable, rejected or removed."
+    )
     status_text: str
 
 
@@ -50,7 +53,9 @@ class StatusOut(BaseModel):
 
 
 def status_out(status: ReportStatus, default_country: str) -> StatusOut:
+    """In the request's language (the public and report API routers choose it)."""
     adult = status.age_group == AgeGroup.ADULT.value
+    t = catalogue()
     return StatusOut(
         reference=status.reference,
         reference_display=show_reference(status.reference),
@@ -58,23 +63,23 @@ def status_out(status: ReportStatus, default_country: str) -> StatusOut:
         erased=status.erased,
         urgent=status.urgent,
         blocked_on=status.blocked_on,
-        blocked_text=blocked_sentence(status),
+        blocked_text=blocked_sentence(status, t),
         hashes=[
             HashOut(
                 id=h.id,
-                label=hash_label(h),
+                label=hash_label(h, t),
                 kind=h.kind,
                 status=h.status,
-                status_text=HASH_STATUS[h.status],
+                status_text=hash_status(h.status, t),
                 exact_only=h.exact_only,
             )
             for h in status.hashes
         ],
         urls=[
-            UrlOut(id=u.id, url=u.url, status=u.status, status_text=URL_STATUS.get(u.status, ""))
+            UrlOut(id=u.id, url=u.url, status=u.status, status_text=t.gettext(u.words))
             for u in status.urls
         ],
-        next_steps=next_steps(status),
+        next_steps=next_steps(status, t),
         help=help_for(status.country, adult, default_country),
     )
 

@@ -34,6 +34,7 @@ from reclaim.reports.pins import PinHasher
 from reclaim.reports.proof import ProofOfWork
 from reclaim.storage import Database
 from reclaim.storage.migrations_runner import readiness
+from reclaim.takedown.liveness import LivenessCheck
 from reclaim.web.metrics import Metrics
 from reclaim.web.ratelimit import RateLimiter
 
@@ -84,6 +85,9 @@ class Services:
     #: commit; None when neither email nor web push is configured.
     notification_sender: NotificationSender | None
     metrics: Metrics
+    #: The optional liveness check of a reported link (HEAD only, public addresses only);
+    #: None unless ``RECLAIM_TAKEDOWN_LIVENESS`` turns it on.
+    liveness: LivenessCheck | None = None
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
 
     @property
@@ -127,6 +131,14 @@ def build_services(settings: Settings, database: Database) -> Services:
         # escalation and task reminders: sent after commit by a small thread.
         notification_sender=NotificationSender(notifier) if notifier is not None else None,
         metrics=Metrics(),
+        liveness=(
+            LivenessCheck(
+                timeout=settings.takedown_liveness_timeout,
+                per_host_per_minute=settings.takedown_liveness_per_host_per_minute,
+            )
+            if settings.takedown_liveness
+            else None
+        ),
         readiness_checks={"database": partial(readiness, database), "index": loader.readiness},
     )
 

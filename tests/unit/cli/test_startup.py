@@ -68,6 +68,22 @@ def test_hashing_one_file_loads_no_database_or_matching_index(tmp_path: Path) ->
     assert "reclaim.cli.admin" not in modules  # other commands' modules are not even imported
 
 
+def test_a_canonical_url_loads_no_database(tmp_path: Path) -> None:
+    modules = _modules_after(
+        _run(["url", "canonical", "https://Example.com/a?utm_source=x"]), tmp_path
+    )
+    assert "reclaim.takedown.canonical" in modules
+    assert _loaded(modules, ("numba", "av", "sqlalchemy", "alembic", "fastapi", "uvicorn")) == []
+
+
+def test_scan_help_loads_neither_dask_nor_the_database(tmp_path: Path) -> None:
+    modules = _modules_after(_run(["scan", "--help"]), tmp_path)
+    # (Typer's own help machinery may load pydantic; the rest of HEAVY must stay out.)
+    heavy = tuple(name for name in HEAVY if name != "pydantic")
+    scale = ("dask", "distributed", "fsspec", "pyarrow", "reclaim.scale", "reclaim.cli.common")
+    assert _loaded(modules, heavy + scale + ("reclaim.config", "reclaim.storage")) == []
+
+
 def test_every_command_has_its_help() -> None:
     runner = CliRunner()
     overview = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
@@ -91,6 +107,7 @@ def test_every_command_has_its_help() -> None:
         ("apikey", ["create", "list", "revoke"]),
         ("notify", ["send", "test"]),
         ("backup", ["create", "restore"]),
+        ("url", ["canonical"]),
     ],
 )
 def test_groups_list_their_commands(group: str, commands: list[str]) -> None:

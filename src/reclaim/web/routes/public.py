@@ -43,6 +43,15 @@ from reclaim.storage import Session
 from reclaim.web.body import FormDep
 from reclaim.web.cookies import cookie_args, settings_of
 from reclaim.web.csrf import verify_csrf
+from reclaim.web.i18n import (
+    LANG_COOKIE,
+    LANGUAGES,
+    N_,
+    choose_language,
+    use_language,
+    words_of,
+)
+from reclaim.web.i18n import gettext as _
 from reclaim.web.problems import ApiProblem
 from reclaim.web.report_access import WRONG_PIN, check_pin, locked_message
 from reclaim.web.report_intake import ReportIn, earlier_report, make_report
@@ -51,14 +60,25 @@ from reclaim.web.report_status import status_page_context
 from reclaim.web.services import ServicesDep
 from reclaim.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(use_language)])
 
 COUNTRY_COOKIE = "reclaim_country"
 AGES = {
-    "under18": "I am under 18",
-    "adult_taken_under18": "I am 18 or over, and the image was taken when I was under 18",
-    "adult": "I am 18 or over, and the image was taken when I was 18 or over",
+    "under13": N_("I am 12 or younger"),
+    "under18": N_("I am 13 to 17"),
+    "adult_taken_under18": N_("I am 18 or over, and the image was taken when I was under 18"),
+    "adult": N_("I am 18 or over, and the image was taken when I was 18 or over"),
 }
+#: The directory's country names, as the start page offers them (translated there).
+COUNTRY_NAMES = (
+    N_("United Kingdom"),
+    N_("United States"),
+    N_("Canada"),
+    N_("Australia"),
+    N_("Somewhere else"),
+)
+#: Children: the young people's services, the young people's help line.
+CHILDREN = frozenset({"under13", "under18"})
 ACCESS_SECONDS = 15 * 60
 
 
@@ -82,6 +102,24 @@ def remember_country(request: Request, code: str) -> None:
     request.state.set_cookies = pending
 
 
+def remember_language(request: Request, language: str) -> None:
+    args = cookie_args(_settings(request), LANG_COOKIE, language, max_age=180 * 24 * 3600)
+    args["key"] = LANG_COOKIE  # not a secret, like the country
+    pending = getattr(request.state, "set_cookies", [])
+    pending.append(args)
+    request.state.set_cookies = pending
+
+
+def language_switch(request: Request, language: str) -> list[dict[str, str]]:
+    """The other languages as links to this page in them (``?lang=``, remembered)."""
+    links = []
+    for code, name in LANGUAGES.items():
+        if code != language:
+            query = request.url.include_query_params(lang=code).query
+            links.append({"code": code, "name": name, "href": f"{request.url.path}?{query}"})
+    return links
+
+
 def page(
     request: Request,
     name: str,
@@ -101,7 +139,13 @@ def page(
         remember_country(request, code)
     place = find_country(code)
     taken_under18 = group == "adult_taken_under18"
+    language = choose_language(request)
+    if request.query_params.get("lang") in LANGUAGES:
+        remember_language(request, language)
     values: dict[str, Any] = {
+        "lang": language,
+        # Not on a page a form was sent to (it may hold a new PIN): that would leave it.
+        "languages": language_switch(request, language) if request.method == "GET" else [],
         "place": place,
         "helpline": place.crisis_line() if taken_under18 else place.helpline(adult),
         "country_code": code,
@@ -125,7 +169,7 @@ def route_by_age(request: Request, age: str = "", country: str = "") -> Response
         return page(
             request,
             "young/start.html",
-            {"ages": AGES, "error": "Choose how old you are, then press Next."},
+            {"ages": AGES, "error": _("Choose how old you are, then press Next.")},
             status_code=400,
         )
     adult = age == "adult"
@@ -138,7 +182,7 @@ def route_by_age(request: Request, age: str = "", country: str = "") -> Response
         "talk": place.for_use("talk", group=age),
         "anywhere": list(countries()["ANY"].entries) if adult else [],
     }
-    return page(request, "young/options.html", context, adult=age != "under18", group=age)
+    return page(request, "young/options.html", context, adult=age not in CHILDREN, group=age)
 
 
 @router.get("/threatened")
@@ -179,13 +223,26 @@ def get_help(request: Request) -> Response:
 
 @router.get("/report")
 def report_page(request: Request, services: ServicesDep, age: str = "under18") -> Response:
+    """``?for=child``: a parent, carer or teacher makes the report for a child, from the
+    device that holds the image (as Take It Down allows); the page speaks to the adult."""
     if age not in AGES:
         age = "under18"
-    context = {"age": age, "form_token": services.report_proof.form_token()}
-    return page(request, "young/report.html", context, adult=age != "under18", group=age)
+    for_child = request.query_params.get("for") == "child" and age in CHILDREN
+    context = {
+        "age": age,
+        "for_child": for_child,
+        "form_token": services.report_proof.form_token(),
+    }
+    return page(
+        request,
+        "young/report.html",
+        context,
+        adult=for_child or age not in CHILDREN,
+        group="adult" if for_child else age,
+    )
 
 
-SEND_AGAIN = "Please check what you wrote, then press Send my report again."
+SEND_AGAIN = N_("Please check what you wrote, then press Send my report again.")
 
 
 def _form_text(form: Any, name: str, limit: int = 2000) -> str:
@@ -212,14 +269,17 @@ def report_form(request: Request, services: ServicesDep, form: FormDep) -> Respo
         "feels_safe": feels_safe,
         "contact": _form_text(form, "contact", 200) or None,
         "website": _form_text(form, "website", 200),
+        "made_by_adult": age in CHILDREN and _form_text(form, "made_by_adult", 10) == "yes",
     }
-    adult = age == "adult"
-    urgent = is_urgent(threatened, feels_safe)
+    for_child = bool(data["made_by_adult"])
+    adult = age == "adult" or for_child
+    urgent = is_urgent(threatened, feels_safe, age)
 
     def again(error: str, status_code: int, crisis: bool = False) -> Response:
         """The form again, with what they typed, a new token, and help at once if needed."""
         context = {
             "age": age,
+            "for_child": for_child,
             "error": error,
             "error_help": crisis or urgent,
             "form_token": services.report_proof.form_token(),
@@ -238,12 +298,12 @@ def report_form(request: Request, services: ServicesDep, form: FormDep) -> Respo
         if earlier is None:
             services.report_proof.check_form(token, services.settings.bot_guard_form_seconds)
     except ProofRejected:
-        return again(SEND_AGAIN, 400)
+        return again(_(SEND_AGAIN), 400)
     try:
         body = ReportIn.model_validate(data)
         created = earlier or make_report(request, services, body, "form", retry_key)
     except ValidationError:
-        return again("Some of what you typed is too long. Make it shorter.", 400)
+        return again(_("Some of what you typed is too long. Make it shorter."), 400)
     except ApiProblem as problem:
         return again(problem.detail, problem.status, crisis=problem.status == 429)
     report = created.report
@@ -258,9 +318,10 @@ def report_form(request: Request, services: ServicesDep, form: FormDep) -> Respo
             "threatened": body.threatened,
             "alerted": created.staff_alerted > 0,
             "exact_only": created.exact_only,
+            "for_child": for_child,
         },
         adult=adult,
-        group=age,
+        group="adult" if for_child else age,
     )
 
 
@@ -325,7 +386,7 @@ def status_page(request: Request, services: ServicesDep, form: FormDep) -> Respo
     if access.outcome is Outcome.LOCKED:
         error, code = locked_message(access.locked_until), 429
     else:
-        error, code = WRONG_PIN, 400
+        error, code = _(WRONG_PIN), 400
     return page(
         request,
         "young/status_form.html",
@@ -345,7 +406,7 @@ def _expired(request: Request) -> Response:
     return page(
         request,
         "young/status_form.html",
-        {"error": "For your safety, that page timed out. Type your reference and PIN again."},
+        {"error": _("For your safety, that page timed out. Type your reference and PIN again.")},
         status_code=400,
     )
 
@@ -362,14 +423,14 @@ def status_withdraw(request: Request, services: ServicesDep, form: FormDep) -> R
         if _form_text(form, "cancel", 10) == "yes":
             return page(request, "young/status.html", context)
         if not chosen:
-            context["error"] = "Choose at least one photo or video to withdraw."
+            context["error"] = _("Choose at least one photo or video to withdraw.")
             return page(request, "young/status.html", context, status_code=400)
         if not confirmed:
             picked = [h for h in context["hashes"] if h["id"] in chosen]
             return page(request, "young/confirm_withdraw.html", {**context, "picked": picked})
         withdraw(session, report, [h for h in chosen if h in {x.id for x in report.hashes}])
         context = _status_context(report, session, request)
-        context["notice"] = (
+        context["notice"] = _(
             "Done. Websites have been told to stop blocking what you withdrew. "
             "You can report it again at any time."
         )
@@ -397,7 +458,7 @@ def status_share(request: Request, services: ServicesDep, form: FormDep) -> Resp
             return page(request, "young/status.html", context, status_code=429, adult=adult)
         target = find_organisation_by_code(session, code) if code.strip() else None
         if target is None:
-            context["share_error"] = SHARE_CODE_NOT_FOUND
+            context["share_error"] = _(SHARE_CODE_NOT_FOUND)
             context["share_code"] = code
             return page(request, "young/status.html", context, status_code=400, adult=adult)
         if not confirmed:
@@ -408,20 +469,21 @@ def status_share(request: Request, services: ServicesDep, form: FormDep) -> Resp
                     **context,
                     "organisation": target.name,
                     "code": code,
-                    "shared": WHAT_IS_SHARED,
-                    "not_shared": WHAT_IS_NOT_SHARED,
+                    "shared": [_(w) for w in WHAT_IS_SHARED],
+                    "not_shared": [_(w) for w in WHAT_IS_NOT_SHARED],
                 },
                 adult=adult,
             )
         try:
             info = share_report(session, report, code)
         except SharingError as exc:
-            context["share_error"] = str(exc)
+            context["share_error"] = words_of(exc)
             return page(request, "young/status.html", context, status_code=400, adult=adult)
         context = _status_context(report, session, request)
-        context["notice"] = (
-            f"Done. {info.organisation} can now see how your report is going. "
-            "You can stop sharing at any time on this page."
+        context["notice"] = _(
+            "Done. %(name)s can now see how your report is going. "
+            "You can stop sharing at any time on this page.",
+            name=info.organisation,
         )
         return page(request, "young/status.html", context, adult=adult)
 
@@ -439,7 +501,9 @@ def status_share_stop(request: Request, services: ServicesDep, form: FormDep) ->
         context = _status_context(report, session, request)
         if stopped:
             context["notice"] = (
-                f"Done. {names.get(share_id, 'They')} can no longer see your report."
+                _("Done. %(name)s can no longer see your report.", name=names[share_id])
+                if share_id in names
+                else _("Done. They can no longer see your report.")
             )
         adult = report.age_group == AgeGroup.ADULT.value
         return page(request, "young/status.html", context, adult=adult)
@@ -486,6 +550,38 @@ def _for_adults_helping(request: Request) -> dict[str, Any]:
 @router.get("/help/parents")
 def help_parents(request: Request) -> Response:
     return page(request, "young/help_parents.html", _for_adults_helping(request), adult=True)
+
+
+CHILD_AGES = {"under13": N_("12 or younger"), "under18": N_("13 to 17")}
+
+
+def _checklist_services(request: Request) -> dict[str, Any]:
+    """The directory's services for a child in the chosen country (under-18 services only for
+    a child: Report Remove and Childline in the UK; elsewhere that country's own)."""
+    place = find_country(chosen_country(request))
+    return {
+        "young_line": place.young_line(),
+        "adult_line": place.helpline(adult=True),
+        "remove": place.for_use("remove-image", group="under18"),
+        "report_url": place.for_use("report-url", group="under18"),
+        "report_crime": place.for_use("report-crime", group="under18"),
+        "crisis": place.for_use("crisis", group="under18"),
+        "child_ages": CHILD_AGES,
+        "public_url": _settings(request).public_url.rstrip("/"),
+    }
+
+
+@router.get("/help/parents/checklist")
+def parents_checklist(request: Request) -> Response:
+    """The guidance as a checklist, in order, for a parent, carer or teacher helping a child.
+    The list of places and people is kept in the page only (adult-checklist.js)."""
+    return page(request, "young/checklist.html", _checklist_services(request), adult=True)
+
+
+@router.get("/help/before-it-happens")
+def before_it_happens(request: Request) -> Response:
+    """A one-page plan to print for families and staff rooms."""
+    return page(request, "young/before.html", _checklist_services(request), adult=True)
 
 
 @router.get("/help/professionals")

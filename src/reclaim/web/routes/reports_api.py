@@ -40,6 +40,8 @@ from reclaim.reports import (
 )
 from reclaim.storage import Session, utcnow
 from reclaim.web.body import json_body, json_body_doc
+from reclaim.web.i18n import gettext as _
+from reclaim.web.i18n import use_language, words_of
 from reclaim.web.ids import DbId
 from reclaim.web.problems import ApiProblem
 from reclaim.web.report_access import WRONG_PIN, check_pin, check_pin_rate, locked_message
@@ -62,7 +64,7 @@ MAX_BODY_BYTES: Final = 256 * 1024
 #: A withdrawal names at most MAX_FILES hash ids.
 WITHDRAW_MAX_BYTES: Final = 4 * 1024
 
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+router = APIRouter(prefix="/api/v1", tags=["reports"], dependencies=[Depends(use_language)])
 
 #: Declares the PIN header in the OpenAPI document; :func:`_open` checks it.
 PIN = APIKeyHeader(
@@ -192,7 +194,7 @@ def _refuse(access: Access) -> NoReturn:
             kind="pin-locked",
             headers={"Retry-After": str(max(1, math.ceil(wait)))},
         )
-    raise ApiProblem(404, WRONG_PIN, kind="not-found")
+    raise ApiProblem(404, _(WRONG_PIN), kind="not-found")
 
 
 @router.get(
@@ -233,7 +235,7 @@ def report_withdraw(
             try:
                 withdraw(session, access.report, None if body.all else body.hash_ids)
             except ReportError as exc:
-                raise ApiProblem(422, str(exc), kind="report-invalid") from None
+                raise ApiProblem(422, words_of(exc), kind="report-invalid") from None
             return status_out(status_of(session, access.report), settings.default_country)
     _refuse(access)
 
@@ -286,7 +288,7 @@ def _share_code_target(
     check_share_code_rate(request, services)
     target = find_organisation_by_code(session, code)
     if target is None:
-        raise ApiProblem(404, SHARE_CODE_NOT_FOUND, kind="share-code-not-found")
+        raise ApiProblem(404, _(SHARE_CODE_NOT_FOUND), kind="share-code-not-found")
     return target
 
 
@@ -329,8 +331,8 @@ def report_share_preview(
             target = _share_code_target(request, services, session, body.code)
             return SharePreviewOut(
                 organisation=target.name,
-                shared=list(WHAT_IS_SHARED),
-                not_shared=list(WHAT_IS_NOT_SHARED),
+                shared=[_(w) for w in WHAT_IS_SHARED],
+                not_shared=[_(w) for w in WHAT_IS_NOT_SHARED],
             )
     _refuse(access)
 
@@ -360,7 +362,7 @@ def report_share(
             try:
                 info = share_report(session, access.report, body.code)
             except SharingError as exc:
-                raise ApiProblem(409, str(exc), kind="share-refused") from None
+                raise ApiProblem(409, words_of(exc), kind="share-refused") from None
             out = ShareOut(id=info.id, organisation=info.organisation, shared_at=info.shared_at)
             return JSONResponse(out.model_dump(mode="json"), status_code=201)
     _refuse(access)

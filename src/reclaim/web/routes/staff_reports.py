@@ -3,8 +3,9 @@
 A report is addressed by its random ``public_id``, never its sequential number, and only its
 own organisation's staff find it: to anyone else it does not exist (404). Opening a report is
 a read of case data and is audited each time. Moving a link along (sent to the website,
-removed) needs ``links:move``; the young person sees it on their status page, and it is news
-for them if they left an email.
+removed) needs ``links:move`` and goes through the takedown status machine (the place in the
+takedown queue is the one record: :mod:`reclaim.takedown`); the young person sees it on their
+status page, and it is news for them if they left an email.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from reclaim.accounts import Permission, can
 from reclaim.audit import CaseAction, record
 from reclaim.notify import acknowledge_subject, news_counts
 from reclaim.reports import (
-    UrlStatus,
     case_for_staff,
     danger_flags,
     mark_urgent_seen,
@@ -26,7 +26,9 @@ from reclaim.reports import (
     report_for_staff,
     show_reference,
 )
-from reclaim.reports.wording import URL_STATUS
+from reclaim.takedown import PlaceStatus, TransitionRefused, clocks_from
+from reclaim.takedown.status import ALLOWED
+from reclaim.takedown.wording import STAFF_LABEL
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.ids import DbId, PublicId
@@ -35,11 +37,17 @@ from reclaim.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
 
-AGE_GROUPS = {"under18": "under 18", "adult_taken_under18": "18+, taken under 18", "adult": "18+"}
-URL_CHOICES = {"reported": "Reported", "sent": "Sent to the website", "removed": "Removed"}
+AGE_GROUPS = {
+    "under13": "under 13",
+    "under18": "under 18",
+    "adult_taken_under18": "18+, taken under 18",
+    "adult": "18+",
+}
 FEELS_SAFE = {"yes": "yes", "no": "no", "not_sure": "not sure"}
 NOTICES = {
     "1": "Saved. The young person's status page shows it now.",
+    "refused": "Not saved: that move is not allowed from where the link stands, or no reason "
+    "was given.",
     "seen": "Marked seen. It stays urgent, and leaves the list of urgent reports not yet seen.",
 }
 
@@ -63,15 +71,18 @@ def report_detail(
         context = {
             "case": case,
             "news": news_counts(session, case.id),
-            "flags": danger_flags(case.threatened, case.feels_safe),
+            "flags": danger_flags(case.threatened, case.feels_safe, case.age_group),
             "reference": show_reference(case.reference),
             "age_group": AGE_GROUPS.get(case.age_group, case.age_group),
             "feels_safe": FEELS_SAFE.get(case.feels_safe or "", "not asked"),
             "organisation_kind": user.organisation.kind,
             "can_edit": can(user.role, Permission.MOVE_LINKS),
             "can_see_items": can(user.role, Permission.MANAGE_HASHES),
-            "url_choices": URL_CHOICES,
-            "url_words": URL_STATUS,
+            "can_work_queue": can(user.role, Permission.VIEW_CASES),
+            "url_labels": {s.value: label for s, label in STAFF_LABEL.items()},
+            "next_moves": {
+                u.id: sorted(s.value for s in ALLOWED[PlaceStatus(u.status)]) for u in case.urls
+            },
             "notice": NOTICES.get(changed),
         }
     return render(request, "staff/report.html", context)
@@ -83,7 +94,8 @@ def change_url_status(
     services: ServicesDep,
     public_id: PublicId,
     url_id: DbId,
-    status: Annotated[UrlStatus, Form()],
+    status: Annotated[PlaceStatus, Form()],
+    reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     intake = services.settings.intake_organisation
     with services.database.session() as session:
@@ -93,7 +105,20 @@ def change_url_status(
             raise HTTPException(404)
         if not can(user.role, Permission.MOVE_LINKS):
             raise Forbidden
-        if move_link(session, report, url_id, status, services.outbox) is None:
+        try:
+            moved = move_link(
+                session,
+                report,
+                url_id,
+                status,
+                reason=reason,
+                staff_user_id=user.id,
+                news=services.outbox,
+                clocks=clocks_from(services.settings),
+            )
+        except TransitionRefused:
+            return RedirectResponse(f"/staff/reports/{public_id}?changed=refused", status_code=303)
+        if moved is None:
             raise HTTPException(404)
     return RedirectResponse(f"/staff/reports/{public_id}?changed=1", status_code=303)
 

@@ -20,7 +20,6 @@ from reclaim.reports import (
     shared_with,
     show_code,
 )
-from reclaim.reports.wording import URL_STATUS
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.ids import PublicId
@@ -71,5 +70,5 @@ def shared_report(request: Request, db: DatabaseDep, share_id: PublicId) -> Resp
         view = shared_report_view(session, user.organisation_id, share_id)
         if view is None:
             raise HTTPException(404)
-        context = {"view": view, "item_words": ITEM_WORDS, "url_words": URL_STATUS}
+        context = {"view": view, "item_words": ITEM_WORDS}
     return render(request, "staff/shared_report.html", context)

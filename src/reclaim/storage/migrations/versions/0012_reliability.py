@@ -2,7 +2,7 @@
 idempotency (a retried submission returns the first report)
 
 Revision ID: 0012_reliability
-Revises: 0009_oncall_and_sharing
+Revises: 0011_report_made_by
 Create Date: 2027-01-10
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_reliability"
-down_revision = "0009_oncall_and_sharing"
+down_revision = "0011_report_made_by"
 branch_labels = None
 depends_on = None
 
@@ -33,17 +33,16 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         now = now.replace(tzinfo=None)
     op.bulk_insert(instance, [{"id": 1, "instance_id": secrets.token_hex(16), "created_at": now}])
-    with op.batch_alter_table("report", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("idempotency_digest", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("retry_pin", sa.Text(), nullable=True))
-        batch_op.create_unique_constraint(
-            batch_op.f("uq_report_idempotency_digest"), ["idempotency_digest"]
-        )
+    # Plain ALTER TABLE and an index, not batch mode: on SQLite with foreign keys on, batch
+    # mode rebuilds the report table, and dropping the old one cascades to every row that
+    # points at a report (takedown sources among them).
+    op.add_column("report", sa.Column("idempotency_digest", sa.String(length=64), nullable=True))
+    op.add_column("report", sa.Column("retry_pin", sa.Text(), nullable=True))
+    op.create_index("uq_report_idempotency_digest", "report", ["idempotency_digest"], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("report", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_report_idempotency_digest"), type_="unique")
-        batch_op.drop_column("retry_pin")
-        batch_op.drop_column("idempotency_digest")
+    op.drop_index("uq_report_idempotency_digest", table_name="report")
+    op.drop_column("report", "retry_pin")
+    op.drop_column("report", "idempotency_digest")
     op.drop_table("database_instance")

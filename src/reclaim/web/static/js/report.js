@@ -166,9 +166,12 @@ form.addEventListener("submit", async (event) => {
     feels_safe: text("feels_safe") || null,
     contact: text("contact") || null,
     website: text("website"),
+    made_by_adult: text("made_by_adult") === "yes",
   };
   // A report that signals danger never asks this phone for extra work (see docs/security.md).
-  const urgent = body.threatened === true || body.feels_safe === "no" || body.feels_safe === "not_sure";
+  // A report by or for a child under 13 is always urgent (an immediate referral).
+  const urgent = body.threatened === true || body.feels_safe === "no" ||
+    body.feels_safe === "not_sure" || body.age_group === "under13";
   try {
     let response;
     let data;
