@@ -42,14 +42,14 @@ run: migrate ## Install, migrate and serve on http://$(HOST):$(PORT) (SQLite by 
 	$(BIN)/reclaim serve --host $(HOST) --port $(PORT)
 
 lint: install-dev ## ruff, mypy --strict on src/, import-linter contracts
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks fuzz
+	$(BIN)/ruff format --check src tests benchmarks fuzz
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: install-dev ## Format and autofix with ruff
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks fuzz
+	$(BIN)/ruff check --fix src tests benchmarks fuzz
 
 test: install-dev lint ## Install test needs, lint, and run the whole suite
 	$(BIN)/python -m pytest

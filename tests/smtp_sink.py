@@ -38,6 +38,8 @@ class Sink:
     received: list[Received] = field(default_factory=list)
     #: Answer DATA with this (for example "451 try later") instead of accepting, while set.
     refuse_with: str | None = None
+    #: Messages refused so far (each a finished delivery attempt).
+    refused: int = 0
 
     @property
     def url(self) -> str:
@@ -77,6 +79,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     chunks.append(chunk[1:] if chunk.startswith(b"..") else chunk)
                 if sink.refuse_with:
+                    sink.refused += 1
                     self._say(sink.refuse_with)
                 else:
                     sink.received.append(Received(sender, recipients, b"".join(chunks)))

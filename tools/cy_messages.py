@@ -265,6 +265,7 @@ CY.update(
         "We could not find that code. Check it with the person who gave it to you.": "Allen ni ddim dod o hyd i’r cod yna. Gwiriwch e gyda’r person a’i rhoddodd i chi.",
         "We have it on our list.": "Mae e ar ein rhestr.",
         "Websites that work with us check new uploads against your codes, and block copies.": "Mae gwefannau sy’n gweithio gyda ni yn gwirio lluniau newydd yn erbyn eich codau, ac yn rhwystro copïau.",
+        "Withdrawn from this report, but the same file is also on the list another way (another report of it), so websites still block it. Withdraw it there too, or get in touch and we will help.": "Wedi’i dynnu’n ôl o’r adroddiad hwn, ond mae’r un ffeil ar y rhestr mewn ffordd arall hefyd (adroddiad arall ohoni), felly mae gwefannau’n dal i’w rhwystro. Tynnwch hi’n ôl yno hefyd, neu cysylltwch â ni a byddwn ni’n helpu.",
         "Withdrawn: websites have been told to stop.": "Wedi’i dynnu’n ôl: mae gwefannau wedi cael gwybod i stopio.",
         "You already share your report with %(name)s.": "Rydych chi eisoes yn rhannu eich adroddiad gyda %(name)s.",
         "You can talk to %(name)s on %(phone)s.": "Gallwch chi siarad â %(name)s ar %(phone)s.",

@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS  # one launch recipe for both
-
 from benchmarks.hashing.synthetic import encode, photo
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS  # one launch recipe for both
 
 __all__ = ["main"]
 

@@ -93,6 +93,12 @@ class Settings(BaseSettings):
         description="Key for personal data encrypted at rest: 32 bytes, urlsafe base64 "
         "(`reclaim admin generate-key`). Required in production; generated in development.",
     )
+    previous_field_encryption_keys: SecretStr = Field(
+        SecretStr(""),
+        description="Earlier field-encryption keys, comma-separated, oldest first: values "
+        "still encrypted under them are read during a rotation (`reclaim admin "
+        "rotate-field-key`); remove them once it reports nothing left under them.",
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000",
         description="The address people use. An `https://` URL turns on HSTS and "
@@ -447,20 +453,26 @@ class Settings(BaseSettings):
     def field_key_bytes(self) -> bytes:
         return decode_field_key(self.field_encryption_key.get_secret_value())
 
+    def previous_field_key_bytes(self) -> list[bytes]:
+        text = self.previous_field_encryption_keys.get_secret_value()
+        return [
+            decode_field_key(part.strip(), "RECLAIM_PREVIOUS_FIELD_ENCRYPTION_KEYS")
+            for part in text.split(",")
+            if part.strip()
+        ]
 
-def decode_field_key(text: str) -> bytes:
+
+def decode_field_key(text: str, name: str = "RECLAIM_FIELD_ENCRYPTION_KEY") -> bytes:
     """Decode a field-encryption key, explaining what a valid one looks like."""
     try:
         raw = base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4))
     except ValueError as exc:
         raise ConfigurationError(
-            "RECLAIM_FIELD_ENCRYPTION_KEY is not base64; create one with "
-            "`reclaim admin generate-key`."
+            f"{name} is not base64; create one with `reclaim admin generate-key`."
         ) from exc
     if len(raw) != 32:
         raise ConfigurationError(
-            "RECLAIM_FIELD_ENCRYPTION_KEY must decode to 32 bytes; create one with "
-            "`reclaim admin generate-key`."
+            f"{name} must decode to 32 bytes; create one with `reclaim admin generate-key`."
         )
     return raw
 
@@ -518,6 +530,10 @@ def _checked(settings: Settings) -> Settings:
                 decode_field_key(field_key)
             except ConfigurationError as exc:
                 problems.append(str(exc))
+        try:
+            settings.previous_field_key_bytes()
+        except ConfigurationError as exc:
+            problems.append(str(exc))
         if not settings.https:
             problems.append(
                 "RECLAIM_PUBLIC_URL must start with https:// in production (it is "
@@ -541,6 +557,7 @@ def _checked(settings: Settings) -> Settings:
         )
     else:
         decode_field_key(field_key)
+    settings.previous_field_key_bytes()  # each must be a valid key
     return settings.model_copy(update=updates) if updates else settings
 
 

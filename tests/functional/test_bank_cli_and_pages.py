@@ -191,3 +191,34 @@ def test_import_keeps_exact_hashes_of_a_line_whose_pdq_is_too_plain(  # type: ig
     assert {(s["type"], s["value"]) for s in exported["signals"]} == {("sha256", sha), ("md5", md5)}
     again = run("bank", "import", str(source))
     assert "0 added, 1 already present" in again.output
+
+
+def test_import_commits_in_batches_and_a_killed_import_resumes(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch commits on its own (the write lock is held briefly); killed after two
+    batches, the import keeps them, and --resume carries on after the last one."""
+    import reclaim.bank.transfer as transfer
+
+    source = tmp_path / "list.txt"
+    source.write_text("".join(f"md5 {i:032x}\n" for i in range(1, 11)))
+    real_flush_count = {"n": 0}
+    real = transfer.import_items
+
+    def dies_on_the_third_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real_flush_count["n"] += 1
+        if real_flush_count["n"] == 3:
+            raise KeyboardInterrupt  # as if the process were killed mid-import
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "import_items", dies_on_the_third_batch)
+    killed = run("bank", "import", str(source), "--batch-lines", "3")
+    assert killed.exit_code != 0
+    monkeypatch.setattr(transfer, "import_items", real)
+    assert "6" in run("bank", "lists").output  # two batches of three kept
+    resumed = run("bank", "import", str(source), "--batch-lines", "3", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert "Resuming after line 6" in resumed.output
+    assert "4 added, 0 already present, 0 rejected" in resumed.output
+    again = run("bank", "import", str(source), "--batch-lines", "3")
+    assert "0 added, 10 already present" in again.output

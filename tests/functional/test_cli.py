@@ -47,7 +47,7 @@ def test_create_org_and_user_from_flags(run, tmp_path: Path) -> None:  # type: i
             "SELECT username, email, password_hash FROM staff_user"
         ).fetchone()
     assert username == "dsl@hillside.example"
-    assert email.startswith("v1.") and "hillside" not in email  # encrypted at rest
+    assert email.startswith("v2.") and "hillside" not in email  # encrypted at rest, with a key id
     assert password_hash.startswith("$argon2id$")
 
 

@@ -45,7 +45,8 @@ def test_snapshot_round_trip_then_catch_up(app_db: Database, tmp_path: Path) -> 
     frames = ";".join(f"100,{p},{t}" for t, p in enumerate(pdqs[:2]))
     video = _add(app_db, ("vpdq", frames))
     saved = load_matcher(app_db, tmp_path)
-    saved.save(tmp_path)
+    with app_db.read_session() as session:
+        saved.save(tmp_path, session)
     # After the snapshot: one withdrawn, one added.
     _withdraw(app_db, ids[0])
     late = secrets.token_hex(32)
@@ -65,7 +66,8 @@ def test_a_damaged_snapshot_means_a_full_build_not_a_crash(
 ) -> None:
     pdq = secrets.token_hex(32)
     item = _add(app_db, ("pdq", pdq))
-    load_matcher(app_db, tmp_path).save(tmp_path)
+    with app_db.read_session() as session:
+        load_matcher(app_db, tmp_path).save(tmp_path, session)
     (tmp_path / "pdq.index").write_bytes(b"not an index at all")
     matcher = load_matcher(app_db, tmp_path)
     assert [m.item_id for m in matcher.match([make_signal("pdq", pdq, 100)])[0]] == [item]

@@ -290,6 +290,11 @@ def test_erasure_deletes_the_contact_and_the_messages(
         report_id = session.scalars(select(Report.id)).one()
     _move_link(mail_db, report_id, "assessed", "removed")
     assert [r.sent_at for r in _rows(mail_db)] == [None]
+    # Erase once the first try is over: a message already handed to the mail server when the
+    # person erases cannot be called back (it says only that there is news).
+    deadline = time.monotonic() + 15
+    while sink.refused < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
     erased = mail_client.delete(
         f"/api/v1/reports/{made['reference']}", headers=pin_header(made["pin"])
     )

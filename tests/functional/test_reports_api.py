@@ -224,7 +224,9 @@ def test_wrong_pins_lock_kindly_then_unknown_references_say_the_same(
     assert client.get(f"/api/v1/reports/{reference}").status_code == 401
     with app_db.session() as session:
         stored = session.scalar(select(Report).where(Report.reference == reference))
-        assert stored is not None and stored.pin_hash.startswith("$argon2id$")
+        # A keyed hash (HMAC-SHA256 under a key from the secret key, then Argon2id).
+        assert stored is not None and stored.pin_hash.startswith("pin1.")
+        assert "$argon2id$" in stored.pin_hash
 
 
 def test_rate_limits_per_client(tmp_path: Path) -> None:

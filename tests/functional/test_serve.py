@@ -67,3 +67,48 @@ def test_serve_answers_on_loopback_after_upgrade(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def test_connections_of_workers_send_at_once() -> None:
+    """With `--workers 2` uvicorn binds the listening socket as `socket.socket(AF_INET)`
+    (protocol 0), so asyncio leaves Nagle's algorithm on for its connections and every answer
+    waited ~40 ms for the client's delayed ACK. Reclaim's protocol sets TCP_NODELAY itself."""
+    import asyncio
+
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    from reclaim.web.protocol import ReadDeadlineProtocol
+
+    config = uvicorn.Config(
+        app="reclaim.web.app:create_app", factory=True, host="127.0.0.1", port=0, workers=2
+    )
+    listening = config.bind_socket()  # as uvicorn's process manager makes it
+    assert listening.proto == 0
+
+    async def accepted_option() -> int:
+        made: list[ReadDeadlineProtocol] = []
+
+        def protocol() -> ReadDeadlineProtocol:
+            made.append(
+                ReadDeadlineProtocol(config=config, server_state=ServerState(), app_state={})
+            )
+            return made[-1]
+
+        listening.listen()
+        server = await asyncio.get_running_loop().create_server(protocol, sock=listening)
+        _reader, writer = await asyncio.open_connection(*listening.getsockname()[:2])
+        for _ in range(100):
+            if made and getattr(made[0], "transport", None) is not None:
+                break
+            await asyncio.sleep(0.01)
+        sock = made[0].transport.get_extra_info("socket")
+        option = int(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        writer.close()
+        await writer.wait_closed()
+        made[0].transport.close()
+        server.close()
+        await server.wait_closed()
+        return option
+
+    assert asyncio.run(accepted_option()) == 1

@@ -49,7 +49,10 @@ def test_match_api_on_dask_shards_stops_matching_a_withdrawal_on_the_next_reques
     before_ids = [add(db, h) for h in before]
     local = make_settings(tmp_path)  # the snapshot is written by the usual local matcher
     local_db = Database(local)
-    load_matcher(local_db, snapshot_dir(local.data_dir)).save(snapshot_dir(local.data_dir))
+    with local_db.read_session() as session:
+        load_matcher(local_db, snapshot_dir(local.data_dir)).save(
+            snapshot_dir(local.data_dir), session
+        )
     local_db.dispose()
 
     app = create_app(settings, db)

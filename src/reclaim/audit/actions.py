@@ -133,6 +133,7 @@ class SystemAction(StrEnum):
     PUSH_GONE = "system:push:subscription-gone"  # the push service said a browser is gone
     REMINDER_SET = "system:reminder:set"  # a task reminder was set for a staff member
     REMINDER_QUEUED = "system:reminder:queued"  # a task reminder came due and was queued
+    FIELD_KEY_ROTATED = "system:field-key:rotated"  # encrypted fields re-encrypted under a new key
     PLACE_RECORDED = "system:place:recorded"  # a link joined the takedown queue
     PLACE_SOURCE_ADDED = "system:place:source-added"  # a queued link was named again
     PLACE_ESCALATED = "system:place:escalated"  # a takedown notice passed its deadline (escalated)

@@ -7,9 +7,13 @@ import threading
 import time
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from reclaim.bank.match_changes import change_fingerprint, newest_change
 from reclaim.bank.matcher import Matcher
 from reclaim.matching import SnapshotError, warm_up
 from reclaim.storage.database import Database
+from reclaim.storage.instance import instance_id
 
 log = logging.getLogger("reclaim.bank")
 
@@ -18,9 +22,43 @@ def snapshot_dir(data_dir: Path) -> Path:
     return data_dir / "index"
 
 
+def foreign_snapshot(session: Session, matcher: Matcher) -> str | None:
+    """Why a loaded snapshot does not belong to this database as it is now (None: it does).
+
+    A snapshot holds the database's state at one feed position. Used with another database,
+    or with this one restored from a backup older than the snapshot, it would match hashes the
+    database no longer holds, and miss the reports and withdrawals made since the restore
+    (they take feed positions the snapshot believes it has already applied).
+    """
+    origin = matcher.origin
+    if origin is None:
+        return "it does not say which database it was taken from"
+    here = instance_id(session)
+    if here is None or origin.instance != here:
+        return (
+            f"it was taken from another database (instance {origin.instance[:12] or 'unknown'}, "
+            f"this one is {(here or 'unknown')[:12]})"
+        )
+    newest = newest_change(session)
+    if origin.position > newest:
+        return (
+            f"it is ahead of the database (feed position {origin.position}, the database is at "
+            f"{newest}): the database was restored from an older backup"
+        )
+    if origin.head is not None:
+        here_now = change_fingerprint(session, origin.position)
+        if here_now is not None and here_now != origin.head:
+            return (
+                f"the change at feed position {origin.position} is not the one the snapshot "
+                "saw: the database was restored from an older backup and has changed since"
+            )
+    return None
+
+
 def load_matcher(db: Database, directory: Path) -> Matcher:
-    """A ready matcher: from the snapshot in ``directory`` if there is a usable one, then
-    brought up to date from the database (a missing or unusable snapshot means a full build)."""
+    """A ready matcher: from the snapshot in ``directory`` if there is a usable one that belongs
+    to this database, then brought up to date from the database (a missing, unusable or
+    foreign snapshot means a full build, with a log line saying why)."""
     started = time.perf_counter()
     source = "database"
     matcher = Matcher()
@@ -38,6 +76,14 @@ def load_matcher(db: Database, directory: Path) -> Matcher:
         matcher.use_pdq_index(DaskPdqIndex.from_backend(backend, snapshot))
         source += f" + {backend}"
     with db.read_session() as session:
+        if source == "snapshot":
+            reason = foreign_snapshot(session, matcher)
+            if reason is not None:
+                log.warning(
+                    "index snapshot discarded, rebuilding from the database",
+                    extra={"reason": reason, "snapshot": str(directory)},
+                )
+                matcher, source = Matcher(), "database"
         changed = matcher.sync(session)
     matcher.ready = True
     log.info(

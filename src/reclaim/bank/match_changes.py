@@ -5,6 +5,7 @@ Only reads the database; :class:`reclaim.bank.match_state.MatchState` applies wh
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,25 @@ class ChangeBatch:
 def newest_change(session: Session) -> int:
     """The feed position of the newest change (one indexed query)."""
     return session.scalar(select(func.max(ContentItem.change_seq))) or 0
+
+
+def change_fingerprint(session: Session, position: int) -> str | None:
+    """A digest of the change at feed position ``position``: the item, its status and its
+    signals (None if no item holds that position any more). Two databases that share a history
+    up to a position have the same fingerprint there; one restored from a backup and then
+    changed differently does not, even where it numbered its new items the same way."""
+    item = session.execute(
+        select(ContentItem.id, ContentItem.status).where(ContentItem.change_seq == position)
+    ).first()
+    if item is None:
+        return None
+    values = session.scalars(
+        select(SignalRow.signal_type + ":" + SignalRow.value)
+        .where(SignalRow.item_id == item.id)
+        .order_by(SignalRow.id)
+    ).all()
+    text = "\n".join([f"{item.id}:{item.status}", *values])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def read_changes(session: Session, after_seq: int) -> ChangeBatch:

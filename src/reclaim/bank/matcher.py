@@ -11,20 +11,30 @@ snapshots take turns on one lock.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from threading import Lock
 
 from sqlalchemy.orm import Session
 
-from reclaim.bank.match_changes import newest_change, read_changes
-from reclaim.bank.match_snapshot import SNAPSHOT_FORMAT, load_state, save_state
+from reclaim.bank.match_changes import change_fingerprint, newest_change, read_changes
+from reclaim.bank.match_snapshot import (
+    SNAPSHOT_FORMAT,
+    SnapshotOrigin,
+    load_state,
+    read_origin,
+    save_state,
+)
 from reclaim.bank.match_state import Match, MatchState, pdq_bytes
 from reclaim.bank.signals import Signal
+from reclaim.storage.instance import instance_id
 
 PdqIndexLike = object  # anything with PdqIndex's search / add / remove / save
 
-__all__ = ["SNAPSHOT_FORMAT", "Match", "Matcher", "pdq_bytes"]
+__all__ = ["SNAPSHOT_FORMAT", "Match", "Matcher", "SnapshotOrigin", "pdq_bytes"]
+
+log = logging.getLogger("reclaim.bank")
 
 
 class Matcher:
@@ -32,6 +42,7 @@ class Matcher:
         self._writer = Lock()  # one sync or snapshot at a time; searches never take it
         self._state = state or MatchState()
         self.ready = False  # set once the first load (snapshot and/or database) is done
+        self.origin: SnapshotOrigin | None = None  # where a loaded snapshot came from
 
     @property
     def applied_seq(self) -> int:
@@ -48,10 +59,20 @@ class Matcher:
         by this call, or by the one it waited for), so any search started after it sees them.
         """
         newest = newest_change(session)
-        if newest <= self._state.applied_seq:
+        if newest == self._state.applied_seq:
             return 0
         with self._writer:
-            if newest <= self._state.applied_seq:  # applied while this call waited
+            if newest < self._state.applied_seq:
+                # The database is behind what this process applied: it was restored from a
+                # backup underneath a running server. Nothing applied since that backup can be
+                # trusted (hashes it no longer holds, withdrawals it will number again): start
+                # again from the database.
+                log.warning(
+                    "index rebuilt: the database went back in time",
+                    extra={"applied_seq": self._state.applied_seq, "database_seq": newest},
+                )
+                self._state = MatchState()
+            elif newest == self._state.applied_seq:  # applied while this call waited
                 return 0
             batch = read_changes(session, self._state.applied_seq)
             self._state.apply(batch)
@@ -73,12 +94,22 @@ class Matcher:
         """
         return self._state.match(signals, variants)
 
-    def save(self, directory: Path) -> Path:
-        """Write the state to ``directory`` (PDQ index snapshot + a JSON sidecar), atomically."""
+    def save(self, directory: Path, session: Session) -> Path:
+        """Write the state to ``directory`` (PDQ index snapshot + a JSON sidecar), atomically,
+        with its origin: this database's id (read with ``session``) and the position applied."""
         with self._writer:
-            return save_state(self._state, directory)
+            position = self._state.applied_seq
+            origin = SnapshotOrigin(
+                instance_id(session) or "",
+                position,
+                change_fingerprint(session, position) if position else None,
+            )
+            return save_state(self._state, directory, origin)
 
     @classmethod
     def load(cls, directory: Path) -> Matcher:
         """Open a saved state; raises :class:`SnapshotError` if it is missing or unusable."""
-        return cls(load_state(directory))
+        origin = read_origin(directory)
+        matcher = cls(load_state(directory))
+        matcher.origin = origin
+        return matcher

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reclaim.accounts import models as _accounts_tables  # noqa: F401  (tables its keys name)
 from reclaim.matching import PDQ_MATCH_THRESHOLD
 from reclaim.storage.base import Base, utcnow
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,11 +15,15 @@ from reclaim.bank.items import (
     ItemStatus,
     Provenance,
     add_item,
+    get_or_create_list,
     keepable,
     signal_dict,
 )
 from reclaim.bank.models import ContentItem, HashList
 from reclaim.bank.signals import SignalType
+
+if TYPE_CHECKING:
+    from reclaim.storage import Database
 
 
 @dataclass(slots=True)
@@ -69,6 +74,53 @@ def import_items(
             report.added += 1
         else:
             report.already_present += 1
+    return report
+
+
+#: Lines per transaction in :func:`import_in_batches`: small enough that the write lock is
+#: held for a fraction of a second (reports and matches go on meanwhile), large enough that
+#: commits are a small part of the time.
+BATCH_LINES = 500
+
+
+def import_in_batches(
+    db: Database,
+    list_name: str,
+    parsed: Iterable[ParsedItem | Rejected],
+    *,
+    source: str,
+    batch_lines: int = BATCH_LINES,
+    after_line: int = 0,
+    committed: Callable[[int, ImportReport], None] | None = None,
+) -> ImportReport:
+    """:func:`import_items` in transactions of ``batch_lines`` lines, each committed on its own,
+    so the database's write lock is never held for long and a killed import keeps every batch
+    committed before it. Lines up to ``after_line`` are skipped (resuming). After each commit
+    ``committed(last line, totals so far)`` is called (progress, a resume marker)."""
+    report = ImportReport()
+    batch: list[ParsedItem | Rejected] = []
+
+    def flush() -> None:
+        with db.session() as session:
+            part = import_items(
+                session, get_or_create_list(session, list_name), batch, source=source
+            )
+        report.added += part.added
+        report.already_present += part.already_present
+        report.rejected.extend(part.rejected)
+        report.notes.extend(part.notes)
+        if committed is not None:
+            committed(batch[-1].line, report)
+        batch.clear()
+
+    for entry in parsed:
+        if entry.line <= after_line:
+            continue
+        batch.append(entry)
+        if len(batch) >= batch_lines:
+            flush()
+    if batch:
+        flush()
     return report
 
 

@@ -9,6 +9,7 @@ import typer
 
 from reclaim.accounts.roles import OrganisationKind, Role
 from reclaim.cli.common import database, fail, out
+from reclaim.cli.field_key import rotate_field_key
 
 app = typer.Typer(help="Organisations, staff accounts and keys.", no_args_is_help=True)
 
@@ -125,3 +126,6 @@ def generate_key() -> None:
     from reclaim.config import new_field_key
 
     typer.echo(new_field_key())
+
+
+app.command("rotate-field-key")(rotate_field_key)

@@ -37,12 +37,36 @@ def import_command(
         int | None,
         typer.Option(help="PDQ quality to assume where a line gives none.", min=0, max=100),
     ] = None,
+    batch_lines: Annotated[
+        int,
+        typer.Option(
+            "--batch-lines",
+            help="Lines committed per transaction (reports and matches go on between them).",
+            min=1,
+            max=100_000,
+        ),
+    ] = 500,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Carry on after the last batch an interrupted import of this file committed.",
+        ),
+    ] = False,
 ) -> None:
-    """Add every valid line as a content item. Re-importing the same file adds nothing."""
+    """Add every valid line as a content item, in batches that each commit on their own.
+    Re-importing the same file adds nothing; a killed import keeps every batch it committed
+    (--resume skips them)."""
+    import hashlib
+    import json
+    import os
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
     from reclaim.bank.files import detect_format, parse
     from reclaim.bank.items import BankError, get_or_create_list
     from reclaim.bank.signals import SignalType
-    from reclaim.bank.transfer import import_items
+    from reclaim.bank.transfer import ImportReport, import_in_batches
 
     if str(file) == "-":
         lines = sys.stdin.read().splitlines(keepends=True)
@@ -62,17 +86,50 @@ def import_command(
             kind = SignalType(signal_type.lower())
         except ValueError:
             raise fail("--type is pdq, sha256 or md5.") from None
-    with database() as db, db.session() as session:
-        try:
-            hash_list = get_or_create_list(session, list_name)
-        except BankError as exc:
-            raise fail(str(exc)) from None
-        report = import_items(
-            session,
-            hash_list,
-            parse(lines, chosen, plain_type=kind, default_quality=quality),
-            source=f"file:{file.name}",
-        )
+    with database() as db:
+        with db.session() as session:
+            try:
+                get_or_create_list(session, list_name)
+            except BankError as exc:
+                raise fail(str(exc)) from None
+        # Where this file's import has got to (by its content and list), for --resume.
+        digest = hashlib.sha256(list_name.encode() + b"\0" + "".join(lines).encode()).hexdigest()
+        marker = db.settings.data_dir / "imports" / f"{digest[:32]}.json"
+        after = 0
+        if resume and marker.is_file():
+            after = int(json.loads(marker.read_text())["line"])
+            out.print(f"Resuming after line {after} (committed by an earlier run).")
+        marker.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+        def save_marker(line: int) -> None:
+            partial = marker.with_suffix(".tmp")
+            partial.write_text(json.dumps({"file": file.name, "list": list_name, "line": line}))
+            os.replace(partial, marker)
+
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("Importing lines", total=len(lines), completed=after)
+
+            def committed(line: int, _totals: ImportReport) -> None:
+                save_marker(line)
+                progress.update(task, completed=line)
+
+            report = import_in_batches(
+                db,
+                list_name,
+                parse(lines, chosen, plain_type=kind, default_quality=quality),
+                source=f"file:{file.name}",
+                batch_lines=batch_lines,
+                after_line=after,
+                committed=committed,
+            )
+        marker.unlink(missing_ok=True)  # finished: nothing to resume
     out.print(
         f"{report.added} added, {report.already_present} already present, "
         f"{len(report.rejected)} rejected ({chosen})."
@@ -143,5 +200,6 @@ def snapshot_command(
     with database() as db:
         target = directory or snapshot_dir(db.settings.data_dir)
         matcher = load_matcher(db, target)
-        matcher.save(target)
+        with db.read_session() as session:
+            matcher.save(target, session)
     out.print(f"Saved {matcher.size} items (changes up to {matcher.applied_seq}) to {target}.")

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "apikey": "reclaim.cli.apikey:app",
     "notify": "reclaim.cli.notify:app",
     "cases": "reclaim.cli.cases:app",
+    "backup": "reclaim.cli.backup:app",
     "url": "reclaim.cli.url:app",
 }
 """Name -> ``module:attribute``: a ``typer.Typer`` (a group of commands) or a command function.

@@ -20,6 +20,7 @@ def serve(
     import uvicorn
 
     from reclaim.audit.recorder import head_problem
+    from reclaim.storage.field_keys import undecryptable
     from reclaim.storage.migrations_runner import is_current
 
     settings = settings_or_exit()
@@ -31,7 +32,7 @@ def serve(
             )
             raise typer.Exit(2)
         with db.read_session() as session:
-            problem = head_problem(session)
+            problem = head_problem(session) or undecryptable(session)
         if problem:
             out.print(f"[yellow]Not serving: {problem}[/]", soft_wrap=True)
             raise typer.Exit(2)
@@ -50,6 +51,11 @@ def serve(
         http="reclaim.web.protocol:ReadDeadlineProtocol",
         h11_max_incomplete_event_size=16 * 1024,
         timeout_keep_alive=5,
+        # With workers > 1, uvicorn's manager pings each worker and kills one that does not
+        # answer within this many seconds as hung. Its default (5 s) killed workers that were
+        # only starting up slowly (two interpreters importing numba and loading the index on
+        # a busy machine): a worker is now given a minute before it counts as hung.
+        timeout_worker_healthcheck=60,
         proxy_headers=False,
         server_header=False,
         access_log=False,

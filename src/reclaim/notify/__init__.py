@@ -18,6 +18,7 @@ from reclaim.notify.alerts import (
     raise_alert,
     remind,
     set_oncall,
+    staff_told_about_report,
     subscribe_push,
     unsubscribe_push,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "raise_alert",
     "remind",
     "set_oncall",
+    "staff_told_about_report",
     "subscribe_push",
     "unsubscribe_push",
 ]

@@ -208,6 +208,23 @@ def people_told(session: Session, alert_id: int) -> int:
     return int(count or 0)
 
 
+def staff_told_about_report(session: Session, report_id: int) -> int:
+    """How many staff members the alerts for this report have been queued for (for a retry of
+    the submission that made it, which answers as the first one did)."""
+    public_id = session.scalar(select(Report.public_id).where(Report.id == report_id))
+    if public_id is None:
+        return 0
+    count = session.scalar(
+        select(func.count(func.distinct(Notification.staff_user_id)))
+        .join(Alert, Alert.id == Notification.alert_id)
+        .where(
+            Alert.kind == AlertKind.URGENT_REPORT.value,
+            Alert.subject_url == f"/staff/reports/{public_id}",
+        )
+    )
+    return int(count or 0)
+
+
 def queue_staff_alerts(session: Session, report_id: int, organisation: Organisation | None) -> int:
     """An urgent young person's report: an alert for ``organisation`` (the intake
     organisation), through :func:`raise_alert`. Returns how many staff members were told now

@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reclaim.accounts import models as _accounts_tables  # noqa: F401  (tables its keys name)
+from reclaim.reports import models as _reports_tables  # noqa: F401  (tables its keys name)
 from reclaim.storage.base import Base, utcnow
 from reclaim.storage.encryption import EncryptedText
 

@@ -20,18 +20,26 @@ from reclaim.reports.commands import (
     FileHashes,
     NewReport,
     Outcome,
+    PinCheck,
     PinPolicy,
+    PreparedPin,
     ReportError,
+    begin_pin_check,
     create_report,
     erase,
+    find_retry,
+    finish_pin_check,
     is_urgent,
     open_report,
+    prepare_pin,
     report_by_reference,
+    valid_idempotency_key,
     withdraw,
 )
 from reclaim.reports.models import Report
 from reclaim.reports.news import ReportNews
 from reclaim.reports.ownership import item_reports_for_staff, report_for_staff
+from reclaim.reports.pins import PinHasher
 from reclaim.reports.proof import ProofOfWork, ProofRejected
 from reclaim.reports.references import show_reference
 from reclaim.reports.sharing import (
@@ -76,7 +84,10 @@ __all__ = [
     "HashState",
     "NewReport",
     "Outcome",
+    "PinCheck",
+    "PinHasher",
     "PinPolicy",
+    "PreparedPin",
     "ProofOfWork",
     "ProofRejected",
     "Report",
@@ -92,16 +103,20 @@ __all__ = [
     "StaffPage",
     "UrlRejected",
     "UrlState",
+    "begin_pin_check",
     "case_for_staff",
     "create_report",
     "danger_flags",
     "erase",
     "find_organisation_by_code",
+    "find_retry",
+    "finish_pin_check",
     "is_urgent",
     "item_reports_for_staff",
     "mark_urgent_seen",
     "move_link",
     "open_report",
+    "prepare_pin",
     "regenerate_share_code",
     "report_by_reference",
     "report_for_staff",
@@ -118,6 +133,7 @@ __all__ = [
     "stop_sharing",
     "urgent_for_staff",
     "urgent_waiting",
+    "valid_idempotency_key",
     "withdraw",
     "withdrawn_by_owner",
 ]

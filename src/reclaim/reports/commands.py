@@ -8,20 +8,22 @@ changes the item's status, which the matcher and the delta feed (as a tombstone)
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reclaim.accounts import lockout
 from reclaim.accounts.lockout import LockoutPolicy
-from reclaim.accounts.passwords import PasswordHasher
 from reclaim.audit.actions import PublicAction
 from reclaim.audit.recorder import acting_as, record, redact
 from reclaim.bank import signals as sig
@@ -84,6 +86,9 @@ class NewReport:
     contact: str | None = None
     source: str = "api"
     busy_connection: bool = False
+    #: The client's key for this submission (``Idempotency-Key``, or the form's token): a
+    #: retry with the same key within RETRY_WINDOW gets this report back, not a second one.
+    idempotency_key: str | None = None
     #: An adult made the report for the child (from the device that holds the image).
     made_by_adult: bool = False
 
@@ -96,6 +101,8 @@ class Created:
     exact_only: list[int] = field(default_factory=list)
     #: Staff alerts queued for this report (urgent, with email configured).
     staff_alerted: int = 0
+    #: True when this is the report an earlier submission with the same key made.
+    replayed: bool = False
 
 
 #: Answers to "Do you feel safe right now?" that signal danger: "I am not sure" is treated as
@@ -123,11 +130,95 @@ def _signals(file: FileHashes) -> tuple[list[sig.Signal], bool]:
     return exact, True
 
 
+class PinHashing(Protocol):
+    """What hashes and checks PINs: :class:`reclaim.reports.pins.PinHasher` (or, in older
+    callers, :class:`reclaim.accounts.passwords.PasswordHasher`)."""
+
+    def hash(self, pin: str) -> str: ...
+
+    def verify(self, stored_hash: str | None, pin: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPin:
+    """A new report's PIN and its hash, made before the write transaction opens (the hash is
+    CPU work: no transaction should wait for it)."""
+
+    pin: str
+    pin_hash: str
+
+
+def prepare_pin(hasher: PinHashing) -> PreparedPin:
+    pin = new_pin()
+    return PreparedPin(pin, hasher.hash(pin))
+
+
+#: How long a retry of a submission returns its report (and its PIN, kept encrypted only
+#: for this long so the retry can show it).
+RETRY_WINDOW = timedelta(hours=24)
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:+/=-]{8,200}")
+
+
+def valid_idempotency_key(key: str) -> bool:
+    return bool(_IDEMPOTENCY_KEY.fullmatch(key))
+
+
+def idempotency_digest(key: str) -> str:
+    return hashlib.sha256(f"reclaim/report-retry/v1:{key}".encode()).hexdigest()
+
+
+def forget_old_retries(session: Session) -> int:
+    """Past RETRY_WINDOW, a report no longer answers retries: its key digest and its
+    encrypted PIN are cleared (the PIN is then kept only as its hash)."""
+    result = session.execute(
+        update(Report)
+        .where(Report.idempotency_digest.is_not(None), Report.created_at < utcnow() - RETRY_WINDOW)
+        .values(idempotency_digest=None, retry_pin=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def find_retry(session: Session, key: str) -> Created | None:
+    """The report a submission with this key already made (within RETRY_WINDOW), as it was
+    answered the first time (``staff_alerted`` is for the caller to fill in), or None."""
+    report = session.scalar(
+        select(Report).where(
+            Report.idempotency_digest == idempotency_digest(key),
+            Report.created_at >= utcnow() - RETRY_WINDOW,
+            Report.erased_at.is_(None),
+        )
+    )
+    if report is None or report.retry_pin is None:
+        return None
+    return Created(
+        report,
+        report.retry_pin,
+        [h.position for h in report.hashes if h.exact_only],
+        replayed=True,
+    )
+
+
+def _serialise_retries(session: Session, key: str) -> None:
+    """Two tries of one submission at the same moment: the second waits for the first and then
+    finds its report (SQLite's writers are serialised already)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        lock = int(idempotency_digest(key)[:15], 16)
+        connection.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
+
+
 def create_report(
-    session: Session, hasher: PasswordHasher, new: NewReport, *, intake: str = ""
+    session: Session, pin: PreparedPin | PinHashing, new: NewReport, *, intake: str = ""
 ) -> Created:
     """Make a report; it belongs to the intake organisation named ``intake`` (see
-    :mod:`reclaim.reports.ownership`)."""
+    :mod:`reclaim.reports.ownership`). ``pin`` comes from :func:`prepare_pin`, called before
+    the transaction (a hasher works too, hashing inside it: tests and tools)."""
+    if new.idempotency_key:
+        _serialise_retries(session, new.idempotency_key)
+        earlier = find_retry(session, new.idempotency_key)
+        if earlier is not None:
+            return earlier
     if not new.files and not new.urls:
         raise ReportError(N_("Add a photo or video, or a link where you saw it."))
     if new.files and new.age_group is AgeGroup.ADULT:
@@ -142,13 +233,13 @@ def create_report(
         url = canonical_url(text)
         if url not in urls:
             urls.append(url)
-    pin = new_pin()
+    prepared = pin if isinstance(pin, PreparedPin) else prepare_pin(pin)
     details = {k: v for k, v in (("apps", new.apps), ("who_has_it", new.who_has_it)) if v}
     owner = resolve_intake(session, intake)
     report = Report(
         organisation_id=owner.id if owner is not None else None,
         reference=_unused_reference(session),
-        pin_hash=hasher.hash(pin),
+        pin_hash=prepared.pin_hash,
         age_group=new.age_group.value,
         country=new.country.upper(),
         urgent=is_urgent(new.threatened, new.feels_safe, new.age_group.value),
@@ -160,9 +251,13 @@ def create_report(
         busy_connection=new.busy_connection,
         made_by_adult=new.made_by_adult,
     )
+    if new.idempotency_key:
+        forget_old_retries(session)
+        report.idempotency_digest = idempotency_digest(new.idempotency_key)
+        report.retry_pin = prepared.pin
     session.add(report)
     session.flush()
-    created = Created(report, pin)
+    created = Created(report, prepared.pin)
     hash_list = get_or_create_list(session)
     for position, file in enumerate(new.files, 1):
         signals, exact_only = _signals(file)
@@ -263,9 +358,118 @@ class Access:
     wrong_guess: bool = False
 
 
+@dataclass(slots=True)
+class PinCheck:
+    """A reference and PIN on their way to being checked, in three steps so that the slow one
+    holds nothing: :func:`begin_pin_check` reads (a read transaction), :meth:`verify` hashes
+    (no transaction at all, off the event loop), :func:`finish_pin_check` records the outcome
+    (a short write transaction). :func:`open_report` does all three in one session."""
+
+    reference: str | None
+    pin: str | None
+    key: str
+    side_key: str
+    fresh_connection: bool
+    #: Set when the answer is known without hashing (the reference is paused for this try).
+    early: Access | None = None
+    report_id: int | None = None
+    stored_hash: str | None = None
+    ok: bool = False
+    #: A new hash for a right PIN stored in an older format (or under an older key).
+    rehashed: str | None = None
+
+    def verify(self, hasher: PinHashing) -> None:
+        """The slow part: Argon2 (against a dummy hash when there is no such reference, so
+        both cost the same)."""
+        if self.early is not None:
+            return
+        self.ok = hasher.verify(self.stored_hash, self.pin or "-") and self.pin is not None
+        needs = getattr(hasher, "needs_rehash", None)
+        if self.ok and self.stored_hash and self.pin and needs and needs(self.stored_hash):
+            self.rehashed = hasher.hash(self.pin)
+
+
+def _paused_for(
+    session: Session, check: PinCheck, moment: datetime
+) -> tuple[Access | None, bool, lockout.LockState]:
+    """(the LOCKED answer if this try is not checked, whether it came by the side door, the
+    reference's lockout state)."""
+    held = lockout.state(session, check.key)
+    if held.paused(moment) and held.locked_until is not None:
+        side = lockout.state(session, check.side_key)
+        if not check.fresh_connection or (side.paused(moment) and side.locked_until is not None):
+            retry = held.locked_until
+            if check.fresh_connection and side.locked_until is not None:
+                retry = min(retry, side.locked_until)
+            return Access(Outcome.LOCKED, locked_until=retry), False, held
+        return None, True, held
+    return None, False, held
+
+
+def begin_pin_check(
+    session: Session,
+    reference_text: str,
+    pin_text: str,
+    now: datetime | None = None,
+    *,
+    fresh_connection: bool = False,
+) -> PinCheck:
+    """Read what checking needs (a read-only session is enough)."""
+    moment = now or utcnow()
+    reference = normalise_reference(reference_text)
+    subject = reference or reference_text.strip().upper()[:40]
+    check = PinCheck(
+        reference=reference,
+        pin=normalise_pin(pin_text),
+        key=lockout.key_for("report-pin", subject),
+        side_key=lockout.key_for("report-pin-side", subject),
+        fresh_connection=fresh_connection,
+    )
+    check.early = _paused_for(session, check, moment)[0]
+    if check.early is None and reference:
+        found = session.execute(
+            select(Report.id, Report.pin_hash).where(Report.reference == reference)
+        ).first()
+        if found is not None:
+            check.report_id, check.stored_hash = found.id, found.pin_hash
+    return check
+
+
+def finish_pin_check(
+    session: Session, check: PinCheck, policy: PinPolicy, now: datetime | None = None
+) -> Access:
+    """Record the outcome of a verified check (failures count, a right PIN clears them).
+
+    The lockout is read again here, in the write transaction: a try that was verified while
+    other tries paused the reference is answered as paused, as it would have been had the
+    tries come one after another."""
+    moment = now or utcnow()
+    if check.early is not None:
+        return check.early
+    locked, by_side_door, held = _paused_for(session, check, moment)
+    if locked is not None:
+        return locked
+    report = session.get(Report, check.report_id) if check.report_id is not None else None
+    if check.ok and report is not None and report.pin_hash == check.stored_hash:
+        lockout.clear(session, check.key)
+        lockout.clear(session, check.side_key)
+        if check.rehashed is not None:
+            report.pin_hash = check.rehashed
+        record(session, PublicAction.REPORT_VIEWED, object_type="report", object_id=report.id)
+        return Access(Outcome.OK, report)
+    until = lockout.record_failure(session, check.key, policy.lockout, moment)
+    if by_side_door:
+        lockout.record_failure(session, check.side_key, policy.side_door, moment)
+    if until is None:
+        return Access(Outcome.WRONG, wrong_guess=True)
+    if report is not None and not held.paused(moment):
+        record(session, PublicAction.PIN_LOCKED, object_type="report", object_id=report.id)
+    return Access(Outcome.LOCKED, locked_until=until, wrong_guess=True)
+
+
 def open_report(
     session: Session,
-    hasher: PasswordHasher,
+    hasher: PinHashing,
     reference_text: str,
     pin_text: str,
     policy: PinPolicy,
@@ -273,47 +477,18 @@ def open_report(
     *,
     fresh_connection: bool = False,
 ) -> Access:
-    """Check a reference and PIN. Commit the session whatever the outcome (failures count).
+    """Check a reference and PIN in one session. Commit the session whatever the outcome
+    (failures count). Routes use the three steps of :class:`PinCheck` instead, so that no
+    transaction is open while Argon2 runs.
 
     Unknown references take the very same path as real ones (their own lockout row, an Argon2
     verification against a dummy hash), so the answers never tell whether a reference exists.
     """
-    moment = now or utcnow()
-    reference = normalise_reference(reference_text)
-    pin = normalise_pin(pin_text)
-    subject = reference or reference_text.strip().upper()[:40]
-    key, side_key = (
-        lockout.key_for("report-pin", subject),
-        lockout.key_for("report-pin-side", subject),
+    check = begin_pin_check(
+        session, reference_text, pin_text, now, fresh_connection=fresh_connection
     )
-    held = lockout.state(session, key)
-    by_side_door = False
-    if held.paused(moment) and held.locked_until is not None:
-        side = lockout.state(session, side_key)
-        if not fresh_connection or (side.paused(moment) and side.locked_until is not None):
-            retry = held.locked_until
-            if fresh_connection and side.locked_until is not None:
-                retry = min(retry, side.locked_until)
-            return Access(Outcome.LOCKED, locked_until=retry)
-        by_side_door = True
-    report = (
-        session.scalar(select(Report).where(Report.reference == reference)) if reference else None
-    )
-    # Verify even when there is no such reference, so that both cost the same.
-    ok = hasher.verify(report.pin_hash if report else None, pin or "-") and pin is not None
-    if ok and report is not None:
-        lockout.clear(session, key)
-        lockout.clear(session, side_key)
-        record(session, PublicAction.REPORT_VIEWED, object_type="report", object_id=report.id)
-        return Access(Outcome.OK, report)
-    until = lockout.record_failure(session, key, policy.lockout, moment)
-    if by_side_door:
-        lockout.record_failure(session, side_key, policy.side_door, moment)
-    if until is None:
-        return Access(Outcome.WRONG, wrong_guess=True)
-    if report is not None and not held.paused(moment):
-        record(session, PublicAction.PIN_LOCKED, object_type="report", object_id=report.id)
-    return Access(Outcome.LOCKED, locked_until=until, wrong_guess=True)
+    check.verify(hasher)
+    return finish_pin_check(session, check, policy, now)
 
 
 def _withdraw_link(session: Session, link: ReportHash, reason: str) -> bool:
@@ -378,6 +553,8 @@ def erase(session: Session, report: Report, news: ReportNews) -> None:
     stop_all_sharing(session, report.id)  # sharing ends with the report
     report.details = None
     report.contact = None
+    report.retry_pin = None
+    report.idempotency_digest = None
     report.threatened = None
     report.feels_safe = None
     report.erased_at = utcnow()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reclaim.accounts import models as _accounts_tables  # noqa: F401  (tables its keys name)
+from reclaim.bank import models as _bank_tables  # noqa: F401  (tables its keys name)
 from reclaim.reports.references import new_public_id
 from reclaim.storage.base import Base, utcnow
 from reclaim.storage.encryption import EncryptedText
@@ -16,6 +18,9 @@ class Report(Base):
     """One report. Personal details are encrypted at rest; the PIN is kept only as Argon2id."""
 
     __tablename__ = "report"
+    # A unique index, not a constraint: the migration adds it without rebuilding the table
+    # (on SQLite a rebuild would cascade to every row that points at a report).
+    __table_args__ = (Index("uq_report_idempotency_digest", "idempotency_digest", unique=True),)
     __audit_subject__ = "reports:report"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,6 +52,11 @@ class Report(Base):
     # cases:edit marks it seen (who and when are kept here and in the audit trail).
     urgent_seen_at: Mapped[datetime | None]
     urgent_seen_by: Mapped[int | None] = mapped_column(Integer)
+    # A retry of the same submission (``Idempotency-Key``, or the no-JavaScript form's token)
+    # returns this report instead of making a second one: SHA-256 of the key, and the PIN
+    # encrypted so the retry can show it; both are cleared after RETRY_WINDOW (24 h).
+    idempotency_digest: Mapped[str | None] = mapped_column(String(64))
+    retry_pin: Mapped[str | None] = mapped_column(EncryptedText("report.retry_pin"), deferred=True)
     erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

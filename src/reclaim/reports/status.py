@@ -65,7 +65,11 @@ def status_of(session: Session, report: Report) -> ReportStatus:
     hashes = []
     for link in report.hashes:
         item = items[link.item_id]
-        if link.withdrawn_at is not None or item.status == ItemStatus.WITHDRAWN.value:
+        if link.withdrawn_at is not None and item.status == ItemStatus.ACTIVE.value:
+            # Withdrawn here, but another report of the same file still wants it: websites
+            # still block it, and saying "withdrawn" would not be true.
+            state = "still_listed"
+        elif link.withdrawn_at is not None or item.status == ItemStatus.WITHDRAWN.value:
             state = "withdrawn"
         elif item.status == ItemStatus.ACTIVE.value:
             state = "active"

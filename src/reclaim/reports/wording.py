@@ -26,6 +26,11 @@ ENGLISH: Translator = NullTranslations()
 HASH_STATUS = {
     "active": N_("Active: websites are blocking copies."),
     "withdrawn": N_("Withdrawn: websites have been told to stop."),
+    "still_listed": N_(
+        "Withdrawn from this report, but the same file is also on the list another way "
+        "(another report of it), so websites still block it. Withdraw it there too, or get in "
+        "touch and we will help."
+    ),
     "stopped": N_("Paused by our team. We will explain if you get in touch."),
     "expired": N_("No longer on the list."),
 }

@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from reclaim.audit.chain import SESSION_KEYS, ChainKeys
@@ -25,6 +27,22 @@ from reclaim.config import Settings
 from reclaim.storage.encryption import configure_field_cipher
 
 _READ_ONLY = "reclaim_read_only"
+
+#: How long a SQLite writer waits its turn for the write lock before giving up. Write
+#: transactions are short (no hashing, no network inside them; imports commit in batches), so
+#: a wait this long means something holds the lock far too long: the caller is told to retry.
+BUSY_TIMEOUT_MS = 15_000
+
+
+class DatabaseBusy(RuntimeError):
+    """The database stayed locked by another writer for longer than :data:`BUSY_TIMEOUT_MS`
+    (SQLite's "database is locked"). Nothing was written; the request can be retried: the
+    web answers 503 with ``Retry-After``, never 500."""
+
+
+def _busy(exc: OperationalError) -> bool:
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return "database is locked" in text or "database table is locked" in text
 
 
 def normalise_url(url: str) -> str:
@@ -52,9 +70,15 @@ def _private_sqlite_files(database: Path) -> None:
 
 def _sqlite_engine(url: str) -> Engine:
     parsed = make_url(url)
+    pool: dict[str, Any] = {}
     if parsed.database and parsed.database != ":memory:":
         _private_sqlite_files(Path(parsed.database))
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # One connection per thread-pool worker that may need one (FastAPI runs synchronous
+        # routes on up to 40 threads), so a burst waits on SQLite's lock, not on the pool.
+        pool = {"pool_size": 10, "max_overflow": 40, "pool_timeout": BUSY_TIMEOUT_MS / 1000}
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}, **pool
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -64,7 +88,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -83,7 +107,7 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.url = normalise_url(settings.resolved_database_url)
-        configure_field_cipher(settings.field_key_bytes())
+        configure_field_cipher(settings.field_key_bytes(), settings.previous_field_key_bytes())
         if self.url.startswith("sqlite"):
             self.engine = _sqlite_engine(self.url)
         else:
@@ -104,15 +128,31 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction that may write; commits on success, rolls back on error."""
-        with self._writer() as session, session.begin():
-            yield session
+        """A transaction that may write; commits on success, rolls back on error. Keep it
+        short: on SQLite it holds the one write lock from its first statement to its end.
+        Raises :class:`DatabaseBusy` if the lock never came."""
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if _busy(exc):
+                raise DatabaseBusy(str(exc.orig)) from exc
+            raise
+        except PoolTimeout as exc:
+            raise DatabaseBusy("no database connection came free") from exc
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A transaction that only reads (it must not write: SQLite would refuse)."""
-        with self._reader() as session, session.begin():
-            yield session
+        try:
+            with self._reader() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if _busy(exc):
+                raise DatabaseBusy(str(exc.orig)) from exc
+            raise
+        except PoolTimeout as exc:
+            raise DatabaseBusy("no database connection came free") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -27,6 +27,11 @@ def head_revision() -> str:
     return heads[0] if heads else ""
 
 
+def known_revision(revision: str) -> bool:
+    """Whether this code has a migration called ``revision``."""
+    return ScriptDirectory(str(_SCRIPTS)).get_revision(revision) is not None if revision else False
+
+
 def current_revision(db: Database) -> str | None:
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "MAX_FORM_FIELDS",
     "MAX_JSON_DEPTH",
+    "FormDep",
     "json_body",
     "json_body_doc",
     "read_form",
@@ -85,6 +86,15 @@ async def read_json(request: Request) -> Any:
 async def read_form(request: Request) -> FormData:
     """An urlencoded form (the edge refuses any other kind): never a file, never on disk."""
     return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+
+
+async def _form_dependency(request: Request) -> FormData:
+    return await read_form(request)
+
+
+#: The form, read by a dependency so that the route itself can be synchronous: FastAPI runs
+#: synchronous routes in its thread pool, where database writes and PIN hashing hold up no one.
+FormDep = Annotated[FormData, Depends(_form_dependency)]
 
 
 M = TypeVar("M", bound=BaseModel)

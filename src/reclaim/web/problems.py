@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
+from reclaim.storage import DatabaseBusy
 from reclaim.web.templating import render
 
 log = logging.getLogger("reclaim.web")
@@ -62,6 +63,9 @@ _FRIENDLY = {
     405: "That page cannot be used that way.",
     500: "Something went wrong on our side. Please try again in a moment.",
 }
+
+
+BUSY = "We are very busy for a moment and nothing was saved. Please try again in a few seconds."
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -115,6 +119,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         # left to answer, and nothing went wrong on our side.
         log.info("client disconnected before its request arrived whole")
         return Response(status_code=400)
+
+    @app.exception_handler(DatabaseBusy)
+    async def _busy(request: Request, exc: DatabaseBusy) -> Response:
+        # Another writer held the database too long: nothing was written, try again soon.
+        log.warning("database busy: %s", exc)
+        if _wants_problem(request):
+            return problem(503, BUSY, kind="busy", headers={"Retry-After": "2"})
+        page = _error_page(request, 503, BUSY)
+        page.headers["Retry-After"] = "2"
+        return page
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -6,11 +6,18 @@ each request has :attr:`Settings.request_read_timeout` seconds, from the moment 
 connection opens (or the previous response ends), to arrive whole: headers and body. When
 the deadline passes first, the client gets ``408 Request Timeout`` (if nothing was answered
 yet) and the connection is closed.
+
+Every accepted connection gets ``TCP_NODELAY``. asyncio sets it only on sockets whose protocol
+number says TCP; with ``--workers`` above 1 uvicorn binds the listening socket itself as
+``socket.socket(AF_INET)`` (protocol 0), so the workers' connections kept Nagle's algorithm
+and each response waited for the client's delayed ACK: about 40 ms more on every request.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
+from contextlib import suppress
 from typing import Any
 
 import h11
@@ -24,6 +31,15 @@ _TIMED_OUT = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
     b"content-length: 29\r\nconnection: close\r\n\r\nThe request took too long.\r\n\r\n"
 )
+
+
+def no_delay(transport: asyncio.BaseTransport) -> None:
+    """Send small writes at once (``TCP_NODELAY``) on a TCP connection, whatever protocol number
+    its listening socket was made with."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        with suppress(OSError):  # e.g. the client already went away
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class ReadDeadlineProtocol(H11Protocol):
@@ -44,6 +60,7 @@ class ReadDeadlineProtocol(H11Protocol):
             self._deadline = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        no_delay(transport)
         super().connection_made(transport)
         self._arm()
 

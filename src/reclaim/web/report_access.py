@@ -10,7 +10,7 @@ from fastapi import Request
 
 from reclaim.accounts import LockoutPolicy
 from reclaim.config import Settings
-from reclaim.reports import Access, PinPolicy, open_report
+from reclaim.reports import Access, PinPolicy, begin_pin_check, finish_pin_check
 from reclaim.storage import Session, utcnow
 from reclaim.web.i18n import N_
 from reclaim.web.i18n import gettext as _
@@ -54,7 +54,13 @@ def check_pin(
     """The one way a reference and PIN are checked (API and page). The guesser is limited,
     not the reference's owner: each connection has a rate and a daily budget of wrong PINs
     across all references; a reference's own pauses (reports.commands.open_report) do not
-    stop a connection with no wrong PINs, so the owner gets in while a stranger hammers it."""
+    stop a connection with no wrong PINs, so the owner gets in while a stranger hammers it.
+
+    ``session`` is the route's write transaction, still unused: the reference is read in a
+    read transaction and the PIN hashed with no transaction open, so the write transaction
+    that records the outcome (and the route's own change) holds the write lock only briefly.
+    Call this from a synchronous route (FastAPI runs it in its thread pool), never on the
+    event loop."""
     check_pin_rate(request, services)
     failures = services.limits.pin_failures
     address = f"pin-wrong:{client_key(request)}"
@@ -66,14 +72,10 @@ def check_pin(
             kind="rate-limited",
             headers={"Retry-After": str(math.ceil(wait))},
         )
-    access = open_report(
-        session,
-        services.password_hasher,
-        reference,
-        pin,
-        pin_policy(services.settings),
-        fresh_connection=wrong_today == 0,
-    )
+    with services.database.read_session() as reading:
+        check = begin_pin_check(reading, reference, pin, fresh_connection=wrong_today == 0)
+    check.verify(services.pin_hasher)
+    access = finish_pin_check(session, check, pin_policy(services.settings))
     if access.wrong_guess:
         failures.hit(address)
     return access

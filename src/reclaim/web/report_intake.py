@@ -22,7 +22,7 @@ from reclaim.matching.plausible import (
     frames_to_keep,
 )
 from reclaim.matching.video import VpdqFrame
-from reclaim.notify import looks_like_email, queue_staff_alerts
+from reclaim.notify import looks_like_email, queue_staff_alerts, staff_told_about_report
 from reclaim.reports import (
     AgeGroup,
     Created,
@@ -32,7 +32,9 @@ from reclaim.reports import (
     ReportError,
     UrlRejected,
     create_report,
+    find_retry,
     is_urgent,
+    prepare_pin,
 )
 from reclaim.web.i18n import N_, ngettext, words_of
 from reclaim.web.i18n import gettext as _
@@ -299,9 +301,33 @@ TOO_MUCH_VIDEO = N_(
 )
 
 
-def make_report(request: Request, services: Services, body: ReportIn, source: str) -> Created:
-    """Checks shared by the API and the no-JavaScript form, then the report itself."""
+def earlier_report(services: Services, idempotency_key: str) -> Created | None:
+    """The report a submission with this key already made (within a day), answered as the
+    first time, or None."""
     settings = services.settings
+    with services.database.read_session() as session:
+        earlier = find_retry(session, idempotency_key)
+        if earlier is not None:
+            _loaded = earlier.report.reference, earlier.report.urgent, earlier.report.public_id
+            if earlier.report.urgent and (settings.notifications_enabled or settings.push_enabled):
+                earlier.staff_alerted = staff_told_about_report(session, earlier.report.id)
+    return earlier
+
+
+def make_report(  # synchronous: call it from a `def` route (the thread pool), never the loop
+    request: Request,
+    services: Services,
+    body: ReportIn,
+    source: str,
+    idempotency_key: str | None = None,
+) -> Created:
+    """Checks shared by the API and the no-JavaScript form, then the report itself. A retry
+    (same ``idempotency_key`` within a day) gets the first report back, before any check."""
+    settings = services.settings
+    if idempotency_key:
+        earlier = earlier_report(services, idempotency_key)
+        if earlier is not None:
+            return earlier
     if settings.bot_guard_honeypot and body.website:
         raise ApiProblem(400, _("This report could not be accepted."), kind="bot-guard")
     urgent = is_urgent(body.threatened, body.feels_safe, body.age_group.value)
@@ -319,16 +345,22 @@ def make_report(request: Request, services: Services, body: ReportIn, source: st
         contact=contact,
         source=source,
         busy_connection=busy,
+        idempotency_key=idempotency_key,
         made_by_adult=body.made_by_adult,
     )
+    # The PIN's hash is CPU work: made here, before the write transaction opens (and, as
+    # every route that makes a report is synchronous, in the thread pool, not on the loop).
+    pin = prepare_pin(services.pin_hasher)
     try:
         with services.database.session() as session:
-            created = create_report(
-                session, services.password_hasher, new, intake=settings.intake_organisation
-            )
+            created = create_report(session, pin, new, intake=settings.intake_organisation)
             session.flush()
             _loaded = created.report.reference, created.report.urgent  # read after it ends
-            if created.report.urgent:
+            if created.replayed:
+                # A retry that raced the first try: answered as the first one was.
+                if settings.notifications_enabled or settings.push_enabled:
+                    created.staff_alerted = staff_told_about_report(session, created.report.id)
+            elif created.report.urgent:
                 # An alert for the intake organisation's on-call staff, at once (in this
                 # transaction; sent after it commits). With no email or web push configured
                 # it waits on /staff/alerts and in the staff pages' counts.

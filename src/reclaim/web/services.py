@@ -31,6 +31,7 @@ from reclaim.bank.matcher import Matcher
 from reclaim.bank.webhook_sender import WebhookSender
 from reclaim.config import Settings
 from reclaim.notify import NotificationSender, Notifier, ReportOutbox
+from reclaim.reports.pins import PinHasher
 from reclaim.reports.proof import ProofOfWork
 from reclaim.storage import Database
 from reclaim.storage.migrations_runner import readiness
@@ -72,6 +73,8 @@ class Services:
     settings: Settings
     database: Database
     password_hasher: PasswordHasher
+    #: Report PINs: a keyed hash (docs/security.md, "PINs"); CPU work, run off the loop.
+    pin_hasher: PinHasher
     login_policy: LoginPolicy
     session_policy: SessionPolicy
     limits: RateLimits
@@ -110,6 +113,7 @@ def build_services(settings: Settings, database: Database) -> Services:
                 settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
             )
         ),
+        pin_hasher=PinHasher(settings.secret_key_bytes(), settings.previous_secret_key_bytes()),
         login_policy=LoginPolicy(
             password=LockoutPolicy(settings.login_max_failures, lockout),
             code=LockoutPolicy(

@@ -98,12 +98,16 @@ def test_every_command_has_its_help() -> None:
     ("group", "commands"),
     [
         ("db", ["upgrade", "current"]),
-        ("admin", ["create-org", "create-user", "disable-user", "generate-key"]),
+        (
+            "admin",
+            ["create-org", "create-user", "disable-user", "generate-key", "rotate-field-key"],
+        ),
         ("audit", ["verify", "checkpoint", "anchor"]),
         ("bank", ["import", "export", "lists", "snapshot"]),
         ("apikey", ["create", "list", "revoke"]),
         ("notify", ["send", "test"]),
         ("cases", ["purge"]),
+        ("backup", ["create", "restore"]),
         ("url", ["canonical"]),
     ],
 )

@@ -40,7 +40,7 @@ from reclaim.reports import (
     withdraw,
 )
 from reclaim.storage import Session
-from reclaim.web.body import read_form
+from reclaim.web.body import FormDep
 from reclaim.web.cookies import cookie_args, settings_of
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.i18n import (
@@ -54,7 +54,7 @@ from reclaim.web.i18n import (
 from reclaim.web.i18n import gettext as _
 from reclaim.web.problems import ApiProblem
 from reclaim.web.report_access import WRONG_PIN, check_pin, locked_message
-from reclaim.web.report_intake import ReportIn, make_report
+from reclaim.web.report_intake import ReportIn, earlier_report, make_report
 from reclaim.web.report_sharing import SHARE_CODE_NOT_FOUND, check_share_code_rate
 from reclaim.web.report_status import status_page_context
 from reclaim.web.services import ServicesDep
@@ -251,9 +251,8 @@ def _form_text(form: Any, name: str, limit: int = 2000) -> str:
 
 
 @router.post("/report", dependencies=[Depends(verify_csrf)])
-async def report_form(request: Request, services: ServicesDep) -> Response:
+def report_form(request: Request, services: ServicesDep, form: FormDep) -> Response:
     """The no-JavaScript way in: links and what was typed (hashes need the browser step)."""
-    form = await read_form(request)
     age = _form_text(form, "age_group", 40)
     if age not in AGES:
         age = "under18"
@@ -288,17 +287,21 @@ async def report_form(request: Request, services: ServicesDep) -> Response:
         }
         return page(request, "young/report.html", context, status_code=status_code, adult=adult)
 
+    # The single-use form token names this submission: sent again (a dropped answer, a
+    # browser resending), it gets the report it already made, not "send again".
+    token = _form_text(form, "form_token", 200)
+    retry_key = f"form:{hashlib.sha256(token.encode()).hexdigest()}" if token else None
+    earlier = earlier_report(services, retry_key) if retry_key else None
     try:
         # Without JavaScript there is no proof-of-work: a signed, single-use form token that
         # is a few seconds old stands in for it (people read and type; scripts post at once).
-        services.report_proof.check_form(
-            _form_text(form, "form_token", 200), services.settings.bot_guard_form_seconds
-        )
+        if earlier is None:
+            services.report_proof.check_form(token, services.settings.bot_guard_form_seconds)
     except ProofRejected:
         return again(_(SEND_AGAIN), 400)
     try:
         body = ReportIn.model_validate(data)
-        created = make_report(request, services, body, "form")
+        created = earlier or make_report(request, services, body, "form", retry_key)
     except ValidationError:
         return again(_("Some of what you typed is too long. Make it shorter."), 400)
     except ApiProblem as problem:
@@ -358,8 +361,7 @@ def status_form(request: Request, reference: str = "") -> Response:
 
 
 @router.post("/status", dependencies=[Depends(verify_csrf)])
-async def status_page(request: Request, services: ServicesDep) -> Response:
-    form = await read_form(request)
+def status_page(request: Request, services: ServicesDep, form: FormDep) -> Response:
     reference, pin = _form_text(form, "reference", 40), _form_text(form, "pin", 40)
     try:
         with services.database.session() as session:
@@ -410,8 +412,7 @@ def _expired(request: Request) -> Response:
 
 
 @router.post("/status/withdraw", dependencies=[Depends(verify_csrf)])
-async def status_withdraw(request: Request, services: ServicesDep) -> Response:
-    form = await read_form(request)
+def status_withdraw(request: Request, services: ServicesDep, form: FormDep) -> Response:
     chosen = [int(v) for v in form.getlist("hash") if isinstance(v, str) and v.isdigit()]
     confirmed = _form_text(form, "confirm", 10) == "yes"
     with services.database.session() as session:
@@ -437,10 +438,9 @@ async def status_withdraw(request: Request, services: ServicesDep) -> Response:
 
 
 @router.post("/status/share", dependencies=[Depends(verify_csrf)])
-async def status_share(request: Request, services: ServicesDep) -> Response:
+def status_share(request: Request, services: ServicesDep, form: FormDep) -> Response:
     """Share the report with a school or service by its code: first what will be shared, then
     (``confirm=yes``) the share itself. Nothing is shared until they confirm."""
-    form = await read_form(request)
     code = _form_text(form, "code", 40)
     confirmed = _form_text(form, "confirm", 10) == "yes"
     with services.database.session() as session:
@@ -489,9 +489,8 @@ async def status_share(request: Request, services: ServicesDep) -> Response:
 
 
 @router.post("/status/share/stop", dependencies=[Depends(verify_csrf)])
-async def status_share_stop(request: Request, services: ServicesDep) -> Response:
+def status_share_stop(request: Request, services: ServicesDep, form: FormDep) -> Response:
     """Stop sharing with one organisation, at once."""
-    form = await read_form(request)
     share_id = _form_text(form, "share", 64)
     with services.database.session() as session:
         report = _report_from_token(request, session, form)
@@ -511,8 +510,7 @@ async def status_share_stop(request: Request, services: ServicesDep) -> Response
 
 
 @router.post("/status/delete", dependencies=[Depends(verify_csrf)])
-async def status_delete(request: Request, services: ServicesDep) -> Response:
-    form = await read_form(request)
+def status_delete(request: Request, services: ServicesDep, form: FormDep) -> Response:
     confirmed = _form_text(form, "confirm", 10) == "yes"
     with services.database.session() as session:
         report = _report_from_token(request, session, form)

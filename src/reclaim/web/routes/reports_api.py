@@ -14,7 +14,7 @@ import math
 from datetime import datetime
 from typing import Annotated, Final, NoReturn
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Depends, Header, Request, Security
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -35,10 +35,11 @@ from reclaim.reports import (
     show_reference,
     status_of,
     stop_sharing,
+    valid_idempotency_key,
     withdraw,
 )
 from reclaim.storage import Session, utcnow
-from reclaim.web.body import json_body_doc, read_json, validated
+from reclaim.web.body import json_body, json_body_doc
 from reclaim.web.i18n import gettext as _
 from reclaim.web.i18n import use_language, words_of
 from reclaim.web.ids import DbId
@@ -99,6 +100,17 @@ class WithdrawIn(BaseModel):
         return self
 
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="A new random value (8-200 of `A-Za-z0-9._:+/=-`) for each report, the same "
+        "one when sending that report again: a retry within 24 hours gets the same reference "
+        "and PIN back (with `Idempotent-Replayed: true`), never a second report.",
+    ),
+]
+
+
 class ChallengeOut(BaseModel):
     challenge: str
     bits: int
@@ -130,11 +142,26 @@ def challenge(request: Request, services: ServicesDep, urgent: bool = False) -> 
     responses={413: {"description": "Body too large"}, 415: {"description": "Not JSON"}},
     max_body_size=MAX_BODY_BYTES,
 )
-async def create(request: Request, services: ServicesDep) -> Response:
+def create(
+    request: Request,
+    services: ServicesDep,
+    body: Annotated[ReportIn, Depends(json_body(ReportIn))],
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Only hashes made on the device and what the person typed. The answer holds the
     reference and the PIN: the PIN is shown this once and stored only as a slow hash."""
-    body: ReportIn = validated(ReportIn, await read_json(request))
-    created = make_report(request, services, body, "api")
+    # Synchronous on purpose: FastAPI runs it in its thread pool, so the PIN's hash and the
+    # database write never hold up the event loop (the body is read by the dependency).
+    # A retry of the same submission (a dropped answer, a double press) sends the same
+    # Idempotency-Key and gets the same report, reference and PIN back, never a second one.
+    if idempotency_key is not None and not valid_idempotency_key(idempotency_key):
+        raise ApiProblem(
+            400,
+            "Idempotency-Key must be 8-200 letters, digits or ._:+/=- (a new random value for "
+            "each report, the same one when sending that report again).",
+            kind="bad-request",
+        )
+    created = make_report(request, services, body, "api", idempotency_key)
     settings = services.settings
     out = CreatedOut(
         reference=created.report.reference,
@@ -146,7 +173,8 @@ async def create(request: Request, services: ServicesDep) -> Response:
         status_url="/status",
         help=help_for(body.country, body.age_group is AgeGroup.ADULT, settings.default_country),
     )
-    return JSONResponse(out.model_dump(mode="json"), status_code=201)
+    replay = {"Idempotent-Replayed": "true"} if created.replayed else None
+    return JSONResponse(out.model_dump(mode="json"), status_code=201, headers=replay)
 
 
 def _open(request: Request, services: ServicesDep, session: Session, reference: str) -> Access:
@@ -192,10 +220,14 @@ def report_status(request: Request, services: ServicesDep, reference: str) -> St
     openapi_extra=json_body_doc(WithdrawIn),
     max_body_size=WITHDRAW_MAX_BYTES,
 )
-async def report_withdraw(request: Request, services: ServicesDep, reference: str) -> StatusOut:
+def report_withdraw(
+    request: Request,
+    services: ServicesDep,
+    reference: str,
+    body: Annotated[WithdrawIn, Depends(json_body(WithdrawIn))],
+) -> StatusOut:
     """Takes effect at once: the match API stops returning them and the delta feed carries
     a tombstone for each."""
-    body: WithdrawIn = validated(WithdrawIn, await read_json(request))
     settings = services.settings
     with services.database.session() as session:
         access = _open(request, services, session, reference)
@@ -285,12 +317,14 @@ def report_shares(request: Request, services: ServicesDep, reference: str) -> li
     openapi_extra=json_body_doc(ShareIn),
     max_body_size=SHARE_MAX_BYTES,
 )
-async def report_share_preview(
-    request: Request, services: ServicesDep, reference: str
+def report_share_preview(
+    request: Request,
+    services: ServicesDep,
+    reference: str,
+    body: Annotated[ShareIn, Depends(json_body(ShareIn))],
 ) -> SharePreviewOut:
     """Show the person the organisation's name and what it will see before they confirm.
     An unknown code is 404 `share-code-not-found`; codes tried are rate-limited."""
-    body: ShareIn = validated(ShareIn, await read_json(request))
     with services.database.session() as session:
         access = _open(request, services, session, reference)
         if access.report is not None:
@@ -312,11 +346,15 @@ async def report_share_preview(
     openapi_extra=json_body_doc(ShareIn),
     max_body_size=SHARE_MAX_BYTES,
 )
-async def report_share(request: Request, services: ServicesDep, reference: str) -> Response:
+def report_share(
+    request: Request,
+    services: ServicesDep,
+    reference: str,
+    body: Annotated[ShareIn, Depends(json_body(ShareIn))],
+) -> Response:
     """The person's choice, after seeing the preview. The organisation's staff then see whether
     each file is blocked, what platforms said and the links' status; never what was typed,
     the contact, the reference or the PIN."""
-    body: ShareIn = validated(ShareIn, await read_json(request))
     with services.database.session() as session:
         access = _open(request, services, session, reference)
         if access.report is not None:

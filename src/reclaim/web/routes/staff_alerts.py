@@ -23,7 +23,7 @@ from reclaim.notify import (
     subscribe_push,
     unsubscribe_push,
 )
-from reclaim.web.body import read_form
+from reclaim.web.body import FormDep
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.guards import Forbidden, require_case_staff
 from reclaim.web.ids import DbId
@@ -83,9 +83,8 @@ def acknowledge_alert(request: Request, db: DatabaseDep, alert_id: DbId) -> Resp
 
 
 @router.post("/oncall", dependencies=[Depends(verify_csrf)])
-async def change_oncall(request: Request, services: ServicesDep) -> Response:
+def change_oncall(request: Request, services: ServicesDep, form: FormDep) -> Response:
     """Each colleague's place (``place-<id>``: a number, or empty for not on call)."""
-    form = await read_form(request)
     places: list[tuple[int, int]] = []
     for key, value in form.multi_items():
         name_ok = key.startswith("place-") and key[6:].isdigit()

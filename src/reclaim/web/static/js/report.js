@@ -18,6 +18,33 @@ document.getElementById("hash-step").hidden = false;
 const hashed = []; // {kind, sha256, md5, pdq, quality, frames}
 const blobUrls = [];
 let busy = 0;
+// One key per report being sent: pressing Send again after a lost answer (or a retry below)
+// sends the same key, and the server answers with the report it already made, not a second.
+let submissionKey = null;
+
+function newSubmissionKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function postReport(body) {
+  // A dropped connection is retried once with the same key: it may have been made already.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(form.dataset.api, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": submissionKey },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+    } catch (error) {
+      if (attempt >= 1) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
 let counts = { image: 0, video: 0 };
 
 function showError(text) {
@@ -157,13 +184,8 @@ form.addEventListener("submit", async (event) => {
       if (challenge.bits) {
         body.proof = { challenge: challenge.challenge, nonce: await solve(challenge.challenge, challenge.bits) };
       }
-      response = await fetch(form.dataset.api, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-        credentials: "same-origin",
-        cache: "no-store",
-      });
+      submissionKey = submissionKey || newSubmissionKey();
+      response = await postReport(body);
       data = await response.json();
       if (!(response.status === 400 && String(data.type || "").endsWith("proof-rejected"))) break;
     }
@@ -172,6 +194,7 @@ form.addEventListener("submit", async (event) => {
       button.disabled = false;
       return;
     }
+    submissionKey = null; // made: a next report is a new one
     made.querySelector('[data-slot="reference"]').textContent = data.reference_display;
     made.querySelector('[data-slot="pin"]').textContent = data.pin;
     made.querySelector("[data-urgent-panel]").hidden = !data.urgent;
