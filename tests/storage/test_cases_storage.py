@@ -51,8 +51,8 @@ def test_a_case_from_opening_to_purge(any_db: Database) -> None:
             text("SELECT summary FROM safeguarding_case WHERE id = :id"), {"id": case_id}
         ).scalar_one()
         names = session.execute(text("SELECT name FROM case_child")).scalars().all()
-        assert raw.startswith("v1.") and "Secret" not in raw
-        assert names and all(n.startswith("v1.") for n in names)
+        assert raw.startswith("v2.") and "Secret" not in raw
+        assert names and all(n.startswith("v2.") for n in names)
         case = session.get(cases.Case, case_id)
         assert case is not None and case.urgent and len(case.tasks) == 1
     with any_db.session() as session, pytest.raises(cases.EntryChanged):
