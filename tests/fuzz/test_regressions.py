@@ -11,7 +11,9 @@ from reclaim.reports.urls import MAX_URL_LENGTH, UrlRejected, canonical_url
 LONG_QUERY = b".G\x00?:" + b"\xab" * 60 + b"\xe2" * 150 + b"\xab" * 67 + b"^"
 
 
-@pytest.mark.parametrize("found", [b"[", b"[#", b"http://[::1/x", LONG_QUERY])
+@pytest.mark.parametrize(
+    "found", [b"[", b"[#", b"http://[::1/x", LONG_QUERY, b"-800.1", b"1_0.0.0.1"]
+)
 def test_fuzz_found_links(found: bytes) -> None:
     targets.urls(found)
 

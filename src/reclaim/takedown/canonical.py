@@ -291,6 +291,8 @@ def _parse_ipv4_number(part: str) -> int | None:
         digits, base = part, 10
     if digits == "":
         return 0
+    if not re.fullmatch(r"[0-9A-Fa-f]+", digits):  # no sign, underscore or space (int() takes them)
+        return None
     try:
         return int(digits, base)
     except ValueError:
