@@ -203,6 +203,9 @@ def test_the_childs_copy_and_their_status_page_only_with_consent(
 
     status = _status(client, reference, pin)
     assert 'data-testid="status-safety-plan"' in status and WARNING in status
+    grade = page_grade(status)
+    print(f"status page with the plan: Flesch-Kincaid grade {grade:.1f}")
+    assert grade <= 6.0
     for secret in ("Sam Example", "Secret summary", "Child A", "Case 1"):
         assert secret not in status, secret
     assert "Fy nghynllun diogelwch" in _status(client, reference, pin, "cy")
