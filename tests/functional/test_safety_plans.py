@@ -50,7 +50,7 @@ def _plan(**extra: str) -> dict[str, str]:
     }
 
 
-def _report_with_pin(app_db: Database, school: str) -> tuple[str, str, str]:
+def _report_with_pin(app_db: Database, school: str, digit: str = "c") -> tuple[str, str, str]:
     """A young person's report shared with ``school``: (reference, PIN, the share's id)."""
     from reclaim.accounts.models import Organisation
     from reclaim.accounts.passwords import Argon2Parameters, PasswordHashing
@@ -64,7 +64,7 @@ def _report_with_pin(app_db: Database, school: str) -> tuple[str, str, str]:
             NewReport(
                 AgeGroup.UNDER_18,
                 "GB",
-                files=[FileHashes(kind="image", sha256="c" * 64, md5="d" * 32)],
+                files=[FileHashes(kind="image", sha256=digit * 64, md5="d" * 32)],
             ),
         )
         # The report is the intake organisation's (here, the school is the oldest).
@@ -203,12 +203,25 @@ def test_the_childs_copy_and_their_status_page_only_with_consent(
 
     status = _status(client, reference, pin)
     assert 'data-testid="status-safety-plan"' in status and WARNING in status
+    assert '<h2 id="plan-heading">My safety plan</h2>' in status
+    assert "<h3>My warning signs</h3>" in status  # the steps under the section's heading
     grade = page_grade(status)
     print(f"status page with the plan: Flesch-Kincaid grade {grade:.1f}")
     assert grade <= 6.0
     for secret in ("Sam Example", "Secret summary", "Child A", "Case 1"):
         assert secret not in status, secret
     assert "Fy nghynllun diogelwch" in _status(client, reference, pin, "cy")
+
+    # Another young person's report linked instead: the consent was not for theirs.
+    other_ref, other_pin, other_share = _report_with_pin(app_db, SCHOOL, "e")
+    assert _post(browser, token, f"{base}/linked-report", share_id="").status_code == 303
+    assert "My safety plan" not in _status(client, reference, pin)  # unlinked
+    assert _post(browser, token, f"{base}/linked-report", share_id=other_share).status_code == 303
+    assert "My safety plan" not in _status(client, other_ref, other_pin)
+    assert 'data-testid="consent-form"' in browser.get(plan_url).text
+    assert _post(browser, token, f"{base}/linked-report", share_id="").status_code == 303
+    assert _post(browser, token, f"{base}/linked-report", share_id=share_id).status_code == 303
+    assert WARNING in _status(client, reference, pin)  # their own report again
 
     # Withdrawn: gone from the status page at once.
     assert _post(browser, token, f"{plan_url}/consent", agreed="no").status_code == 303

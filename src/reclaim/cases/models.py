@@ -286,6 +286,11 @@ class SafetyPlan(Base):
     shown_to_child: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     consent_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     consent_at: Mapped[datetime | None]
+    # The linked report the consent was for: the plan shows only while the case links that
+    # one (another report linked later is another young person's, perhaps).
+    consent_share_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_share.id", ondelete="SET NULL")
+    )
     # Why there is no plan yet ("the child did not want one today; revisit on ...").
     no_plan_reason: Mapped[str | None] = mapped_column(
         EncryptedText("case_safety_plan.no_plan_reason")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from reclaim.accounts.models import StaffUser
 from reclaim.audit.actions import CaseAction
@@ -83,7 +83,10 @@ def children_without_plan(session: Session, case: Case) -> list[Child]:
 def without_plan(session: Session, user: StaffUser) -> set[str]:
     """The open cases ``user`` may see that show "no safety plan yet" (their public ids)."""
     open_cases = session.scalars(
-        select(Case).where(visible_to(user), Case.status == "open").limit(2000)
+        select(Case)
+        .where(visible_to(user), Case.status == "open")
+        .options(selectinload(Case.children))
+        .limit(2000)
     ).all()
     plans = _plans(session, [c.id for c in open_cases])
     return {
@@ -218,6 +221,7 @@ def give_consent(session: Session, user: StaffUser, case: Case, child_id: int) -
         select(SafetyPlan).where(
             SafetyPlan.case_id == case.id,
             SafetyPlan.shown_to_child.is_(True),
+            SafetyPlan.consent_share_id == case.linked_share_id,
             SafetyPlan.id != plan.id,
         )
     ).all()
@@ -226,9 +230,10 @@ def give_consent(session: Session, user: StaffUser, case: Case, child_id: int) -
             "Another child's plan already shows on the linked report's status page: withdraw "
             "that first."
         )
-    if plan.shown_to_child:
+    if plan.shown_to_child and plan.consent_share_id == case.linked_share_id:
         return
     plan.shown_to_child, plan.consent_by, plan.consent_at = True, user.id, utcnow()
+    plan.consent_share_id = case.linked_share_id
     session.flush()
     entry = chronology.write(
         session,
@@ -254,6 +259,7 @@ def withdraw_consent(session: Session, user: StaffUser, case: Case, child_id: in
     if plan is None or not plan.shown_to_child:
         return False
     plan.shown_to_child, plan.consent_by, plan.consent_at = False, None, None
+    plan.consent_share_id = None
     session.flush()
     entry = chronology.write(
         session,
@@ -303,6 +309,16 @@ class PlanSummary:
         return self.under_18 and not self.in_place
 
 
+def _shown(plan: SafetyPlan | None, case: Case) -> bool:
+    """Shown on the status page now: consent given for the report the case links now."""
+    return (
+        plan is not None
+        and plan.shown_to_child
+        and plan.consent_share_id is not None
+        and plan.consent_share_id == case.linked_share_id
+    )
+
+
 def plan_summaries(session: Session, case: Case, names: Mapping[int, str]) -> list[PlanSummary]:
     """Each child's plan status (part of the case page, whose read is audited)."""
     plans = _plans(session, [case.id])
@@ -321,7 +337,7 @@ def plan_summaries(session: Session, case: Case, names: Mapping[int, str]) -> li
                 reason=(plan.no_plan_reason or "") if plan is not None else "",
                 reason_by=names.get(plan.no_plan_by or 0, "") if plan is not None else "",
                 reason_at=plan.no_plan_at if plan is not None else None,
-                shown_to_child=plan.shown_to_child if plan is not None else False,
+                shown_to_child=_shown(plan, case),
                 consent_by=names.get(plan.consent_by or 0, "") if plan is not None else "",
                 consent_at=plan.consent_at if plan is not None else None,
             )
@@ -454,6 +470,7 @@ def copy_for_report(session: Session, report_id: int) -> ChildCopy | None:
         .join(ReportShare, ReportShare.id == Case.linked_share_id)
         .join(SafetyPlan, SafetyPlan.case_id == Case.id)
         .where(
+            SafetyPlan.consent_share_id == Case.linked_share_id,
             ReportShare.report_id == report_id,
             ReportShare.stopped_at.is_(None),
             ReportShare.organisation_id == Case.organisation_id,

@@ -19,6 +19,7 @@ from reclaim.accounts import StaffUser
 from reclaim.config import Settings
 from reclaim.directory import country as find_country
 from reclaim.storage import Session
+from reclaim.web.guards import Forbidden
 from reclaim.web.i18n import LANGUAGES
 from reclaim.web.ids import DbId, PublicId
 from reclaim.web.routes.cases import CSRF, _case, _editable, _formatter, _staff
@@ -161,7 +162,7 @@ def _act(
         if case is None:  # withdrawing consent: also on a closed case (the child may say so)
             found, access = _case(session, user, public_id)
             if not access.edit:
-                raise HTTPException(403)
+                raise Forbidden
             case = found
         try:
             if action == "reason":

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("shown_to_child", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("consent_by", sa.Integer(), nullable=True),
         sa.Column("consent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("consent_share_id", sa.Integer(), nullable=True),
         sa.Column("no_plan_reason", sa.Text(), nullable=True),
         sa.Column("no_plan_by", sa.Integer(), nullable=True),
         sa.Column("no_plan_at", sa.DateTime(timezone=True), nullable=True),
@@ -47,6 +48,12 @@ def upgrade() -> None:
             ["consent_by"],
             ["staff_user.id"],
             name=op.f("fk_case_safety_plan_consent_by_staff_user"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["consent_share_id"],
+            ["report_share.id"],
+            name=op.f("fk_case_safety_plan_consent_share_id_report_share"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
