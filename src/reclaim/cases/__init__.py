@@ -6,7 +6,9 @@ personal details encrypted), the initial review in the guidance's order, a regis
 the image is, referrals, tasks, and an append-only chronology; it exports as a PDF and a CSV
 carrying the audit chain's digest. An urgent case raises an on-call alert and tasks remind their
 owners (:mod:`reclaim.notify.alerts`); a report a young person shared with the organisation can
-be linked (:mod:`reclaim.reports.sharing`). What routes and the CLI may use is listed in
+be linked (:mod:`reclaim.reports.sharing`). Each child can have a safety plan made with them,
+in versions (:mod:`reclaim.cases.plans`), shown on their status page only with their consent.
+What routes and the CLI may use is listed in
 ``__all__``; the model classes are exported as types to hold and read, never to query. Each name
 loads on first use (``reclaim.lazy``), so that importing the package costs nothing until then.
 """
