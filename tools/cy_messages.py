@@ -105,6 +105,26 @@ CY = {
     "You can talk to someone now, for free, day or night.": "Gallwch chi siarad â rhywun nawr, am ddim, ddydd neu nos.",
     'in danger, call <a href="tel:%(number)s">%(number)s</a>.': 'mewn perygl, ffoniwch <a href="tel:%(number)s">%(number)s</a>.',
     "in danger, call your local emergency number.": "mewn perygl, ffoniwch eich rhif argyfwng lleol.",
+    # A child's safety plan (their copy and their status page)
+    'Helplines and people whose job is to help': 'Llinellau cymorth a phobl sydd â’u gwaith yw helpu',
+    'How I can tell I am starting to feel bad.': 'Sut dw i’n gwybod fy mod i’n dechrau teimlo’n wael.',
+    'I can call or text them, day or night.': 'Galla i eu ffonio neu anfon neges destun atyn nhw, ddydd neu nos.',
+    'I made this plan with someone I trust. It is in my own words. I can use it when things feel hard, one step at a time.': 'Gwnes i’r cynllun hwn gyda rhywun dw i’n ymddiried ynddo. Mae yn fy ngeiriau fy hun. Galla i ei ddefnyddio pan fydd pethau’n teimlo’n anodd, un cam ar y tro.',
+    'If I am in danger now, I call <a href="tel:%(number)s">%(number)s</a>.': 'Os ydw i mewn perygl nawr, dw i’n ffonio <a href="tel:%(number)s">%(number)s</a>.',
+    'If I am in danger now, I call the emergency number.': 'Os ydw i mewn perygl nawr, dw i’n ffonio’r rhif argyfwng.',
+    'Last changed: %(day)s.': 'Newidiwyd ddiwethaf: %(day)s.',
+    'Making where I am safer': 'Gwneud lle ydw i’n fwy diogel',
+    'My safety plan': 'Fy nghynllun diogelwch',
+    'My warning signs': 'Fy arwyddion rhybudd',
+    'Nothing here yet.': 'Dim byd yma eto.',
+    'People I can ask for help': 'Pobl y galla i ofyn iddyn nhw am help',
+    'People and places that take my mind off things': 'Pobl a llefydd sy’n mynd â fy meddwl oddi ar bethau',
+    'Things I can do on my own to feel better': 'Pethau y galla i eu gwneud ar fy mhen fy hun i deimlo’n well',
+    'Things that help keep me safe where I am.': 'Pethau sy’n helpu i’m cadw’n ddiogel lle ydw i.',
+    'Things that help me by myself.': 'Pethau sy’n fy helpu ar fy mhen fy hun.',
+    'What matters to me': 'Beth sy’n bwysig i mi',
+    'Who I can be with, and where I can go.': 'Gyda phwy y galla i fod, a ble y galla i fynd.',
+    'Who I can tell when I am not OK.': 'Wrth bwy y galla i ddweud pan nad ydw i’n iawn.',
 }
 
 # The report, its reference and PIN, the status page (with sharing), privacy, the directory.

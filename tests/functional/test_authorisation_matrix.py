@@ -937,6 +937,43 @@ def _school_keeps_seven_years(world: World, target: Target, response: Any) -> bo
         return _cases.retention_years(session, world.org_ids["school"], 25) == 7
 
 
+def _plan_target(
+    suffix: str = "", *, plan: bool = False, linked: bool = False, **data: Any
+) -> Callable[[World], Target]:
+    """A case with a child (and their safety plan, and the young person's report linked), and
+    the route of that child's safety plan (issue 13). ``ref``: the child's id."""
+
+    def make(world: World) -> Target:
+        public_id, case_id, _ = _new_case(world)
+        share_id = _shared_with_school(world).ref if linked else None
+        marker = f"sign-{secrets.token_hex(5)}"
+        with world.db.session() as session:
+            dsl = _user(session, "dsl@school.example")
+            case = session.get(_cases.Case, case_id)
+            assert case is not None
+            child = _cases.add_child(session, dsl, case, _cases.NewChild("pictured"))
+            if plan:
+                _cases.save_plan(session, dsl, case, child.id, {"warning_signs": marker})
+            if share_id is not None:
+                _cases.link_share(session, dsl, case, str(share_id))
+            child_id = child.id
+        path = f"/staff/cases/{public_id}/safety-plan/{child_id}{suffix}"
+        return Target(path, marker=marker, data=data, ref=child_id)
+
+    return make
+
+
+def _plan_is(check: Callable[[Any], bool]) -> Callable[[World, Target, Any], bool]:
+    from reclaim.cases.models import SafetyPlan
+
+    def effect(world: World, target: Target, response: Any) -> bool:
+        with world.db.read_session() as session:
+            plan = session.scalar(select(SafetyPlan).where(SafetyPlan.child_id == target.ref))
+            return plan is not None and check(plan)
+
+    return effect
+
+
 def _case_matrix(
     school: dict[str, str], *, intake: dict[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
@@ -1111,6 +1148,41 @@ ENTRIES += [
         _case_target("/assign"),
         _case_has(lambda c: c.assigned_to is None),
         _case_matrix(LEADS_CASE),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}/safety-plan/{child_id}",
+        _plan_target(plan=True),
+        _shown,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}/safety-plan/{child_id}/copy",
+        _plan_target("/copy", plan=True),
+        _shown,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/safety-plan/{child_id}",
+        _plan_target(warning_signs="I go quiet"),
+        _plan_is(lambda p: len(p.versions) == 1),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/safety-plan/{child_id}/reason",
+        _plan_target("/reason", reason="Not today; ask again Friday"),
+        _plan_is(lambda p: bool(p.no_plan_reason)),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/safety-plan/{child_id}/consent",
+        _plan_target("/consent", plan=True, linked=True, agreed="yes"),
+        _plan_is(lambda p: p.shown_to_child),
+        _case_matrix(WORKS_CASE),
     ),
     Entry(
         "POST",

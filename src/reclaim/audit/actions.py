@@ -106,6 +106,13 @@ class CaseAction(StrEnum):
     ERASED = "case:case:erased"  # deleted a case on request (its events are redacted)
     PURGED = "case:case:purged"  # deleted a closed case past retention (events redacted)
     PATHWAYS_CHANGED = "case:pathways:changed"  # changed the organisation's local pathways
+    PLAN_VIEWED = "case:safety-plan:viewed"  # opened a child's safety plan (a version of it)
+    PLAN_COPY_VIEWED = "case:safety-plan:copy-viewed"  # opened the child's printable copy
+    PLAN_SAVED = "case:safety-plan:saved"  # made or changed a child's safety plan (a new version)
+    PLAN_CONSENT_GIVEN = "case:safety-plan:consent-given"  # the child agreed to see it online
+    PLAN_CONSENT_WITHDRAWN = "case:safety-plan:consent-withdrawn"  # off their status page again
+    NO_PLAN_REASON = "case:safety-plan:reason-recorded"  # why a child has no safety plan yet
+    PLAN_SHOWN = "case:safety-plan:shown"  # the child's status page showed their plan
 
 
 class BankAction(StrEnum):

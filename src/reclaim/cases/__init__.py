@@ -6,7 +6,9 @@ personal details encrypted), the initial review in the guidance's order, a regis
 the image is, referrals, tasks, and an append-only chronology; it exports as a PDF and a CSV
 carrying the audit chain's digest. An urgent case raises an on-call alert and tasks remind their
 owners (:mod:`reclaim.notify.alerts`); a report a young person shared with the organisation can
-be linked (:mod:`reclaim.reports.sharing`). What routes and the CLI may use is listed in
+be linked (:mod:`reclaim.reports.sharing`). Each child can have a safety plan made with them,
+in versions (:mod:`reclaim.cases.plans`), shown on their status page only with their consent.
+What routes and the CLI may use is listed in
 ``__all__``; the model classes are exported as types to hold and read, never to query. Each name
 loads on first use (``reclaim.lazy``), so that importing the package costs nothing until then.
 """
@@ -86,6 +88,21 @@ if TYPE_CHECKING:  # at run time each name loads on first use (reclaim.lazy)
         pathways_of,
         replace_pathways,
     )
+    from reclaim.cases.plans import (
+        ChildCopy,
+        PlanSummary,
+        PlanView,
+        child_copy,
+        copy_for_report,
+        give_consent,
+        plan_summaries,
+        plan_view,
+        prefill,
+        record_no_plan_reason,
+        save_plan,
+        withdraw_consent,
+        without_plan,
+    )
     from reclaim.cases.records import (
         Removed,
         count_expired,
@@ -103,6 +120,7 @@ if TYPE_CHECKING:  # at run time each name loads on first use (reclaim.lazy)
         STEPS,
         Step,
     )
+    from reclaim.cases.safety_plan import NO_PLAN_HINT, PLAN_STEPS
     from reclaim.cases.views import (
         CaseRow,
         CaseView,
@@ -126,9 +144,11 @@ __all__ = [
     "AGENCIES",
     "DEVICE_HANDLING",
     "NEVER_VIEW",
+    "NO_PLAN_HINT",
     "PATHWAYS",
     "PLACE_KINDS",
     "PLACE_STATUSES",
+    "PLAN_STEPS",
     "ROLES",
     "SOURCES",
     "STEPS",
@@ -141,6 +161,7 @@ __all__ = [
     "CaseRow",
     "CaseView",
     "Child",
+    "ChildCopy",
     "ChronologyEntry",
     "Contact",
     "EntryChanged",
@@ -150,6 +171,8 @@ __all__ = [
     "NewReferral",
     "Pathway",
     "PlaceUpdate",
+    "PlanSummary",
+    "PlanView",
     "Referral",
     "Removed",
     "ReviewAnswer",
@@ -170,16 +193,19 @@ __all__ = [
     "case_for",
     "case_url",
     "case_view",
+    "child_copy",
     "chronology_csv",
     "chronology_html",
     "chronology_pdf",
     "close_case",
     "complete_task",
+    "copy_for_report",
     "correct_entry",
     "count_expired",
     "count_open",
     "delete_after",
     "erase_case",
+    "give_consent",
     "leads",
     "link_share",
     "linked_view",
@@ -193,11 +219,16 @@ __all__ = [
     "open_case_alerts",
     "own_retention",
     "pathways_of",
+    "plan_summaries",
+    "plan_view",
+    "prefill",
     "purge_expired",
     "record_emergency_call",
+    "record_no_plan_reason",
     "reopen_case",
     "replace_pathways",
     "retention_years",
+    "save_plan",
     "set_legal_hold",
     "set_retention",
     "shared_reports",
@@ -206,11 +237,28 @@ __all__ = [
     "update_place",
     "update_referral",
     "uses_cases",
+    "withdraw_consent",
+    "without_plan",
 ]
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "PLAN_STEPS": "reclaim.cases.safety_plan",
+        "NO_PLAN_HINT": "reclaim.cases.safety_plan",
+        "ChildCopy": "reclaim.cases.plans",
+        "PlanSummary": "reclaim.cases.plans",
+        "PlanView": "reclaim.cases.plans",
+        "child_copy": "reclaim.cases.plans",
+        "copy_for_report": "reclaim.cases.plans",
+        "give_consent": "reclaim.cases.plans",
+        "plan_summaries": "reclaim.cases.plans",
+        "plan_view": "reclaim.cases.plans",
+        "prefill": "reclaim.cases.plans",
+        "record_no_plan_reason": "reclaim.cases.plans",
+        "save_plan": "reclaim.cases.plans",
+        "withdraw_consent": "reclaim.cases.plans",
+        "without_plan": "reclaim.cases.plans",
         "AGENCIES": "reclaim.cases.wording",
         "DEVICE_HANDLING": "reclaim.cases.review",
         "NEVER_VIEW": "reclaim.cases.review",
