@@ -68,6 +68,7 @@ ENTRY_KINDS = {
     "task": "Task",
     "report": "Linked report",
     "correction": "Correction",
+    "plan": "Multi-agency plan",
 }
 
 DECISIONS = {

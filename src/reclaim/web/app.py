@@ -25,6 +25,7 @@ from reclaim.web.middleware import (
 )
 from reclaim.web.problems import install_problem_handlers, problem
 from reclaim.web.routes import (
+    agency_plans,
     api,
     cases,
     hashing_demo,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_keys,
         staff_reports,
         cases,
+        agency_plans,
         staff_alerts,
         staff_sharing,
         takedown,
