@@ -110,6 +110,10 @@ def actions_of(session: Session, case: Case) -> list[PlanAction]:
     )
 
 
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
 def find_plan_action(session: Session, case: Case, action_id: int) -> PlanAction | None:
     """The action with this id if it is in ``case``'s plan."""
     return session.scalar(
@@ -465,7 +469,7 @@ def plan_view(session: Session, case: Case) -> PlanView:
             id=a.id,
             agency=a.agency,
             agency_words=_agency_words(a),
-            child=_child_words(case, a.child_id).capitalize(),
+            child=_sentence(_child_words(case, a.child_id)),
             owner=(
                 f"{a.owner_name} ({names[a.owner_id]})"
                 if a.owner_name and a.owner_id in names
