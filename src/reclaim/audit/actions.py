@@ -107,7 +107,7 @@ class CaseAction(StrEnum):
     PURGED = "case:case:purged"  # deleted a closed case past retention (events redacted)
     PATHWAYS_CHANGED = "case:pathways:changed"  # changed the organisation's local pathways
     PLAN_ACTION_ADDED = "case:plan-action:added"  # added an action to the multi-agency plan
-    PLAN_ACTION_UPDATED = "case:plan-action:updated"  # a plan action's status (and note) or due date
+    PLAN_ACTION_UPDATED = "case:plan-action:updated"  # a plan action's status, note or due date
     PLAN_REVIEW_SCHEDULED = "case:plan-review:scheduled"  # set the plan's next review date
     PLAN_REVIEW_RECORDED = "case:plan-review:recorded"  # recorded a plan review: what changed
     PLAN_GP_REASON = "case:plan-gp:reason-recorded"  # recorded why the GP is not in the plan
