@@ -82,7 +82,7 @@ def test_a_dsl_builds_the_plan_reviews_it_and_every_change_is_recorded(
         refused = _post(browser, token, f"{plan}/actions", **data)
         assert refused.status_code == 400 and words in html.unescape(refused.text), words
     with app_db.read_session() as session:
-        assert cases.plan_view(session, _case(session, public_id)).actions == []
+        assert cases.agency_plan_view(session, _case(session, public_id)).actions == []
 
     # The standard GP action, owned by a named doctor outside the school: no task.
     added = _post(
@@ -116,7 +116,9 @@ def test_a_dsl_builds_the_plan_reviews_it_and_every_change_is_recorded(
         assert cases.gp_decided(session, case)
         action_task = next(t for t in case.tasks if t.origin == "plan_action")
         assert action_task.title.startswith("Plan action (CAMHS)") and action_task.owner_id == me
-        camhs = next(a for a in cases.plan_view(session, case).actions if a.agency == "camhs")
+        camhs = next(
+            a for a in cases.agency_plan_view(session, case).actions if a.agency == "camhs"
+        )
         assert camhs.owner.startswith("Ms Jones (") and camhs.child == "The whole case"
 
     # A review date: a task for its owner, with a reminder; in "My tasks" with a clear title.
@@ -170,7 +172,7 @@ def test_a_dsl_builds_the_plan_reviews_it_and_every_change_is_recorded(
 
     # Status: "not going ahead" needs its reason; done completes the colleague's task.
     with app_db.read_session() as session:
-        view = cases.plan_view(session, _case(session, public_id))
+        view = cases.agency_plan_view(session, _case(session, public_id))
         camhs_id = next(a.id for a in view.actions if a.agency == "camhs")
     refused = _post(browser, token, f"{plan}/actions/{camhs_id}", status="not_going_ahead")
     assert refused.status_code == 400 and "Write why it is not going ahead" in refused.text
@@ -184,7 +186,7 @@ def test_a_dsl_builds_the_plan_reviews_it_and_every_change_is_recorded(
     # The chronology holds it all, the audit names each change, and the chain verifies.
     with app_db.read_session() as session:
         case = _case(session, public_id)
-        plan_lines = [e.text for e in case.entries if e.kind == "plan"]
+        plan_lines = [e.text for e in case.entries if e.kind == "agency"]
         assert len(plan_lines) == 7, plan_lines  # 2 actions, 3 dates, 1 review, 1 update
         assert any("What changed: CAMHS appointment booked" in t for t in plan_lines)
         assert any("Planned to Done" in t for t in plan_lines)
@@ -219,7 +221,7 @@ def test_the_gp_not_involved_is_a_recorded_reason(
     with app_db.read_session() as session:
         case = _case(session, public_id)
         assert cases.gp_decided(session, case)
-        assert any(e.text.endswith(reason) for e in case.entries if e.kind == "plan")
+        assert any(e.text.endswith(reason) for e in case.entries if e.kind == "agency")
         assert session.scalar(
             select(AuditEvent.seq).where(AuditEvent.action == "case:plan-gp:reason-recorded")
         )
@@ -293,4 +295,4 @@ def test_who_may_read_and_change_the_plan(
     with app_db.read_session() as session:
         case = _case(session, public_id)
         assert not cases.gp_decided(session, case)
-        assert [e for e in case.entries if e.kind == "plan" and e.text.endswith("x")] == []
+        assert [e for e in case.entries if e.kind == "agency" and e.text.endswith("x")] == []

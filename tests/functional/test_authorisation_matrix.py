@@ -941,12 +941,12 @@ def _school_keeps_seven_years(world: World, target: Target, response: Any) -> bo
 
 
 def _plan_has(check: Callable[[Any], bool]) -> Callable[[World, Target, Any], bool]:
-    """The effect, read from the case's plan (``reclaim.cases.plan_view``)."""
+    """The effect, read from the case's plan (``reclaim.cases.agency_plan_view``)."""
 
     def effect(world: World, target: Target, response: Any) -> bool:
         with world.db.read_session() as session:
             case = session.get(_cases.Case, target.ref)
-            return case is not None and check(_cases.plan_view(session, case))
+            return case is not None and check(_cases.agency_plan_view(session, case))
 
     return effect
 

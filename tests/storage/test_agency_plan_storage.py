@@ -70,7 +70,7 @@ def test_a_plan_from_first_action_to_erasure(any_db: Database) -> None:
                 assert value is None or (value.startswith("v2.") and "words" not in value)
         case = session.get(cases.Case, case_id)
         assert case is not None
-        view = cases.plan_view(session, case)
+        view = cases.agency_plan_view(session, case)
         assert [a.status for a in view.actions] == ["in_progress", "planned"]
         assert view.reviews[0].changed == "Changedwords"
         assert view.next_review is not None

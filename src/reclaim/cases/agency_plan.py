@@ -15,7 +15,7 @@ sets the next. An action owned by a colleague, with a due date, is a task for th
 (``origin="plan_action"``), done when the action is done or not going ahead. An owner outside
 the organisation (a GP, a CAMHS worker) is a name only: they get no email from Reclaim.
 
-Every change is a chronology entry (``kind="plan"``) and an audit event, in the same
+Every change is a chronology entry (``kind="agency"``) and an audit event, in the same
 transaction; reading the plan is reading the case (audited by :func:`reclaim.cases.case_view`).
 """
 
@@ -176,7 +176,7 @@ def add_plan_action(
     )
     if new.due_on is not None:
         words += f" Due {new.due_on.isoformat()}."
-    chronology.write(session, case, "plan", words, by=user.id)
+    chronology.write(session, case, "agency", words, by=user.id)
     record(
         session,
         CaseAction.PLAN_ACTION_ADDED,
@@ -248,7 +248,7 @@ def update_plan_action(
         words += f" Due {due_on.isoformat()}."
     if why:
         words += f" Note: {why}"
-    chronology.write(session, case, "plan", words, by=user.id)
+    chronology.write(session, case, "agency", words, by=user.id)
     record(
         session,
         CaseAction.PLAN_ACTION_UPDATED,
@@ -304,7 +304,7 @@ def schedule_review(
     chronology.write(
         session,
         case,
-        "plan",
+        "agency",
         f"Next review of the plan: {on.isoformat()}, held by {_who(owner, None)}.",
         by=user.id,
     )
@@ -352,7 +352,7 @@ def record_review(
     if who:
         words += f" Attended: {who}."
     words += f" What changed: {what}"
-    chronology.write(session, case, "plan", words, by=user.id)
+    chronology.write(session, case, "agency", words, by=user.id)
     record(
         session,
         CaseAction.PLAN_REVIEW_RECORDED,
@@ -378,7 +378,7 @@ def record_gp_reason(session: Session, user: StaffUser, case: Case, reason: str)
     session.add(decision)
     session.flush()
     chronology.write(
-        session, case, "plan", f"The GP is not part of the plan. Why: {why}", by=user.id
+        session, case, "agency", f"The GP is not part of the plan. Why: {why}", by=user.id
     )
     record(
         session,
@@ -441,7 +441,7 @@ class NextReview:
 
 
 @dataclass(frozen=True, slots=True)
-class PlanView:
+class AgencyPlanView:
     actions: list[PlanActionRow]
     reviews: list[PlanReviewRow]  # newest first
     next_review: NextReview | None
@@ -459,7 +459,7 @@ class PlanView:
         return sum(1 for a in self.actions if a.status in ("planned", "in_progress"))
 
 
-def plan_view(session: Session, case: Case) -> PlanView:
+def agency_plan_view(session: Session, case: Case) -> AgencyPlanView:
     """The case's plan as plain values. The caller has audited reading the case."""
     names = staff_names(session, case.organisation_id)
     today = utcnow().date()
@@ -533,7 +533,7 @@ def plan_view(session: Session, case: Case) -> PlanView:
         words = "GP: the action is not going ahead, with the reason recorded"
     else:
         words = "GP: not yet decided"
-    return PlanView(
+    return AgencyPlanView(
         actions=rows,
         reviews=reviews,
         next_review=next_review,

@@ -68,7 +68,7 @@ ENTRY_KINDS = {
     "task": "Task",
     "report": "Linked report",
     "correction": "Correction",
-    "plan": "Multi-agency plan",
+    "agency": "Multi-agency plan",
 }
 
 DECISIONS = {

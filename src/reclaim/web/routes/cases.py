@@ -172,7 +172,9 @@ def _case_page(
         "shareable": shareable,
         "item_words": ITEM_WORDS,
         "open_alerts": cases.open_case_alerts(session, case),
-        "plan": cases.plan_view(session, case),  # the multi-agency plan (routes/agency_plans)
+        "agency_plan": cases.agency_plan_view(
+            session, case
+        ),  # the multi-agency plan (routes/agency_plans)
     }
     return render(request, template, context, status_code=400 if error else 200)
 
