@@ -113,6 +113,11 @@ class CaseAction(StrEnum):
     PLAN_CONSENT_WITHDRAWN = "case:safety-plan:consent-withdrawn"  # off their status page again
     NO_PLAN_REASON = "case:safety-plan:reason-recorded"  # why a child has no safety plan yet
     PLAN_SHOWN = "case:safety-plan:shown"  # the child's status page showed their plan
+    PLAN_ACTION_ADDED = "case:plan-action:added"  # added an action to the multi-agency plan
+    PLAN_ACTION_UPDATED = "case:plan-action:updated"  # a plan action's status, note or due date
+    PLAN_REVIEW_SCHEDULED = "case:plan-review:scheduled"  # set the plan's next review date
+    PLAN_REVIEW_RECORDED = "case:plan-review:recorded"  # recorded a plan review: what changed
+    PLAN_GP_REASON = "case:plan-gp:reason-recorded"  # recorded why the GP is not in the plan
 
 
 class BankAction(StrEnum):

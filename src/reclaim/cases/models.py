@@ -344,3 +344,73 @@ class SafetyPlanVersion(Base):
     made_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[SafetyPlan] = relationship(back_populates="versions")
+
+
+# The multi-agency plan (reclaim.cases.agency_plan) ------------------------------------------
+
+
+class PlanAction(Base):
+    """One action of the multi-agency plan around a child (or the whole case): which agency,
+    a named person who owns it (free text; optionally a colleague, whose due date is then a
+    task), what they will do, by when, and where it stands."""
+
+    __tablename__ = "case_plan_action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("safeguarding_case.id", ondelete="CASCADE"), index=True
+    )
+    # None: the whole case.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("case_child.id", ondelete="SET NULL"))
+    # school, gp, camhs, social_care, police, parents, other (reclaim.cases.agency_plan)
+    agency: Mapped[str] = mapped_column(String(16))
+    agency_name: Mapped[str | None] = mapped_column(EncryptedText("case_plan_action.agency_name"))
+    owner_name: Mapped[str | None] = mapped_column(EncryptedText("case_plan_action.owner_name"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    what: Mapped[str] = mapped_column(EncryptedText("case_plan_action.what"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    # planned, in_progress, done, not_going_ahead
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    # Why it is not going ahead (or any note with the latest status change).
+    status_note: Mapped[str | None] = mapped_column(EncryptedText("case_plan_action.status_note"))
+    # The task that reminds a colleague who owns it (when it has a due date).
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("case_task.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PlanReview(Base):
+    """A review of the multi-agency plan, as it was held: who came and what changed. Never
+    changed afterwards (a correction goes into the chronology)."""
+
+    __tablename__ = "case_plan_review"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("safeguarding_case.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    attended: Mapped[str | None] = mapped_column(EncryptedText("case_plan_review.attended"))
+    changed: Mapped[str] = mapped_column(EncryptedText("case_plan_review.changed"))
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanGpDecision(Base):
+    """Why the child's GP is not part of the plan, recorded by the DSL (the newest counts; a
+    GP action in the plan is the other way to decide)."""
+
+    __tablename__ = "case_plan_gp_decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("safeguarding_case.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(EncryptedText("case_plan_gp_decision.reason"))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -69,6 +69,7 @@ ENTRY_KINDS = {
     "report": "Linked report",
     "correction": "Correction",
     "plan": "Safety plan",
+    "agency": "Multi-agency plan",
 }
 
 DECISIONS = {

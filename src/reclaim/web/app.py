@@ -25,6 +25,7 @@ from reclaim.web.middleware import (
 )
 from reclaim.web.problems import install_problem_handlers, problem
 from reclaim.web.routes import (
+    agency_plans,
     api,
     cases,
     hashing_demo,
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         staff_reports,
         cases,
         safety_plans,
+        agency_plans,
         staff_alerts,
         staff_sharing,
         takedown,

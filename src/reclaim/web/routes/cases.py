@@ -173,6 +173,7 @@ def _case_page(
         "item_words": ITEM_WORDS,
         "open_alerts": cases.open_case_alerts(session, case),
         "safety_plans": cases.plan_summaries(session, case, view.staff),
+        "agency_plan": cases.agency_plan_view(session, case),  # see routes/agency_plans
     }
     return render(request, template, context, status_code=400 if error else 200)
 
