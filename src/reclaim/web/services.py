@@ -154,17 +154,20 @@ def services_of(app: FastAPI) -> Services:
 
 
 # Dependencies: what routes name in their signatures -----------------------------------------
+# Coroutines on purpose: FastAPI runs a plain function dependency in its thread pool, and a
+# hop to a thread and back costs more than everything these do (docs/operations.md, "Where a
+# request's time goes").
 
 
-def find_services(request: Request) -> Services:
+async def find_services(request: Request) -> Services:
     return services_of(request.app)
 
 
-def find_database(request: Request) -> Database:
+async def find_database(request: Request) -> Database:
     return services_of(request.app).database
 
 
-def find_settings(request: Request) -> Settings:
+async def find_settings(request: Request) -> Settings:
     return services_of(request.app).settings
 
 
