@@ -108,12 +108,13 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `reclaim serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
     platform_in_flight: int = Field(
-        24,
+        8,
         ge=1,
         le=10_000,
         description="Platform API requests (match, feed, feedback, exports) one worker process "
         "works on at once; past it they are refused at once with 503 and `Retry-After: 1` "
-        "(platforms retry). Below the thread pool's 40 threads, so reports always find one.",
+        "(platforms retry). Few: a match costs a few milliseconds of CPU, so more at once only "
+        "queue for the GIL, and the thread pool's other threads stay free for reports.",
     )
     public_in_flight: int = Field(
         64,
