@@ -72,7 +72,10 @@ async def _route(
             response = await call(client, i)
             if response.status_code not in ok:
                 errors += 1
-                refused[response.status_code] = refused.get(response.status_code, 0) + 1
+                what: int | str = response.status_code
+                if response.headers.get("content-type") == "application/problem+json":
+                    what = f"{what} {response.json()['type'].rsplit('/', 1)[-1]}"
+                refused[what] = refused.get(what, 0) + 1
         except Exception:
             errors += 1
             refused["no answer"] = refused.get("no answer", 0) + 1

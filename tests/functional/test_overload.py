@@ -87,6 +87,19 @@ def test_a_full_public_class_does_not_starve_matches(client: TestClient, token: 
     places.in_flight[PUBLIC] = 0
 
 
+def test_reports_in_flight_take_places_from_the_platforms() -> None:
+    places = Admission(platform_limit=8, public_limit=64)
+    assert places.bound(PLATFORM) == 8
+    for _ in range(5):
+        assert places.enter(PUBLIC)
+    assert places.bound(PLATFORM) == 3
+    for _ in range(10):
+        places.enter(PUBLIC)
+    assert places.bound(PLATFORM) == 1  # never none: platforms are slowed, not locked out
+    assert places.enter(PLATFORM) and not places.enter(PLATFORM)
+    assert places.bound(PUBLIC) == 64  # reports never yield to matches
+
+
 def test_places_are_held_while_requests_are_served_and_given_back_after() -> None:
     """The middleware on its own, with requests held on an event: the (limit+1)th request in
     flight is refused, and once one finishes the next is served."""

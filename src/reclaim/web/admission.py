@@ -11,7 +11,9 @@ The classes (docs/operations.md, "Admission control"):
   scanners retry, so this class is the one shed first: its bound is the smaller one, and it is
   below the thread pool's 40 threads, so a young person's report always finds a thread free.
 - ``public``: everything else: young people's and adults' reports and status checks, their
-  pages, staff pages. Reports are rare and precious: their bound is far above what they need.
+  pages, staff pages. Reports are rare and precious: their bound is far above what they need,
+  and each one in flight lowers the platforms' bound by one (never below one), so when
+  reports back up it is match traffic that is refused (:meth:`Admission.bound`).
 - health (``/healthz``, ``/readyz``, ``/metrics``) and static files: never refused.
 
 Runs on the event loop only (ASGI middleware), so the counters need no lock.
@@ -64,9 +66,18 @@ class Admission:
         self.in_flight = {PLATFORM: 0, PUBLIC: 0}
         self.refused = {PLATFORM: 0, PUBLIC: 0}
 
+    def bound(self, kind: str) -> int:
+        """How many of ``kind`` may be in flight now. Platform traffic yields to the public:
+        each public request in flight takes one place from the platforms (down to one), so
+        when reports queue (on the database's write lock, on the CPU) matches are shed first
+        and the reports' work gets the process."""
+        if kind == PLATFORM:
+            return max(1, self.limits[PLATFORM] - self.in_flight[PUBLIC])
+        return self.limits[kind]
+
     def enter(self, kind: str) -> bool:
         """Count one request in; False (and nothing counted) if its class is full."""
-        if self.in_flight[kind] >= self.limits[kind]:
+        if self.in_flight[kind] >= self.bound(kind):
             self.refused[kind] += 1
             return False
         self.in_flight[kind] += 1
