@@ -27,6 +27,9 @@ import numpy as np
 from benchmarks.api import build_bank
 from benchmarks.soak import _plausible_pdq
 
+#: Run only when named: `python -m benchmarks` alone leaves it out.
+ON_REQUEST = True
+
 
 async def _call(app: Any, method: str, path: str, headers: dict[str, str], body: bytes) -> int:
     raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]

@@ -25,6 +25,9 @@ import numpy as np
 from benchmarks.api import _free_port, build_bank
 from benchmarks.loadgen import Pool, load_average
 
+#: Run only when named: `python -m benchmarks` alone leaves it out.
+ON_REQUEST = True
+
 DEATH = re.compile(r"Child process \[\d+\] (died|failed to start)|was not ready in time")
 
 
