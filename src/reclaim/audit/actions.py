@@ -32,6 +32,7 @@ class StaffAction(StrEnum):
     AUDIT_VERIFIED = "staff:audit:verified"  # the operator checked the chain
     AUDIT_CHECKPOINTED = "staff:audit:checkpointed"  # the operator took a signed checkpoint
     AUDIT_CHAIN_ANCHORED = ANCHOR_ACTION  # the chain moved to the current key (after a rotation)
+    BACKUP_RESTORED = "staff:backup:restored"  # the operator put a backup in place (its manifest)
     ALERT_ACKNOWLEDGED = "staff:alert:acknowledged"  # acknowledged an alert (it stops escalating)
     ONCALL_CHANGED = "staff:oncall:changed"  # set the organisation's on-call list (its order)
     PUSH_SUBSCRIBED = "staff:push:subscribed"  # a browser subscribed to web push alerts
