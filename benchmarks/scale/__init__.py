@@ -3,15 +3,17 @@
 Four measurements, each printed and written to ``benchmarks/results/scale.json``:
 
 1. ``index``: the single-process exact index at each ``--index-sizes`` (default 10M; 50M and
-   100M on request): build time, resident memory added, snapshot size and load time (CRC
-   verified, warm page cache), batched lookups/s (1,000 queries, half near-duplicates at
-   5-30 bits, radius 31, best of 3). Each size runs in a fresh process.
+   100M on request): build time, resident memory added and the process's peak, snapshot size
+   and load time (CRC verified, warm page cache), batched lookups/s (1,000 queries, half
+   near-duplicates at 5-30 bits, radius 31, best of 3; also one 20,000-query batch, the
+   reloaded snapshot, and lookups per CPU-second). Each size runs in a fresh process.
 2. ``sharded``: the same bank (``--shard-size``) as one PdqIndex and as a DaskPdqIndex on a
    LocalCluster of 2 worker processes, same run, same queries; results compared.
 3. ``scan``: ``reclaim scan``'s throughput on a generated catalogue (``--scan-images``) with
-   Dask 1 worker and 2 workers (same run; the ratio is the figure).
+   Dask 1 worker and 2 workers (same run; the ratio is the figure), with each worker's CPU
+   seconds and busy fraction and the CPU per file (robust to other jobs on the machine).
 4. ``table``: a hashes-only scan of a ``--table-rows`` Parquet table against a ``--table-bank``
-   bank on the local engine with 2 processes, in hashes a minute.
+   bank on the local engine with 2 processes, in hashes a minute and per CPU-minute.
 
 Targets: 100M hashes in one process under 16 GB with >= 3,000 batched lookups/s; 2 workers
 >= 1.7x one worker's scan throughput; >= 1M hashes a minute hashes-only. Exit status 1 if a
