@@ -21,7 +21,11 @@ def run(argv: list[str]) -> int:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(available)}")
         return 2
     status = 0
-    for name in names or list(available):
+    # Tools that only run when named (their module sets ON_REQUEST): profile, starts.
+    default = [
+        n for n in available if not getattr(sys.modules[f"benchmarks.{n}"], "ON_REQUEST", False)
+    ]
+    for name in names or default:
         print(f"== benchmarks/{name} ==", flush=True)
         code = available[name](options)
         print(f"== benchmarks/{name}: {'ok' if code == 0 else 'TARGET MISSED'} ==", flush=True)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.loadgen import CpuMeter, load_average, request_bytes
+
 BIN = Path(sys.executable).parent
 
 
@@ -108,30 +110,32 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def open_loop(url: str, rate: float, seconds: float, make_request) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
-    import httpx2
+    """Send ``make_request(pool, i)`` on schedule, over persistent keep-alive connections
+    (:mod:`benchmarks.loadgen`); latency from the scheduled time."""
+    from benchmarks.loadgen import Pool
 
     latencies: list[float] = []
     errors = 0
     total = int(rate * seconds)
-    limits = httpx2.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx2.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
-        start = time.perf_counter() + 0.2
+    pool = Pool(url, size=256)
+    start = time.perf_counter() + 0.2
 
-        async def one(i: int) -> None:
-            nonlocal errors
-            scheduled = start + i / rate
-            delay = scheduled - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            try:
-                response = await make_request(client, i)
-                if response.status_code != 200:
-                    errors += 1
-            except Exception:
+    async def one(i: int) -> None:
+        nonlocal errors
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            response = await make_request(pool, i)
+            if response.status_code != 200:
                 errors += 1
-            latencies.append((time.perf_counter() - scheduled) * 1000)
+        except Exception:
+            errors += 1
+        latencies.append((time.perf_counter() - scheduled) * 1000)
 
-        await asyncio.gather(*(one(i) for i in range(total)))
+    await asyncio.gather(*(one(i) for i in range(total)))
+    await pool.close()
     return latencies, errors
 
 
@@ -197,15 +201,23 @@ def main(argv: list[str]) -> int:
                         (rng.integers(0, 256, 32, dtype=np.uint8).tobytes().hex(), False)
                     )
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            bodies = [
-                json.dumps({"signals": [{"type": "pdq", "value": q, "quality": 100}]})
+            authority = f"127.0.0.1:{port}"
+            requests = [
+                request_bytes(
+                    "POST",
+                    "/api/v1/match",
+                    authority,
+                    headers,
+                    json.dumps({"signals": [{"type": "pdq", "value": q, "quality": 100}]}).encode(),
+                )
                 for q, _ in queries
             ]
+            healthz = request_bytes("GET", "/healthz", authority)
             missed = 0
 
-            async def match(client, i):  # type: ignore[no-untyped-def]
+            async def match(pool, i):  # type: ignore[no-untyped-def]
                 nonlocal missed
-                response = await client.post("/api/v1/match", content=bodies[i], headers=headers)
+                response = await pool.send(requests[i])
                 if (
                     response.status_code == 200
                     and queries[i][1]
@@ -214,27 +226,43 @@ def main(argv: list[str]) -> int:
                     missed += 1
                 return response
 
-            async def health(client, i):  # type: ignore[no-untyped-def]
-                return await client.get("/healthz")
+            async def health(pool, i):  # type: ignore[no-untyped-def]
+                return await pool.send(healthz)
 
-            anchor, anchor_errors = asyncio.run(open_loop(url, args.rate, args.seconds, health))
-            measured, errors = asyncio.run(open_loop(url, args.rate, args.seconds, match))
+            cpu = {}
+            for name, call in (("anchor", health), ("match", match)):
+                meter = CpuMeter(server.pid)
+                load = load_average()
+                meter.start()
+                cpu[name] = (asyncio.run(open_loop(url, args.rate, args.seconds, call)), meter)
+                meter.stop()
+                cpu[name] += (load, load_average())
+            (anchor, anchor_errors), anchor_meter, *anchor_load = cpu["anchor"]
+            (measured, errors), match_meter, *match_load = cpu["match"]
         finally:
             server.terminate()
             server.wait(timeout=30)
 
     rows = [
-        ("GET /healthz (anchor)", anchor, anchor_errors),
-        ("POST /api/v1/match", measured, errors),
+        ("GET /healthz (anchor)", anchor, anchor_errors, anchor_meter, anchor_load),
+        ("POST /api/v1/match", measured, errors, match_meter, match_load),
     ]
     print(
         f"\n{args.items:,}-item bank, {args.rate:.0f} requests/s for {args.seconds:.0f}s, "
         "open loop, one server process"
     )
-    print(f"{'request':<24}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
-    for name, values, errs in rows:
+    print(
+        f"{'request':<24}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+        f"{'server CPU ms/req':>19}{'loadgen CPU ms/req':>20}   load average before -> after"
+    )
+    for name, values, errs, meter, (before, after) in rows:
         cells = [percentile(values, q) for q in (50, 90, 99)] + [max(values)]
-        print(f"{name:<24}" + "".join(f"{c:>9.2f}" for c in cells) + f"{errs:>8}")
+        per = [meter.server / len(values) * 1000, meter.client / len(values) * 1000]
+        print(
+            f"{name:<24}"
+            + "".join(f"{c:>9.2f}" for c in cells)
+            + f"{errs:>8}{per[0]:>19.2f}{per[1]:>20.2f}   {before} -> {after}"
+        )
     ratio = percentile(measured, 99) / percentile(anchor, 99)
     print(f"p99 match / p99 healthz: {ratio:.2f}x; planted near-duplicates missed: {missed}")
     return 0 if errors == 0 and missed == 0 else 1

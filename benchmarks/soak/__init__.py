@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.api import _flip, _free_port, build_bank, percentile
+from benchmarks.loadgen import CpuMeter, Pool, request_bytes
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "soak.json"
 
@@ -48,6 +49,9 @@ def _rss_kib(pid: int) -> int:
 
 
 Request = Callable[[Any, int], Awaitable[Any]]
+
+#: Errors by what they were (a status code, or "no answer"), all routes together.
+refused: dict[int | str, int] = {}
 
 
 async def _route(
@@ -68,8 +72,13 @@ async def _route(
             response = await call(client, i)
             if response.status_code not in ok:
                 errors += 1
+                what: int | str = response.status_code
+                if response.headers.get("content-type") == "application/problem+json":
+                    what = f"{what} {response.json()['type'].rsplit('/', 1)[-1]}"
+                refused[what] = refused.get(what, 0) + 1
         except Exception:
             errors += 1
+            refused["no answer"] = refused.get("no answer", 0) + 1
         timings.append((scheduled - start, (time.perf_counter() - scheduled) * 1000))
 
     await asyncio.gather(*(one(i) for i in range(total)))
@@ -86,7 +95,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--status-rate", type=float, default=1.0, help="status checks per second")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
-    import httpx2
+    import httpx2  # only to wait for the server to be ready
 
     rng = np.random.default_rng(args.seed)
     pyrng = random.Random(args.seed)
@@ -133,58 +142,78 @@ def main(argv: list[str]) -> int:
                     )  # fmt: skip
                     pool.append((made.json()["reference"], made.json()["pin"]))
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-            async def match(client: Any, i: int) -> Any:
+            authority = f"127.0.0.1:{port}"
+            # Every request's bytes made before the clock starts: the load generator shares
+            # the server's two cores, so it does as little as it can while measuring.
+            matches = []
+            for i in range(int(args.match_rate * args.seconds)):
                 query = _flip(hexes[i % len(hexes)], 10, rng) if i % 2 else pyrng.getrandbits(256)
                 value = query if isinstance(query, str) else f"{query:064x}"
                 body = {"signals": [{"type": "pdq", "value": value, "quality": 100}]}
-                return await client.post("/api/v1/match", json=body, headers=headers)
-
-            async def report(client: Any, i: int) -> Any:
+                matches.append(request_bytes("POST", "/api/v1/match", authority, headers, body))
+            reports = []
+            for i in range(int(args.report_rate * args.seconds)):
                 files = [{"kind": "image", "pdq": _plausible_pdq(pyrng), "quality": 90,
                           "sha256": f"{pyrng.getrandbits(256):064x}",
                           "md5": f"{pyrng.getrandbits(128):032x}"}]  # fmt: skip
-                return await client.post(
-                    "/api/v1/reports",
-                    json={"age_group": "under18", "country": "GB", "files": files},
-                    headers={"Idempotency-Key": f"soak-{args.seed}-{i}-{pyrng.getrandbits(32)}"},
+                key = f"soak-{args.seed}-{i}-{pyrng.getrandbits(32)}"
+                reports.append(
+                    request_bytes(
+                        "POST",
+                        "/api/v1/reports",
+                        authority,
+                        {"Idempotency-Key": key},
+                        {"age_group": "under18", "country": "GB", "files": files},
+                    )
                 )
+            checks = [
+                request_bytes(
+                    "GET", f"/api/v1/reports/{reference}", authority, {"X-Reclaim-PIN": pin}
+                )
+                for reference, pin in pool
+            ]
+
+            async def match(client: Any, i: int) -> Any:
+                return await client.send(matches[i])
+
+            async def report(client: Any, i: int) -> Any:
+                return await client.send(reports[i])
 
             async def status(client: Any, i: int) -> Any:
-                reference, pin = pool[i % len(pool)]
-                return await client.get(
-                    f"/api/v1/reports/{reference}", headers={"X-Reclaim-PIN": pin}
-                )
+                return await client.send(checks[i % len(checks)])
 
             memory: list[tuple[float, int]] = []
             load_before = os.getloadavg()
+            meter = CpuMeter(server.pid)
 
             async def run() -> dict[str, tuple[list[tuple[float, float]], int]]:
-                limits = httpx2.Limits(max_connections=128, max_keepalive_connections=128)
-                async with httpx2.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-                    start = time.perf_counter() + 0.5
-                    stop = asyncio.Event()
+                client = Pool(url, size=128)
+                start = time.perf_counter() + 0.5
+                stop = asyncio.Event()
 
-                    async def sample() -> None:
-                        while not stop.is_set():
-                            memory.append((time.perf_counter() - start, _rss_kib(server.pid)))
-                            await asyncio.sleep(1.0)
+                async def sample() -> None:
+                    while not stop.is_set():
+                        memory.append((time.perf_counter() - start, _rss_kib(server.pid)))
+                        await asyncio.sleep(1.0)
 
-                    sampler = asyncio.create_task(sample())
-                    routes = {
-                        "POST /api/v1/match": (args.match_rate, match, {200}),
-                        "POST /api/v1/reports": (args.report_rate, report, {201}),
-                        "GET /api/v1/reports/{reference}": (args.status_rate, status, {200}),
-                    }
-                    results = await asyncio.gather(
-                        *(
-                            _route(client, rate, args.seconds, start, call, ok)
-                            for rate, call, ok in routes.values()
-                        )
+                sampler = asyncio.create_task(sample())
+                meter.start()
+                routes = {
+                    "POST /api/v1/match": (args.match_rate, match, {200}),
+                    "POST /api/v1/reports": (args.report_rate, report, {201}),
+                    "GET /api/v1/reports/{reference}": (args.status_rate, status, {200}),
+                }
+                results = await asyncio.gather(
+                    *(
+                        _route(client, rate, args.seconds, start, call, ok)
+                        for rate, call, ok in routes.values()
                     )
-                    stop.set()
-                    await sampler
-                    return dict(zip(routes, results, strict=True))
+                )
+                meter.stop()
+                stop.set()
+                await sampler
+                await client.close()
+                return dict(zip(routes, results, strict=True))
 
             measured = asyncio.run(run())
             load_after = os.getloadavg()
@@ -224,6 +253,15 @@ def main(argv: list[str]) -> int:
         f"server RSS after warm-up {base / 1024:.1f} MiB, at the end {end / 1024:.1f} MiB "
         f"(peak {peak / 1024:.1f}): growth {growth:+.1f} %"
     )
+    if refused:
+        print("errors by answer: " + ", ".join(f"{k}: {v}" for k, v in refused.items()))
+    requests = sum(len(timings) for timings, _errors in measured.values())
+    print(
+        f"CPU per request (all routes, warm-up included, {requests} requests): server "
+        f"{meter.server / requests * 1000:.2f} ms, load generator "
+        f"{meter.client / requests * 1000:.2f} ms ({meter.server:.1f} s and "
+        f"{meter.client:.1f} s in {args.seconds:.0f} s)"
+    )
     print(
         "load average (1, 5, 15 min) before "
         + ", ".join(f"{x:.2f}" for x in load_before)
@@ -239,6 +277,8 @@ def main(argv: list[str]) -> int:
         load_before=load_before,
         load_after=load_after,
         errors=total_errors,
+        server_cpu_ms_per_request=meter.server / requests * 1000,
+        loadgen_cpu_ms_per_request=meter.client / requests * 1000,
     )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(summary, indent=2) + "\n")

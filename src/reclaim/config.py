@@ -107,6 +107,23 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `reclaim serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `reclaim serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
+    platform_in_flight: int = Field(
+        8,
+        ge=1,
+        le=10_000,
+        description="Platform API requests (match, feed, feedback, exports) one worker process "
+        "works on at once; past it they are refused at once with 503 and `Retry-After: 1` "
+        "(platforms retry). Few: a match costs a few milliseconds of CPU, so more at once only "
+        "queue for the GIL, and the thread pool's other threads stay free for reports.",
+    )
+    public_in_flight: int = Field(
+        64,
+        ge=1,
+        le=10_000,
+        description="Every other request (young people's reports and status checks, pages) one "
+        "worker process works on at once before refusing with 503 and `Retry-After: 2`. Health "
+        "checks are never refused.",
+    )
     match_backend: str = Field(
         "local",
         description="Where the match API's PDQ index lives: `local` (in each server process) or "

@@ -279,7 +279,12 @@ def _journey(page: Any, site: Site) -> None:
     check_page(page, "summary", 360)
     shoot(page, "10-summary")
 
-    # Closed, then reopened.
+    # Closed (a child under 18 needs a safety plan or a reason why not: issue 13), reopened.
+    page.goto(case_url)
+    page.click("[data-testid=plan-row] a")
+    page.fill("#plan-reason", "Child A did not want one today; we ask again on Monday.")
+    page.click("[data-testid=reason-form] button[type=submit]")
+    page.wait_for_url("**saved=reason*")
     page.goto(case_url)
     page.fill("#close-why", "Police leading; Child A supported by the school nurse.")
     page.click("[data-testid=close-form] button[type=submit]")

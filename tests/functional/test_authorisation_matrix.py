@@ -937,6 +937,73 @@ def _school_keeps_seven_years(world: World, target: Target, response: Any) -> bo
         return _cases.retention_years(session, world.org_ids["school"], 25) == 7
 
 
+def _plan_target(
+    suffix: str = "", *, plan: bool = False, linked: bool = False, **data: Any
+) -> Callable[[World], Target]:
+    """A case with a child (and their safety plan, and the young person's report linked), and
+    the route of that child's safety plan (issue 13). ``ref``: the child's id."""
+
+    def make(world: World) -> Target:
+        public_id, case_id, _ = _new_case(world)
+        share_id = _shared_with_school(world).ref if linked else None
+        marker = f"sign-{secrets.token_hex(5)}"
+        with world.db.session() as session:
+            dsl = _user(session, "dsl@school.example")
+            case = session.get(_cases.Case, case_id)
+            assert case is not None
+            child = _cases.add_child(session, dsl, case, _cases.NewChild("pictured"))
+            if plan:
+                _cases.save_plan(session, dsl, case, child.id, {"warning_signs": marker})
+            if share_id is not None:
+                _cases.link_share(session, dsl, case, str(share_id))
+            child_id = child.id
+        path = f"/staff/cases/{public_id}/safety-plan/{child_id}{suffix}"
+        return Target(path, marker=marker, data=data, ref=child_id)
+
+    return make
+
+
+def _plan_is(check: Callable[[Any], bool]) -> Callable[[World, Target, Any], bool]:
+    from reclaim.cases.models import SafetyPlan
+
+    def effect(world: World, target: Target, response: Any) -> bool:
+        with world.db.read_session() as session:
+            plan = session.scalar(select(SafetyPlan).where(SafetyPlan.child_id == target.ref))
+            return plan is not None and check(plan)
+
+    return effect
+
+
+# --- the multi-agency plan of a case (issue 13, item 3) ---------------------------------------
+
+
+def _plan_has(check: Callable[[Any], bool]) -> Callable[[World, Target, Any], bool]:
+    """The effect, read from the case's plan (``reclaim.cases.agency_plan_view``)."""
+
+    def effect(world: World, target: Target, response: Any) -> bool:
+        with world.db.read_session() as session:
+            case = session.get(_cases.Case, target.ref)
+            return case is not None and check(_cases.agency_plan_view(session, case))
+
+    return effect
+
+
+def _plan_action(world: World) -> Target:
+    public_id, case_id, _ = _new_case(world)
+    with world.db.session() as session:
+        dsl = _user(session, "dsl@school.example")
+        case = session.get(_cases.Case, case_id)
+        assert case is not None
+        action = _cases.add_plan_action(
+            session, dsl, case, _cases.NewPlanAction("school", "check in", owner_name="Ms Head")
+        )
+        return Target(
+            f"/staff/cases/{public_id}/plan/actions/{action.id}",
+            data={"status": "done"},
+            ref=action.id,
+        )
+
+
 def _case_matrix(
     school: dict[str, str], *, intake: dict[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
@@ -1113,6 +1180,41 @@ ENTRIES += [
         _case_matrix(LEADS_CASE),
     ),
     Entry(
+        "GET",
+        "/staff/cases/{public_id}/safety-plan/{child_id}",
+        _plan_target(plan=True),
+        _shown,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}/safety-plan/{child_id}/copy",
+        _plan_target("/copy", plan=True),
+        _shown,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/safety-plan/{child_id}",
+        _plan_target(warning_signs="I go quiet"),
+        _plan_is(lambda p: len(p.versions) == 1),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/safety-plan/{child_id}/reason",
+        _plan_target("/reason", reason="Not today; ask again Friday"),
+        _plan_is(lambda p: bool(p.no_plan_reason)),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/safety-plan/{child_id}/consent",
+        _plan_target("/consent", plan=True, linked=True, agreed="yes"),
+        _plan_is(lambda p: p.shown_to_child),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
         "POST",
         "/staff/cases/{public_id}/close",
         _case_target("/close", rationale="done"),
@@ -1139,6 +1241,48 @@ ENTRIES += [
         _case_target("/erase", confirm="erase"),
         _case_gone,
         _case_matrix(LEADS_CASE),
+    ),
+    Entry(
+        "GET",
+        "/staff/cases/{public_id}/plan",
+        _case_page_target("/plan"),
+        _shown,
+        _case_matrix(READS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/plan/actions",
+        _case_target("/plan/actions", agency="gp", what="tell the GP", owner_name="Dr A"),
+        _plan_has(lambda p: len(p.actions) == 1),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/plan/actions/{action_id}",
+        _plan_action,
+        _row_is(_cases.PlanAction, lambda a: a.status == "done"),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/plan/next-review",
+        _case_target("/plan/next-review", review_on="2030-01-10"),
+        _plan_has(lambda p: p.next_review is not None),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/plan/reviews",
+        _case_target("/plan/reviews", held_on="2026-01-05", changed="nothing changed"),
+        _plan_has(lambda p: len(p.reviews) == 1),
+        _case_matrix(WORKS_CASE),
+    ),
+    Entry(
+        "POST",
+        "/staff/cases/{public_id}/plan/gp-reason",
+        _case_target("/plan/gp-reason", reason="no GP yet"),
+        _plan_has(lambda p: p.gp_decided),
+        _case_matrix(WORKS_CASE),
     ),
     Entry(
         "GET",

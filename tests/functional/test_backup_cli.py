@@ -89,6 +89,17 @@ def test_backup_then_restore_puts_back_exactly_what_was_backed_up(  # type: igno
     assert "The backup checks out" in said(restored) and "Restored" in said(restored)
     reset = _orgs(run)
     assert reset == 2
+    # The restore left its own trace at the end of the restored chain, which still verifies.
+    from reclaim.audit.models import AuditEvent
+    from reclaim.cli.common import database
+
+    with database() as db, db.read_session() as session:
+        from sqlalchemy import select
+
+        newest = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert newest is not None and newest.action == "staff:backup:restored"
+    assert newest.seq == manifest["audit"]["events"] + 1 and newest.actor.startswith("cli:")
+    assert newest.detail and newest.detail["feed_position"] == manifest["feed_position"]
     verify = run("audit", "verify")
     assert verify.exit_code == 0 and "OK" in verify.output
 

@@ -235,8 +235,11 @@ def test_a_disclosure_is_taken_through_the_guidance_to_a_closed_case(
     listed = {int(r[1]): r[6] for r in rows if r[0] == "audit_event"}
     assert listed and all(hashes[seq] == h for seq, h in listed.items())
 
-    # Closed with a rationale, reopened with a reason.
+    # Closed with a rationale (and, for each child, a safety plan or why not), reopened.
     assert _post(browser, token, f"{base}/close", rationale="").status_code == 400
+    for child_id in sorted(set(re.findall(r"/safety-plan/(\d+)\"", browser.get(base).text))):
+        reason = "Not today: the child wants to talk with their mum first; ask again Monday"
+        _post(browser, token, f"{base}/safety-plan/{child_id}/reason", reason=reason)
     assert (
         _post(
             browser, token, f"{base}/close", rationale="Police leading; support in place"

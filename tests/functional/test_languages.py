@@ -22,15 +22,6 @@ PUBLIC_TEMPLATES = sorted(
         *(TEMPLATES / "partials").glob("*.html"),
     ]
 )
-#: Public templates whose words are not yet in the catalogues. Each is an expected failure
-#: (strict: wrapping one makes its test pass, and then it must leave this list).
-NOT_YET_TRANSLATED = {
-    "young/before.html",
-    "young/checklist.html",
-    "young/help_parents.html",
-    "young/help_professionals.html",
-    "young/help_young.html",
-}
 #: Words that are names, never translated.
 NAMES = {"Reclaim", "PIN"}
 TRANSLATED_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
@@ -82,16 +73,7 @@ def test_the_check_finds_literal_text_and_passes_translated_text() -> None:
 
 @pytest.mark.parametrize(
     "template",
-    [
-        pytest.param(
-            path,
-            id=str(path.relative_to(TEMPLATES)),
-            marks=[pytest.mark.xfail(reason="not yet translated", strict=True)]
-            if str(path.relative_to(TEMPLATES)) in NOT_YET_TRANSLATED
-            else [],
-        )
-        for path in PUBLIC_TEMPLATES
-    ],
+    [pytest.param(path, id=str(path.relative_to(TEMPLATES))) for path in PUBLIC_TEMPLATES],
 )
 def test_public_templates_hold_no_literal_text(template: Path) -> None:
     found = literal_text(template.read_text(encoding="utf-8"))
@@ -221,3 +203,168 @@ def test_refusals_made_in_python_speak_welsh(client: TestClient) -> None:
     refused = client.post("/api/v1/reports", json=body, headers={"Accept-Language": "cy"})
     assert refused.status_code == 422, refused.text
     assert "Ychwanegwch lun neu fideo" in refused.json()["detail"]
+
+
+def test_every_public_template_is_checked() -> None:
+    """The help pages, the adults' checklist and the plan to print are among them (they were
+    the last English-only public pages)."""
+    names = {str(path.relative_to(TEMPLATES)) for path in PUBLIC_TEMPLATES}
+    assert {
+        "young/before.html",
+        "young/checklist.html",
+        "young/help_parents.html",
+        "young/help_professionals.html",
+        "young/help_young.html",
+    } <= names
+
+
+@pytest.mark.parametrize(
+    ("path", "welsh"),
+    [
+        ("/help/young-people", "Os oes llun noeth ohonoch chi ar led"),
+        ("/help/parents", "Os yw eich plentyn wedi colli rheolaeth ar ddelwedd"),
+        ("/help/professionals", "Rhowch wybod i’ch Arweinydd Diogelu Dynodedig (DSL) ar unwaith."),
+        ("/help/parents/checklist", "Beth i’w wneud nawr: rhestr wirio i oedolion"),
+        ("/help/before-it-happens", "Cyn iddo ddigwydd: cynllun i deuluoedd ac ystafelloedd staff"),
+    ],
+)
+def test_the_help_pages_speak_welsh(client: TestClient, path: str, welsh: str) -> None:
+    page = client.get(f"{path}?country=GB", headers={"Accept-Language": "cy"})
+    assert page.status_code == 200 and '<html lang="cy">' in page.text
+    assert welsh in page.text
+
+
+#: The scripts that show words, and a page that carries their words (data-msg-*).
+SCRIPT_PAGES = {
+    "report.js": "/report?age=under18",
+    "keep-pin.js": "/report?age=under18",
+    "adult-checklist.js": "/help/parents/checklist",
+}
+STATIC_JS = ROOT / "src/reclaim/web/static/js"
+
+
+class _DataMessages(HTMLParser):
+    """The page's data-msg-* attributes, by the name a script asks for (``say("CopyFailed")``
+    reads ``data-msg-copy-failed``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("data-msg-"):
+                parts = name.removeprefix("data-msg-").split("-")
+                self.found["".join(p.capitalize() for p in parts)] = value or ""
+
+
+def _data_messages(html: str) -> dict[str, str]:
+    parser = _DataMessages()
+    parser.feed(html)
+    return parser.found
+
+
+def _names_a_script_asks_for(script: str) -> set[str]:
+    source = (STATIC_JS / script).read_text(encoding="utf-8")
+    # say("Name" ...), and say(isVideo ? "Video" : "Photo", ...)
+    names = set(re.findall(r'say\((?:\w+ \? "\w+" : )?"(\w+)"', source))
+    names |= set(re.findall(r'say\(\w+ \? "(\w+)" :', source))
+    if script == "report.js":  # the HashingError codes of reclaim-hash.js, as whyNoCode names them
+        hashing = (STATIC_JS / "reclaim-hash.js").read_text(encoding="utf-8")
+        block = hashing.split("const MESSAGES = {", 1)[1].split("};", 1)[0]
+        codes = re.findall(r"^  (\w+):", block, re.M)
+        assert "too_many_pixels" in codes
+        for code in codes:
+            camel = "".join(p.capitalize() for p in code.split("_"))
+            names.add(f"Error{camel}")
+            if code in {"damaged", "undecodable"}:
+                names.add(f"Error{camel}Any")
+        names.add("ErrorAlternative")
+    return names
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPT_PAGES))
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_word_a_script_shows_comes_from_its_page(
+    client: TestClient, script: str, language: str
+) -> None:
+    """Scripts hold no words of their own: each message they show is a data-msg-* attribute of
+    the page, drawn through the catalogues, so it is in the page's language."""
+    wanted = _names_a_script_asks_for(script)
+    assert len(wanted) >= 4, wanted
+    page = client.get(SCRIPT_PAGES[script], headers={"Accept-Language": language})
+    found = _data_messages(page.text)
+    assert sorted(wanted - set(found)) == []
+    assert [name for name in wanted if not found[name].strip()] == []
+
+
+def test_the_scripts_words_are_welsh_on_a_welsh_page(client: TestClient) -> None:
+    report = _data_messages(client.get("/report?age=under18&lang=cy").text)
+    assert report["Photo"] == "Llun {n}"
+    assert report["Chosen"] == "{label}, fel y’i dewiswyd (ar y ffôn hwn yn unig)"
+    assert report["Sending"] == "Yn anfon y codau…"
+    assert report["ErrorUndecodable"].startswith("Dydy’r porwr hwn ddim yn gallu agor ffeiliau")
+    assert report["Copied"].startswith("Wedi’i gopïo.")
+    checklist = _data_messages(client.get("/help/parents/checklist").text)  # the cookie keeps it
+    assert (
+        checklist["Remove"] == "Tynnu"
+        and checklist["Added"] == "Wedi’i ychwanegu. {n} ar y rhestr."
+    )
+    english = _data_messages(client.get("/report?age=under18&lang=en").text)
+    assert english["Photo"] == "Photo {n}" and english["Copied"].startswith("Copied.")
+
+
+def test_a_plausibility_refusal_speaks_welsh(client: TestClient) -> None:
+    """Hashes no real photo could give are refused in calm words, in the person's language: the
+    report page (with JavaScript) shows the API's ``detail``; the browser sends the language
+    cookie set by the switch, or its Accept-Language."""
+    from tests.functional.test_reports_api import image_hashes, proof
+
+    odd = {**image_hashes(), "pdq": "f" * 64}  # 256 bits set: no PDQ of a picture has that
+    body = {"age_group": "under18", "country": "GB", "files": [odd]}
+    english = client.post("/api/v1/reports", json={**body, "proof": proof(client)})
+    assert english.status_code == 422
+    assert english.json()["detail"].startswith("We could not read the codes made for this photo.")
+    client.get("/?lang=cy")
+    welsh = client.post("/api/v1/reports", json={**body, "proof": proof(client)})
+    assert welsh.status_code == 422
+    assert welsh.json()["detail"].startswith(
+        "Allen ni ddim darllen y codau a wnaed ar gyfer y llun"
+    )
+    client.cookies.delete("reclaim_lang")
+    video = {
+        **image_hashes(),
+        "kind": "video",
+        "pdq": None,
+        "quality": None,
+        "frames": [{"t": 0.0, "quality": 90, "pdq": "0" * 64}],
+    }
+    refused = client.post(
+        "/api/v1/reports",
+        json={**body, "files": [video], "proof": proof(client)},
+        headers={"Accept-Language": "cy"},
+    )
+    assert refused.status_code == 422
+    assert "y fideo hwn" in refused.json()["detail"]
+
+
+def test_a_link_refusal_speaks_welsh_on_the_form_without_javascript(client: TestClient) -> None:
+    """The no-JavaScript report form: a link we cannot record (takedown.canonical) is refused in
+    the chosen language, with what was typed kept."""
+    from tests.conftest import csrf_in
+    from tests.functional.test_young_people_pages import form_token_in
+
+    form = client.get("/report?age=under18&lang=cy")
+    refused = client.post(
+        "/report",
+        data={
+            "csrf_token": csrf_in(form.text),
+            "form_token": form_token_in(form.text),
+            "age_group": "under18",
+            "urls": "http://localhost/photo",
+        },
+    )
+    assert refused.status_code == 422, refused.text
+    assert '<html lang="cy">' in refused.text
+    assert "Mae’r ddolen hon yn pwyntio at y cyfrifiadur hwn (localhost)" in refused.text
+    assert "http://localhost/photo" in refused.text

@@ -44,6 +44,7 @@ def test_a_case_from_opening_to_purge(any_db: Database) -> None:
         cases.add_referral(
             session, user, case, cases.NewReferral("police999", made_at=utcnow(), reference="R1")
         )
+        cases.record_no_plan_reason(session, user, case, case.children[0].id, "Not today")
         cases.close_case(session, user, case, "done")
         case_id = case.id
     with any_db.read_session() as session:

@@ -32,6 +32,7 @@ class StaffAction(StrEnum):
     AUDIT_VERIFIED = "staff:audit:verified"  # the operator checked the chain
     AUDIT_CHECKPOINTED = "staff:audit:checkpointed"  # the operator took a signed checkpoint
     AUDIT_CHAIN_ANCHORED = ANCHOR_ACTION  # the chain moved to the current key (after a rotation)
+    BACKUP_RESTORED = "staff:backup:restored"  # the operator put a backup in place (its manifest)
     ALERT_ACKNOWLEDGED = "staff:alert:acknowledged"  # acknowledged an alert (it stops escalating)
     ONCALL_CHANGED = "staff:oncall:changed"  # set the organisation's on-call list (its order)
     PUSH_SUBSCRIBED = "staff:push:subscribed"  # a browser subscribed to web push alerts
@@ -106,6 +107,18 @@ class CaseAction(StrEnum):
     ERASED = "case:case:erased"  # deleted a case on request (its events are redacted)
     PURGED = "case:case:purged"  # deleted a closed case past retention (events redacted)
     PATHWAYS_CHANGED = "case:pathways:changed"  # changed the organisation's local pathways
+    PLAN_VIEWED = "case:safety-plan:viewed"  # opened a child's safety plan (a version of it)
+    PLAN_COPY_VIEWED = "case:safety-plan:copy-viewed"  # opened the child's printable copy
+    PLAN_SAVED = "case:safety-plan:saved"  # made or changed a child's safety plan (a new version)
+    PLAN_CONSENT_GIVEN = "case:safety-plan:consent-given"  # the child agreed to see it online
+    PLAN_CONSENT_WITHDRAWN = "case:safety-plan:consent-withdrawn"  # off their status page again
+    NO_PLAN_REASON = "case:safety-plan:reason-recorded"  # why a child has no safety plan yet
+    PLAN_SHOWN = "case:safety-plan:shown"  # the child's status page showed their plan
+    PLAN_ACTION_ADDED = "case:plan-action:added"  # added an action to the multi-agency plan
+    PLAN_ACTION_UPDATED = "case:plan-action:updated"  # a plan action's status, note or due date
+    PLAN_REVIEW_SCHEDULED = "case:plan-review:scheduled"  # set the plan's next review date
+    PLAN_REVIEW_RECORDED = "case:plan-review:recorded"  # recorded a plan review: what changed
+    PLAN_GP_REASON = "case:plan-gp:reason-recorded"  # recorded why the GP is not in the plan
 
 
 class BankAction(StrEnum):

@@ -44,9 +44,13 @@ class ChangeBatch:
     changes: list[ItemChange]
 
 
+_NEWEST = select(func.max(ContentItem.change_seq))
+
+
 def newest_change(session: Session) -> int:
-    """The feed position of the newest change (one indexed query)."""
-    return session.scalar(select(func.max(ContentItem.change_seq))) or 0
+    """The feed position of the newest change (one indexed query, run before every match:
+    Core on the session's connection, which costs a fraction of an ORM statement)."""
+    return session.connection().execute(_NEWEST).scalar() or 0
 
 
 def change_fingerprint(session: Session, position: int) -> str | None:

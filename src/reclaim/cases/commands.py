@@ -639,8 +639,11 @@ def assign(session: Session, user: StaffUser, case: Case, staff_id: int | None) 
 
 
 def close_case(session: Session, user: StaffUser, case: Case, rationale: str) -> None:
+    from reclaim.cases.plans import refuse_close_without_plans  # plans builds on this module
+
     _open(case)
     why = _text(rationale, "why the case can close", required=True)
+    refuse_close_without_plans(session, case)  # a safety plan, or why not, for each child
     case.status, case.closed_at, case.closed_by, case.close_rationale = (
         "closed",
         utcnow(),

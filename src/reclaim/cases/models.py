@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from reclaim.reports.references import new_public_id
 from reclaim.storage.base import Base, utcnow
@@ -263,3 +263,154 @@ class CasePolicy(Base):
     )
     retention_years: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SafetyPlan(Base):
+    """A child's safety plan in a case (one per child), made with the child in their own words
+    (:mod:`reclaim.cases.safety_plan`). Its words are in versions: every change is a new
+    :class:`SafetyPlanVersion`, and earlier ones stay readable. Without any version, the row
+    can hold the reason there is no plan yet (who recorded it, when). The child's consent to
+    see the plan on their status page is recorded here by staff, and can be withdrawn."""
+
+    __tablename__ = "case_safety_plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("safeguarding_case.id", ondelete="CASCADE"), index=True
+    )
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("case_child.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The child agreed that the plan shows on their status page (behind reference and PIN).
+    shown_to_child: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    consent_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    consent_at: Mapped[datetime | None]
+    # The linked report the consent was for: the plan shows only while the case links that
+    # one (another report linked later is another young person's, perhaps).
+    consent_share_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_share.id", ondelete="SET NULL")
+    )
+    # Why there is no plan yet ("the child did not want one today; revisit on ...").
+    no_plan_reason: Mapped[str | None] = mapped_column(
+        EncryptedText("case_safety_plan.no_plan_reason")
+    )
+    no_plan_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    no_plan_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship(
+        backref=backref("safety_plans", cascade="all, delete-orphan", passive_deletes=True)
+    )
+    versions: Mapped[list[SafetyPlanVersion]] = relationship(
+        back_populates="plan",
+        order_by="SafetyPlanVersion.number",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class SafetyPlanVersion(Base):
+    """One version of a safety plan: the six steps and "what matters to me", in the child's
+    words, with who wrote it down and when. Never changed: a change is a new version."""
+
+    __tablename__ = "case_safety_plan_version"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("case_safety_plan.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    warning_signs: Mapped[str | None] = mapped_column(
+        EncryptedText("case_safety_plan_version.warning_signs")
+    )
+    on_my_own: Mapped[str | None] = mapped_column(
+        EncryptedText("case_safety_plan_version.on_my_own")
+    )
+    distractions: Mapped[str | None] = mapped_column(
+        EncryptedText("case_safety_plan_version.distractions")
+    )
+    people: Mapped[str | None] = mapped_column(EncryptedText("case_safety_plan_version.people"))
+    professionals: Mapped[str | None] = mapped_column(
+        EncryptedText("case_safety_plan_version.professionals")
+    )
+    surroundings: Mapped[str | None] = mapped_column(
+        EncryptedText("case_safety_plan_version.surroundings")
+    )
+    what_matters: Mapped[str | None] = mapped_column(
+        EncryptedText("case_safety_plan_version.what_matters")
+    )
+    made_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[SafetyPlan] = relationship(back_populates="versions")
+
+
+# The multi-agency plan (reclaim.cases.agency_plan) ------------------------------------------
+
+
+class PlanAction(Base):
+    """One action of the multi-agency plan around a child (or the whole case): which agency,
+    a named person who owns it (free text; optionally a colleague, whose due date is then a
+    task), what they will do, by when, and where it stands."""
+
+    __tablename__ = "case_plan_action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("safeguarding_case.id", ondelete="CASCADE"), index=True
+    )
+    # None: the whole case.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("case_child.id", ondelete="SET NULL"))
+    # school, gp, camhs, social_care, police, parents, other (reclaim.cases.agency_plan)
+    agency: Mapped[str] = mapped_column(String(16))
+    agency_name: Mapped[str | None] = mapped_column(EncryptedText("case_plan_action.agency_name"))
+    owner_name: Mapped[str | None] = mapped_column(EncryptedText("case_plan_action.owner_name"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    what: Mapped[str] = mapped_column(EncryptedText("case_plan_action.what"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    # planned, in_progress, done, not_going_ahead
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    # Why it is not going ahead (or any note with the latest status change).
+    status_note: Mapped[str | None] = mapped_column(EncryptedText("case_plan_action.status_note"))
+    # The task that reminds a colleague who owns it (when it has a due date).
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("case_task.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PlanReview(Base):
+    """A review of the multi-agency plan, as it was held: who came and what changed. Never
+    changed afterwards (a correction goes into the chronology)."""
+
+    __tablename__ = "case_plan_review"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("safeguarding_case.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    attended: Mapped[str | None] = mapped_column(EncryptedText("case_plan_review.attended"))
+    changed: Mapped[str] = mapped_column(EncryptedText("case_plan_review.changed"))
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanGpDecision(Base):
+    """Why the child's GP is not part of the plan, recorded by the DSL (the newest counts; a
+    GP action in the plan is the other way to decide)."""
+
+    __tablename__ = "case_plan_gp_decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("safeguarding_case.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(EncryptedText("case_plan_gp_decision.reason"))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -68,6 +68,8 @@ ENTRY_KINDS = {
     "task": "Task",
     "report": "Linked report",
     "correction": "Correction",
+    "plan": "Safety plan",
+    "agency": "Multi-agency plan",
 }
 
 DECISIONS = {

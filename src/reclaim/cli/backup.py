@@ -161,6 +161,7 @@ def restore_command(
         discard(staged)
         raise fail(str(exc)) from None
     replace_directory(path / "index", snapshot_dir(settings.data_dir))
+    _record_restore(path, manifest, kept)
     out.print(
         "Restored. "
         + (f"The database it replaced is kept as {kept}. " if kept else "")
@@ -168,3 +169,28 @@ def restore_command(
     )
     if restored_revision != head_revision():
         err.print("Run `reclaim db upgrade` before `reclaim serve`: the backup's schema is older.")
+
+
+def _record_restore(path: Path, manifest: dict[str, Any], kept: str | None) -> None:
+    """The restore's own event, the first in the restored chain after the backup's: who put
+    which backup in place, and where the replaced database went. (The audit table is the same
+    in every schema revision, so this works before `reclaim db upgrade` too.)"""
+    from reclaim.audit.actions import StaffAction
+    from reclaim.audit.recorder import record
+    from reclaim.cli.common import database
+
+    audit = manifest.get("audit") or {}
+    with database() as db, db.session() as session:
+        record(
+            session,
+            StaffAction.BACKUP_RESTORED,
+            object_type="backup",
+            detail={
+                "backup": path.name,
+                "reclaim_version": manifest.get("reclaim_version"),
+                "feed_position": manifest.get("feed_position"),
+                "events_in_backup": audit.get("events"),
+                "schema_revision": manifest.get("schema_revision"),
+                "replaced_database_kept_as": str(kept) if kept else None,
+            },
+        )

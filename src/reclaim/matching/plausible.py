@@ -50,14 +50,29 @@ MIN_INTERVAL, MAX_INTERVAL = 0.25, 5.0
 #: Timestamps are kept to the millisecond; container rounding may add a little more.
 _SLACK_SECONDS = 0.002
 
-UNREADABLE = (
-    "We could not read the codes made for this {what}. Please try choosing it again. If it "
+
+def N_(message: str) -> str:  # noqa: N802  (marks words for the public site's catalogues)
+    """Mark a refusal for translation; the web layer shows it in the person's language."""
+    return message
+
+
+UNREADABLE_PHOTO = N_(
+    "We could not read the codes made for this photo. Please try choosing it again. If it "
     "keeps happening, you can still send the links where you saw it."
+)
+UNREADABLE_VIDEO = N_(
+    "We could not read the codes made for this video. Please try choosing it again. If it "
+    "keeps happening, you can still send the links where you saw it."
+)
+VIDEO_TOO_LONG = N_(
+    "This video is longer than Reclaim can take in one go (5 minutes). Please choose a "
+    "shorter clip of it, or send the links where you saw it."
 )
 
 
 class Implausible(ValueError):
-    """Hashes that real media could not have given; the message is calm and plain."""
+    """Hashes that real media could not have given; the message is calm and plain, never
+    blaming, and one of this module's catalogue messages (the web layer translates it)."""
 
 
 def _set_bits(pdq_hex: str) -> int:
@@ -76,7 +91,7 @@ def pdq_is_plausible(pdq_hex: str, quality: int) -> bool:
 
 def check_pdq(pdq_hex: str, quality: int) -> None:
     if not pdq_is_plausible(pdq_hex, quality):
-        raise Implausible(UNREADABLE.format(what="photo"))
+        raise Implausible(UNREADABLE_PHOTO)
 
 
 def _on_one_grid(times: Sequence[float]) -> bool:
@@ -104,19 +119,16 @@ def frames_to_keep(frames: Iterable[VpdqFrame]) -> list[VpdqFrame]:
     checking that the whole video is plausible; raises :class:`Implausible` if not."""
     frames = list(frames)
     if len(frames) > MAX_VIDEO_FRAMES:
-        raise Implausible(
-            "This video is longer than Reclaim can take in one go (5 minutes). Please "
-            "choose a shorter clip of it, or send the links where you saw it."
-        )
+        raise Implausible(VIDEO_TOO_LONG)
     if not _on_one_grid([f.timestamp for f in frames]) or frames[-1].timestamp > (
         MAX_VIDEO_SECONDS + MAX_INTERVAL
     ):
-        raise Implausible(UNREADABLE.format(what="video"))
+        raise Implausible(UNREADABLE_VIDEO)
     kept: list[VpdqFrame] = []
     seen: set[str] = set()
     for frame in frames:
         if not pdq_is_plausible(frame.pdq_hex, frame.quality):
-            raise Implausible(UNREADABLE.format(what="video"))
+            raise Implausible(UNREADABLE_VIDEO)
         if frame.quality >= VPDQ_QUALITY_THRESHOLD and frame.pdq_hex not in seen:
             seen.add(frame.pdq_hex)
             kept.append(frame)

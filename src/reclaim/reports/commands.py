@@ -519,7 +519,10 @@ def withdraw(session: Session, report: Report, hash_ids: Sequence[int] | None = 
         wanted = set(hash_ids)
         unknown = wanted - {link.id for link in links}
         if unknown:
-            raise ReportError(f"This report has no hashes numbered {sorted(unknown)}.")
+            raise ReportError(
+                N_("This report has no photo or video numbered %(numbers)s."),
+                numbers=", ".join(str(n) for n in sorted(unknown)),
+            )
         links = [link for link in links if link.id in wanted]
     changed = sum(
         _withdraw_link(session, link, "withdrawn by the person who reported it") for link in links

@@ -24,10 +24,10 @@ from reclaim.accounts.models import Organisation
 from reclaim.accounts.roles import OrganisationKind
 from reclaim.audit.actions import CaseAction, PublicAction, StaffAction
 from reclaim.audit.recorder import record
-from reclaim.bank.models import PlatformFeedback
 from reclaim.reports.messages import N_, KindError
 from reclaim.reports.models import Report, ReportShare, ShareCode
 from reclaim.reports.references import ALPHABET
+from reclaim.reports.staff_views import PlatformWord, platform_words
 from reclaim.reports.status import status_of
 from reclaim.storage.base import utcnow
 
@@ -299,19 +299,12 @@ def shared_with(session: Session, organisation_id: int) -> list[SharedSummary]:
 
 
 @dataclass(frozen=True, slots=True)
-class PlatformSaid:
-    platform: str
-    status: str  # PendingReview, Blocked, NotBlocked
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class SharedItem:
     position: int
     kind: str  # image or video
     status: str  # active (blocked where platforms check), withdrawn, stopped, expired
     exact_only: bool
-    platforms: list[PlatformSaid]
+    platforms: list[PlatformWord]
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,20 +343,7 @@ def shared_report_view(
     share, report = row
     status = status_of(session, report)
     item_of = {link.id: link.item_id for link in report.hashes}
-    said: dict[int, list[PlatformSaid]] = {}
-    if item_of:
-        for item_id, name, word, at in session.execute(
-            select(
-                PlatformFeedback.item_id,
-                Organisation.name,
-                PlatformFeedback.status,
-                PlatformFeedback.updated_at,
-            )
-            .join(Organisation, Organisation.id == PlatformFeedback.organisation_id)
-            .where(PlatformFeedback.item_id.in_(list(item_of.values())))
-            .order_by(Organisation.name)
-        ):
-            said.setdefault(item_id, []).append(PlatformSaid(name, word, at))
+    said = platform_words(session, list(item_of.values()))
     owner = session.get(Organisation, report.organisation_id) if report.organisation_id else None
     record(
         session,

@@ -157,9 +157,32 @@ def reports_for_staff(
 
 @dataclass(frozen=True, slots=True)
 class PlatformWord:
+    """What one platform said of a listed item (its feedback), and when."""
+
     platform: str
     status: str  # PendingReview, Blocked, NotBlocked
     at: datetime
+
+
+def platform_words(session: Session, item_ids: list[int]) -> dict[int, list[PlatformWord]]:
+    """Each item's feedback from platforms, by platform name."""
+    words: dict[int, list[PlatformWord]] = {}
+    if not item_ids:
+        return words
+    rows = session.execute(
+        select(
+            PlatformFeedback.item_id,
+            Organisation.name,
+            PlatformFeedback.status,
+            PlatformFeedback.updated_at,
+        )
+        .join(Organisation, Organisation.id == PlatformFeedback.organisation_id)
+        .where(PlatformFeedback.item_id.in_(item_ids))
+        .order_by(Organisation.name)
+    )
+    for item_id, name, word, at in rows:
+        words.setdefault(item_id, []).append(PlatformWord(name, word, at))
+    return words
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,21 +240,7 @@ def case_for_staff(
         return None
     status = status_of(session, report)
     item_of = {link.id: link.item_id for link in report.hashes}
-    words: dict[int, list[PlatformWord]] = {}
-    if item_of:
-        rows = session.execute(
-            select(
-                PlatformFeedback.item_id,
-                Organisation.name,
-                PlatformFeedback.status,
-                PlatformFeedback.updated_at,
-            )
-            .join(Organisation, Organisation.id == PlatformFeedback.organisation_id)
-            .where(PlatformFeedback.item_id.in_(list(item_of.values())))
-            .order_by(Organisation.name)
-        )
-        for item_id, name, word, at in rows:
-            words.setdefault(item_id, []).append(PlatformWord(name, word, at))
+    words = platform_words(session, list(item_of.values()))
     return CaseView(
         id=report.id,
         public_id=report.public_id,

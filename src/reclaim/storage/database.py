@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -27,6 +28,7 @@ from reclaim.config import Settings
 from reclaim.storage.encryption import configure_field_cipher
 
 _READ_ONLY = "reclaim_read_only"
+_WRITE_TURN = "reclaim_write_turn"
 
 #: How long a SQLite writer waits its turn for the write lock before giving up. Write
 #: transactions are short (no hashing, no network inside them; imports commit in batches), so
@@ -91,12 +93,33 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    # This process's writers take turns on a Python lock before BEGIN IMMEDIATE, from it to
+    # their COMMIT or ROLLBACK. A writer that finds SQLite's lock taken sleeps and tries again
+    # (up to 100 ms between tries), so under a queue of writers (reports arriving together)
+    # the lock sat free while they slept and reports waited seconds behind one another. A
+    # Python lock hands over at once. Other processes (workers, the CLI) still meet at SQLite's
+    # own lock, through busy_timeout. Taken at BEGIN, not when a session opens: a route may
+    # open its write session, do slow work (a PIN check) and only then write.
+    turn = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(_READ_ONLY):
             conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        if not conn.info.get(_WRITE_TURN):  # a connection that begins again keeps its turn
+            if not turn.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+                raise DatabaseBusy("other writes in this process held the database too long")
+            conn.info[_WRITE_TURN] = True
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    # Given back when the connection goes back to the pool (after its COMMIT or ROLLBACK has
+    # finished, so the next writer finds SQLite's lock free), or is thrown away.
+    @event.listens_for(engine.pool, "checkin")
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_return(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+        if record is not None and record.info.pop(_WRITE_TURN, False):
+            turn.release()
 
     return engine
 

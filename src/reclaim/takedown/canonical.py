@@ -183,8 +183,14 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$")
 
 
+def N_(message: str) -> str:  # noqa: N802  (marks words for the public site's catalogues)
+    """Mark a refusal for translation; the web layer shows it in the person's language."""
+    return message
+
+
 class UrlRejected(ValueError):
-    """Not a web address we can record; the message says what to change, kindly."""
+    """Not a web address we can record; the message says what to change, kindly. Every
+    message is marked with :func:`N_` (the public site shows it translated)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,13 +313,13 @@ def _whatwg_ipv4(host: str) -> str | None:
     if not last or not (last.isdigit() or re.fullmatch(r"0[xX][0-9A-Fa-f]*", last)):
         return None
     if len(parts) > 4:
-        raise UrlRejected("This web address has a number where the name should be. Check it.")
+        raise UrlRejected(N_("This web address has a number where the name should be. Check it."))
     numbers = [_parse_ipv4_number(p) for p in parts]
     if any(n is None for n in numbers) or any(p == "" for p in parts):
-        raise UrlRejected("This web address has a number where the name should be. Check it.")
+        raise UrlRejected(N_("This web address has a number where the name should be. Check it."))
     values = [n for n in numbers if n is not None]
     if any(n > 255 for n in values[:-1]) or values[-1] >= 256 ** (5 - len(values)):
-        raise UrlRejected("This web address has a number where the name should be. Check it.")
+        raise UrlRejected(N_("This web address has a number where the name should be. Check it."))
     address = values[-1]
     for position, n in enumerate(values[:-1]):
         address += n * 256 ** (3 - position)
@@ -325,30 +331,40 @@ def _refuse_if_not_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address
         address = address.ipv4_mapped
     if address.is_loopback:
         raise UrlRejected(
-            "This link points to this computer (a loopback address), not to a website. "
-            "Copy the address from the website itself."
+            N_(
+                "This link points to this computer (a loopback address), not to a website. "
+                "Copy the address from the website itself."
+            )
         )
     if address.is_unspecified or address.is_reserved:
         raise UrlRejected(
-            "This link points to an address that is not on the public internet. "
-            "Copy the address from the website itself."
+            N_(
+                "This link points to an address that is not on the public internet. "
+                "Copy the address from the website itself."
+            )
         )
     if address.is_link_local:
         raise UrlRejected(
-            "This link points to a link-local network address, not to a website on the "
-            "internet. Copy the address from the website itself."
+            N_(
+                "This link points to a link-local network address, not to a website on the "
+                "internet. Copy the address from the website itself."
+            )
         )
     if address.is_multicast:
-        raise UrlRejected("This link points to a multicast address, not to a website.")
+        raise UrlRejected(N_("This link points to a multicast address, not to a website."))
     if address.is_private:
         raise UrlRejected(
-            "This link points to a private network address (like a home or school network), "
-            "not to a website on the internet. Copy the address from the website itself."
+            N_(
+                "This link points to a private network address (like a home or school network), "
+                "not to a website on the internet. Copy the address from the website itself."
+            )
         )
     if not address.is_global:
         raise UrlRejected(
-            "This link points to an address that is not on the public internet. "
-            "Copy the address from the website itself."
+            N_(
+                "This link points to an address that is not on the public internet. "
+                "Copy the address from the website itself."
+            )
         )
 
 
@@ -357,25 +373,27 @@ def _host(netloc_host: str) -> tuple[str, bool]:
     if netloc_host.startswith("["):
         inner = netloc_host[1:-1] if netloc_host.endswith("]") else ""
         if "%" in inner:
-            raise UrlRejected("This link has a network zone in its address. Check it.")
+            raise UrlRejected(N_("This link has a network zone in its address. Check it."))
         try:
             address6 = ipaddress.IPv6Address(inner)
         except ValueError:
-            raise UrlRejected("This web address is not written correctly. Check it.") from None
+            raise UrlRejected(N_("This web address is not written correctly. Check it.")) from None
         _refuse_if_not_public(address6)
         return f"[{address6.compressed}]", True
     text = re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), netloc_host)
     text = text.rstrip(".").lower() if text.endswith(".") and text != "." else text.lower()
     if not text:
-        raise UrlRejected("This does not look like a web address. Check it and try again.")
+        raise UrlRejected(N_("This does not look like a web address. Check it and try again."))
     dotted = _whatwg_ipv4(text)
     if dotted is not None:
         _refuse_if_not_public(ipaddress.IPv4Address(dotted))
         return dotted, True
     if text == "localhost" or text.endswith(".localhost"):
         raise UrlRejected(
-            "This link points to this computer (localhost), not to a website. "
-            "Copy the address from the website itself."
+            N_(
+                "This link points to this computer (localhost), not to a website. "
+                "Copy the address from the website itself."
+            )
         )
     try:
         # ASCII names are kept as typed (lower case): some real hosts have "_" in a label,
@@ -387,7 +405,7 @@ def _host(netloc_host: str) -> tuple[str, bool]:
         )
     except (idna.IDNAError, UnicodeError, ValueError):
         raise UrlRejected(
-            "This does not look like a web address. Check it and try again."
+            N_("This does not look like a web address. Check it and try again.")
         ) from None
     labels = ascii_host.split(".")
     if (
@@ -395,7 +413,7 @@ def _host(netloc_host: str) -> tuple[str, bool]:
         or len(ascii_host) > MAX_HOST_LENGTH
         or any(len(label) > MAX_LABEL_LENGTH or not _LABEL.match(label) for label in labels)
     ):
-        raise UrlRejected("This does not look like a web address. Check it and try again.")
+        raise UrlRejected(N_("This does not look like a web address. Check it and try again."))
     return ascii_host, False
 
 
@@ -408,9 +426,9 @@ def _split(raw: str) -> tuple[str, str, str, str, str]:
         scheme, rest = match.group(1).lower(), raw[match.end() :]
     elif match and not re.match(r"^[^:]+:\d", raw) and "." not in match.group(1):
         # mailto:, javascript:, data: ... (but not "example.com:8080/x")
-        raise UrlRejected("A link starts with http:// or https://.")
+        raise UrlRejected(N_("A link starts with http:// or https://."))
     if scheme and scheme not in {"http", "https"}:
-        raise UrlRejected("A link starts with http:// or https://.")
+        raise UrlRejected(N_("A link starts with http:// or https://."))
     scheme = scheme or "https"
     rest = rest.lstrip("/\\") if rest[:2] in ("//", "\\\\", "/\\", "\\/") else rest
     fragment = ""
@@ -454,29 +472,29 @@ def canonical(text: str) -> CanonicalUrl:
     :class:`UrlRejected` with a message a person can act on."""
     raw = re.sub(r"[\t\n\r]", "", text.strip())
     if not raw:
-        raise UrlRejected("This link is empty.")
+        raise UrlRejected(N_("This link is empty."))
     if len(raw) > MAX_URL_LENGTH:
-        raise UrlRejected("This link is very long. Copy just the address of the page.")
+        raise UrlRejected(N_("This link is very long. Copy just the address of the page."))
     if any(ord(c) < 32 or ord(c) == 127 for c in raw):
-        raise UrlRejected("This link has hidden characters in it. Copy it again from the page.")
+        raise UrlRejected(N_("This link has hidden characters in it. Copy it again from the page."))
     scheme, authority, path, query, fragment = _split(raw)
     if "@" in authority:
         raise UrlRejected(
-            "This link has a name or password in it. Remove the part up to the @ and try again."
+            N_("This link has a name or password in it. Remove the part up to the @ and try again.")
         )
     host_text, port_text = authority, ""
     if authority.startswith("["):
         end = authority.find("]")
         host_text, after = authority[: end + 1], authority[end + 1 :]
         if after and not after.startswith(":"):
-            raise UrlRejected("This web address is not written correctly. Check it.")
+            raise UrlRejected(N_("This web address is not written correctly. Check it."))
         port_text = after[1:]
     elif ":" in authority:
         host_text, port_text = authority.rsplit(":", 1)
     port: int | None = None
     if port_text:
         if not port_text.isdigit() or not 0 < int(port_text) <= 65535:
-            raise UrlRejected("This web address has a port we cannot read.")
+            raise UrlRejected(N_("This web address has a port we cannot read."))
         port = int(port_text)
     host, is_ip = _host(host_text)
     path = _remove_dot_segments(_normalise(path or "/", _PATH_SAFE))
@@ -505,5 +523,5 @@ def canonical(text: str) -> CanonicalUrl:
     elif not known:
         flags.append(FLAG_UNKNOWN_SUFFIX)
     if len(url) > MAX_URL_LENGTH:
-        raise UrlRejected("This link is very long. Copy just the address of the page.")
+        raise UrlRejected(N_("This link is very long. Copy just the address of the page."))
     return CanonicalUrl(url, host, domain, tuple(flags))

@@ -289,7 +289,7 @@ def plausible_files(files: list[FileIn]) -> list[FileHashes]:
                 ]
             kept.append(FileHashes(f.kind, f.sha256, f.md5, f.pdq, f.quality, frames or None))
     except Implausible as exc:
-        raise ApiProblem(422, str(exc), kind="report-invalid") from None
+        raise ApiProblem(422, words_of(exc), kind="report-invalid") from None
     if total > MAX_REPORT_FRAMES:
         raise ApiProblem(422, _(TOO_MUCH_VIDEO), kind="report-invalid")
     return kept

@@ -36,6 +36,7 @@ from reclaim.reports.proof import ProofOfWork
 from reclaim.storage import Database
 from reclaim.storage.migrations_runner import readiness
 from reclaim.takedown.liveness import LivenessCheck
+from reclaim.web.admission import Admission
 from reclaim.web.metrics import Metrics
 from reclaim.web.ratelimit import RateLimiter
 
@@ -88,6 +89,8 @@ class Services:
     #: Pushes withdrawals to platforms' webhooks after commit, retrying with backoff.
     webhook_sender: WebhookSender
     metrics: Metrics
+    #: Requests in flight per class, bounded (reclaim.web.admission).
+    admission: Admission
     #: The optional liveness check of a reported link (HEAD only, public addresses only);
     #: None unless ``RECLAIM_TAKEDOWN_LIVENESS`` turns it on.
     liveness: LivenessCheck | None = None
@@ -135,6 +138,7 @@ def build_services(settings: Settings, database: Database) -> Services:
         notification_sender=NotificationSender(notifier) if notifier is not None else None,
         webhook_sender=WebhookSender(database),
         metrics=Metrics(),
+        admission=Admission(settings.platform_in_flight, settings.public_in_flight),
         liveness=(
             LivenessCheck(
                 timeout=settings.takedown_liveness_timeout,
@@ -154,17 +158,20 @@ def services_of(app: FastAPI) -> Services:
 
 
 # Dependencies: what routes name in their signatures -----------------------------------------
+# Coroutines on purpose: FastAPI runs a plain function dependency in its thread pool, and a
+# hop to a thread and back costs more than everything these do (docs/operations.md, "Where a
+# request's time goes").
 
 
-def find_services(request: Request) -> Services:
+async def find_services(request: Request) -> Services:
     return services_of(request.app)
 
 
-def find_database(request: Request) -> Database:
+async def find_database(request: Request) -> Database:
     return services_of(request.app).database
 
 
-def find_settings(request: Request) -> Settings:
+async def find_settings(request: Request) -> Settings:
     return services_of(request.app).settings
 
 

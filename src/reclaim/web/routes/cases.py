@@ -172,6 +172,8 @@ def _case_page(
         "shareable": shareable,
         "item_words": ITEM_WORDS,
         "open_alerts": cases.open_case_alerts(session, case),
+        "safety_plans": cases.plan_summaries(session, case, view.staff),
+        "agency_plan": cases.agency_plan_view(session, case),  # see routes/agency_plans
     }
     return render(request, template, context, status_code=400 if error else 200)
 
@@ -197,12 +199,16 @@ def _failed(
 
 @router.get("/cases")
 def case_list(
-    request: Request, db: DatabaseDep, settings: SettingsDep, status: str = "open"
+    request: Request, db: DatabaseDep, settings: SettingsDep, status: str = "open", plan: str = ""
 ) -> Response:
+    """``plan=missing``: only open cases showing "no safety plan yet"."""
     with db.session() as session:
         user = _staff(request, session)
         shown = status if status in ("open", "closed") else "open"
         rows = cases.list_cases(session, user, status=shown)
+        without_plan = cases.without_plan(session, user) if shown == "open" else set()
+        if plan == "missing":
+            rows = [r for r in rows if r.public_id in without_plan]
         tasks = cases.my_tasks(session, user)
         return render(
             request,
@@ -214,6 +220,8 @@ def case_list(
                 "when": _formatter(settings),
                 "can_open": _can_open(user),
                 "leads": cases.leads(user),
+                "without_plan": without_plan,
+                "plan_filter": plan == "missing" and shown == "open",
             },
         )
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Security
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from reclaim.accounts import ApiKey, Scope
+from reclaim.accounts import KeyGrant, Scope
 from reclaim.bank import feed as delta_feed
 from reclaim.takedown import list_page, list_version, member_list_lines
 from reclaim.takedown.memberlist import MAX_PAGE
@@ -50,7 +50,7 @@ Platform = Annotated[
 @router.get("/urls", response_model=UrlListResponse, summary="The member URL list, with tombstones")
 def urls(
     db: DatabaseDep,
-    key: Annotated[ApiKey, Depends(platform_key(Scope.URLS))],
+    key: Annotated[KeyGrant, Depends(platform_key(Scope.URLS))],
     checkpoint: Annotated[
         str | None,
         Query(max_length=20, description="`next_checkpoint` of the previous page; omit to start."),
@@ -84,7 +84,7 @@ MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 )
 def urls_export(
     db: DatabaseDep,
-    key: Annotated[ApiKey, Depends(platform_key(Scope.URLS))],
+    key: Annotated[KeyGrant, Depends(platform_key(Scope.URLS))],
     format: Annotated[Literal["csv", "jsonl"], Query()] = "csv",
     domain: Domain = "",
     platform: Platform = "",

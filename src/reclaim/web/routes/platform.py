@@ -13,7 +13,7 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
 from reclaim import cases
-from reclaim.accounts import ApiKey, Scope, authenticate
+from reclaim.accounts import KeyGrant, Scope, authenticate
 from reclaim.audit import current_context
 from reclaim.bank import (
     FeedbackStatus,
@@ -55,7 +55,7 @@ MAX_TAGS, MAX_TAG_LENGTH = 20, 64
 AUTH_HEADERS = {"WWW-Authenticate": 'Bearer realm="reclaim"'}
 
 
-def authorise(request: Request, session: Session, scope: Scope, limiter: RateLimiter) -> ApiKey:
+def authorise(request: Request, session: Session, scope: Scope, limiter: RateLimiter) -> KeyGrant:
     """The live API key of this request, with ``scope`` and within its rate limit."""
     header = request.headers.get("authorization", "")
     if not header.lower().startswith("bearer "):
@@ -90,16 +90,23 @@ def authorise(request: Request, session: Session, scope: Scope, limiter: RateLim
     return key
 
 
-def platform_key(scope: Scope) -> Callable[[Request, Services], ApiKey]:
+def platform_key(scope: Scope) -> Callable[[Request, Services], KeyGrant]:
     """Dependency form of :func:`authorise`, for routes that open their own session."""
 
-    def dependency(request: Request, services: ServicesDep) -> ApiKey:
+    def dependency(request: Request, services: ServicesDep) -> KeyGrant:
         with services.database.read_session() as session:
-            key = authorise(request, session, scope, services.limits.api)
-            session.expunge(key)
-        return key
+            return authorise(request, session, scope, services.limits.api)
 
     return dependency
+
+
+def match_key(request: Request, services: ServicesDep) -> KeyGrant:
+    """:func:`authorise` for ``/match``, and in the same read transaction the matcher brought
+    up to date: one transaction per match request, before a byte of the body is read."""
+    with services.database.read_session() as session:
+        key = authorise(request, session, Scope.MATCH, services.limits.api)
+        matcher_for(services.matcher, session)
+    return key
 
 
 class SignalIn(BaseModel):
@@ -163,13 +170,12 @@ def matcher_for(matcher: Matcher, session: Session) -> Matcher:
 )
 def match(
     services: ServicesDep,
-    key: Annotated[ApiKey, Depends(platform_key(Scope.MATCH))],
+    key: Annotated[KeyGrant, Depends(match_key)],
     body: Annotated[MatchRequest, Depends(json_body(MatchRequest))],
 ) -> MatchResponse:
     """Needs a key with the `match` scope (`Authorization: Bearer rk_...`). The key is
     checked before a byte of the body is read."""
-    with services.database.read_session() as session:
-        matcher = matcher_for(services.matcher, session)
+    matcher = services.matcher  # brought up to date by match_key
     signals, variants, errors = [], [], []
     for index, item in enumerate(body.signals):
         try:
@@ -210,7 +216,7 @@ class FeedResponse(BaseModel):
 @router.get("/hashes", response_model=FeedResponse, summary="The delta feed, with tombstones")
 def hashes(
     db: DatabaseDep,
-    key: Annotated[ApiKey, Depends(platform_key(Scope.FEED))],
+    key: Annotated[KeyGrant, Depends(platform_key(Scope.FEED))],
     checkpoint: Annotated[
         str | None,
         Query(max_length=20, description="`next_checkpoint` of the previous page; omit to start."),
@@ -258,7 +264,7 @@ class FeedbackResponse(BaseModel):
 )
 def feedback(
     db: DatabaseDep,
-    key: Annotated[ApiKey, Depends(platform_key(Scope.FEEDBACK))],
+    key: Annotated[KeyGrant, Depends(platform_key(Scope.FEEDBACK))],
     body: Annotated[FeedbackRequest, Depends(json_body(FeedbackRequest))],
 ) -> FeedbackResponse:
     with db.session() as session:
@@ -281,7 +287,7 @@ def feedback(
         queue_blocked_news(session, blocked, key.organisation_id)
         # A safeguarding case joined to such a report records it in its chronology.
         cases.note_blocked(session, blocked)
-        return FeedbackResponse(recorded=len(body.feedback), platform=key.organisation.name)
+        return FeedbackResponse(recorded=len(body.feedback), platform=key.organisation_name)
 
 
 MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson", "pytx": "text/plain"}
@@ -290,7 +296,7 @@ MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson", "pytx": "text/plain
 @router.get("/export", summary="The whole active list as a file", response_class=StreamingResponse)
 def export(
     db: DatabaseDep,
-    key: Annotated[ApiKey, Depends(platform_key(Scope.EXPORT))],
+    key: Annotated[KeyGrant, Depends(platform_key(Scope.EXPORT))],
     format: Annotated[Literal["csv", "jsonl", "pytx"], Query()] = "csv",
 ) -> StreamingResponse:
     def body() -> Iterator[str]:

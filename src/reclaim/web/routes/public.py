@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from reclaim.cases import copy_for_report
 from reclaim.config import Settings
 from reclaim.directory import COUNTRY_ORDER, countries
 from reclaim.directory import country as find_country
@@ -350,6 +351,9 @@ def _status_context(report: Report, session: Session, request: Request) -> dict[
     context = status_page_context(status_of(session, report), _settings(request).default_country)
     context["access"] = _grant(request, report.reference)
     context["shares"] = shares_of(session, report)
+    # The child's safety plan, only with their consent, from a case linked to their shared
+    # report; nothing else of the case (reclaim.cases.plans.copy_for_report).
+    context["safety_plan"] = copy_for_report(session, report.id)
     return context
 
 

@@ -13,6 +13,11 @@
   const saveFirst = document.querySelector("[data-save-first]");
   const savedBox = box.querySelector("[data-saved]");
   const status = box.querySelector("[data-copy-status]");
+  // The words come from the page (data-msg-*), so they are in the page's language.
+  const say = (name, values) =>
+    (box.dataset["msg" + name] || "").replace(/\{(\w+)\}/g, (all, key) =>
+      values && key in values ? String(values[key]) : all,
+    );
   let armed = false;
   let leaving = false;
   let warned = false;
@@ -50,11 +55,11 @@
     const found = codes();
     try {
       await navigator.clipboard.writeText(
-        "Reclaim reference: " + found.reference + "\nPIN: " + found.pin,
+        say("Reference", { reference: found.reference }) + "\n" + say("Pin", { pin: found.pin }),
       );
-      status.textContent = "Copied. Paste it somewhere private, where only you can see it.";
+      status.textContent = say("Copied");
     } catch (error) {
-      status.textContent = "Copying did not work on this phone. Please write them down.";
+      status.textContent = say("CopyFailed");
     }
   });
 

@@ -11,6 +11,12 @@ const previews = document.getElementById("previews");
 const errorBox = document.getElementById("js-error");
 const area = document.getElementById("report-area");
 const made = document.getElementById("made");
+// The words come from the page (data-msg-* on #hash-step), so they are in the page's language.
+const words = document.getElementById("hash-step");
+const say = (name, values = {}) =>
+  (words.dataset["msg" + name] || "").replace(/\{(\w+)\}/g, (all, key) =>
+    key in values ? String(values[key]) : all,
+  );
 
 document.getElementById("needs-js").hidden = true;
 document.getElementById("hash-step").hidden = false;
@@ -53,21 +59,33 @@ function showError(text) {
   if (text) errorBox.scrollIntoView({ block: "center" });
 }
 
+// Why a file has no code, in the page's language (reclaim-hash.js's HashingError has a stable
+// code; its own message is English), with what to do instead.
+function whyNoCode(error) {
+  const code = String((error && error.code) || "internal").replace(/(^|_)(\w)/g, (all, sep, c) =>
+    c.toUpperCase(),
+  );
+  const anyFormat = error && !error.format && (code === "Damaged" || code === "Undecodable");
+  const reason = say(`Error${code}${anyFormat ? "Any" : ""}`, { format: (error && error.format) || "" });
+  if (!reason) return (error && error.message) || say("Failed");
+  return `${reason} ${say("ErrorAlternative")}`;
+}
+
 function preview(file) {
   const item = document.createElement("li");
   const isVideo = (file.type || "").startsWith("video/");
   const kind = isVideo ? "video" : "image";
   counts[kind] += 1;
-  const label = `${isVideo ? "Video" : "Photo"} ${counts[kind]}`;
+  const label = say(isVideo ? "Video" : "Photo", { n: counts[kind] });
   const url = URL.createObjectURL(file); // a local blob: URL, never sent anywhere
   blobUrls.push(url);
   const media = document.createElement(isVideo ? "video" : "img");
   media.src = url;
   if (isVideo) media.muted = true;
-  else media.alt = `${label}, as chosen (only on this phone)`;
-  if (isVideo) media.setAttribute("aria-label", `${label}, as chosen (only on this phone)`);
+  else media.alt = say("Chosen", { label });
+  if (isVideo) media.setAttribute("aria-label", say("Chosen", { label }));
   const caption = document.createElement("span");
-  caption.textContent = `${label}: making the code…`;
+  caption.textContent = say("Making", { label });
   item.append(media, caption);
   previews.appendChild(item);
   return { caption, label };
@@ -89,7 +107,7 @@ input.addEventListener("change", async () => {
         onProgress: ({ fraction }) => {
           const value = Math.round(((done + fraction) / total) * 100);
           progress.value = value;
-          statusLine.textContent = `Making codes on this phone… ${value}%`;
+          statusLine.textContent = say("Progress", { percent: `${value}%` });
         },
       });
       const entry = { kind: result.kind === "video" ? "video" : "image", sha256: result.sha256, md5: result.md5 };
@@ -102,15 +120,15 @@ input.addEventListener("change", async () => {
         entry.quality = result.quality;
       }
       hashed.push(entry);
-      caption.textContent = `${label}: code ready.`;
+      caption.textContent = say("Ready", { label });
     } catch (error) {
-      caption.textContent = `${label}: ${error.message || "we could not make a code."}`;
+      caption.textContent = `${label}: ${whyNoCode(error)}`;
     }
     done += 1;
     busy -= 1;
   }
   progress.value = 100;
-  statusLine.textContent = `${hashed.length} code(s) ready. Your photos stayed on this phone.`;
+  statusLine.textContent = say("Done", { n: hashed.length });
   document.body.dataset.hashing = "done";
 });
 
@@ -142,18 +160,18 @@ function text(name) {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (busy > 0) {
-    showError("Please wait: the codes are still being made.");
+    showError(say("Wait"));
     return;
   }
   const urls = text("urls").split("\n").map((u) => u.trim()).filter(Boolean);
   if (!hashed.length && !urls.length) {
-    showError("Add a photo or video, or a link where you saw it.");
+    showError(say("Nothing"));
     return;
   }
   showError("");
   const button = document.getElementById("send-report");
   button.disabled = true;
-  statusLine.textContent = "Sending the codes…";
+  statusLine.textContent = say("Sending");
   const threatened = text("threatened");
   const body = {
     age_group: text("age_group"),
@@ -190,7 +208,7 @@ form.addEventListener("submit", async (event) => {
       if (!(response.status === 400 && String(data.type || "").endsWith("proof-rejected"))) break;
     }
     if (!response.ok) {
-      showError(data.detail || "Something went wrong. Please try again.");
+      showError(data.detail || say("Wrong"));
       button.disabled = false;
       return;
     }
@@ -209,11 +227,11 @@ form.addEventListener("submit", async (event) => {
     hashed.length = 0;
     area.remove();
     made.hidden = false;
-    document.title = "Your reference and PIN · Reclaim";
+    document.title = `${say("Title")} · Reclaim`;
     document.getElementById("made-title").focus();
     document.dispatchEvent(new Event("reclaim:made")); // keep-pin.js: print, copy, "saved"
   } catch (error) {
-    showError("We could not send your report. Check your connection and try again.");
+    showError(say("Offline"));
     button.disabled = false;
   }
 });
