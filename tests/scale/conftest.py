@@ -33,6 +33,27 @@ def bank_for(corpus: Corpus, directory: Path, *, filler: int = 500) -> Path:
     return write_bank(directory, contents)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_dask() -> Any:
+    """Generous Dask timeouts: on a machine shared with other jobs (load average 10 on 2 cores
+    was seen) a LocalCluster's workers can take tens of seconds to start and answer. Equality,
+    not speed, is tested here."""
+    try:
+        import dask
+    except ImportError:  # the scale extra is not installed: the Dask tests skip themselves
+        yield None
+        return
+    with dask.config.set(
+        {
+            "distributed.comm.timeouts.connect": "180s",
+            "distributed.comm.timeouts.tcp": "180s",
+            "distributed.scheduler.worker-ttl": "15 minutes",
+            "distributed.deploy.lost-worker-timeout": "120s",
+        }
+    ):
+        yield None
+
+
 @pytest.fixture(scope="session")
 def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("corpus")

@@ -82,3 +82,61 @@ def test_scan_from_the_feed_reports_pending_review_and_skips_withdrawn(
             (items[0], "PendingReview"),
             (items[1], "PendingReview"),
         }
+
+
+def test_a_rerun_reads_only_the_feed_changes_since_its_checkpoint(
+    tmp_path: Path, app_settings: Settings, app_db: Database
+) -> None:
+    with app_db.session() as session:
+        token = issue(session, create_organisation(session, "PicShare", "platform"), "scan").token
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+
+    def listed(seed: int) -> int:
+        picture = scene(256, 192, seed)
+        hashed = hash_image(encode(picture, "PNG"))
+        (uploads / f"copy-{seed}.jpg").write_bytes(
+            encode(transform(picture, "resize"), "JPEG", quality=80)
+        )
+        with app_db.session() as session:
+            return add_item(
+                session,
+                get_or_create_list(session),
+                [make_signal("pdq", hashed.pdq, hashed.quality)],
+                provenance=Provenance.SELF_REPORT,
+            ).item.id
+
+    first, second = listed(10), listed(11)
+    output = tmp_path / "m.jsonl"
+    bank_dir = tmp_path / "bank"
+
+    def scan(url: str, key: str = token) -> tuple[set[int], str]:
+        options = ["--bank-dir", str(bank_dir), "-o", str(output), "--no-progress", "--restart"]
+        result = CliRunner().invoke(
+            app, ["scan", str(uploads), "--api", url, "--key", key, "--workers", "1", *options]
+        )
+        assert result.exit_code == 0, result.output
+        found = {json.loads(line)["item"] for line in output.read_text().splitlines()}
+        return found, result.output
+
+    with serve(create_app(app_settings, app_db)) as url:
+        found, said = scan(url)
+        assert found == {first, second}
+        assert "2 records read (from the start)" in said
+        state = json.loads((bank_dir / "feed-state.json").read_text())
+        assert token not in json.dumps(state)  # the key itself is never stored
+        third = listed(12)
+        with app_db.session() as session:
+            withdrawn = session.get(ContentItem, first)
+            assert withdrawn is not None
+            set_status(session, withdrawn, ItemStatus.WITHDRAWN, "withdrawn")
+        found, said = scan(url)
+        assert found == {second, third}  # the withdrawal applied, the new item matched
+        assert f"2 records read (changes since checkpoint {state['checkpoint']})" in said
+        found, said = scan(url)
+        assert found == {second, third} and "0 records read (changes since" in said
+        # Another key (another organisation's view) never reuses this state: a full replay.
+        with app_db.session() as session:
+            other = issue(session, create_organisation(session, "Else", "platform"), "s").token
+        found, said = scan(url, other)
+        assert found == {second, third} and "(from the start)" in said

@@ -40,12 +40,20 @@ def _prepare_bank(
     from reclaim.scale.sources import has_protocol
 
     if api:
-        from reclaim.scale.remote import fetch_bank
+        from reclaim.scale.remote import FEED_STATE_FILE, fetch_bank, save_feed_state
 
         assert key is not None
-        contents, checkpoint = fetch_bank(api, key)
-        write_bank(bank_dir, contents, source=f"api:{api} checkpoint={checkpoint}")
-        return str(bank_dir), f"api:{api}:{checkpoint}"
+        state = bank_dir / FEED_STATE_FILE
+        fetched = fetch_bank(api, key, state=state)
+        write_bank(bank_dir, fetched.contents, source=f"api:{api} checkpoint={fetched.checkpoint}")
+        save_feed_state(state, api, key, fetched)
+        since = f"changes since checkpoint {fetched.since}" if fetched.since else "from the start"
+        err.print(
+            f"Feed: {fetched.records:,} records read ({since}); "
+            f"{len(fetched.contents.items):,} active items, checkpoint {fetched.checkpoint}.",
+            highlight=False,
+        )
+        return str(bank_dir), f"api:{api}:{fetched.checkpoint}"
     location = index or str(_default_index())
     if has_protocol(location):  # a bank already prepared on shared storage
         return location, f"url:{location}"

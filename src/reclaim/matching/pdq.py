@@ -56,6 +56,26 @@ def hexes_to_array(hexes: Iterable[str]) -> NDArray[np.uint8]:
     return np.frombuffer(raw, np.uint8).reshape(len(items), PDQ_BYTES).copy()
 
 
+_NIBBLE = np.full(256, 255, np.uint8)
+_NIBBLE[np.frombuffer(b"0123456789", np.uint8)] = np.arange(10, dtype=np.uint8)
+_NIBBLE[np.frombuffer(b"abcdef", np.uint8)] = np.arange(10, 16, dtype=np.uint8)
+_NIBBLE[np.frombuffer(b"ABCDEF", np.uint8)] = np.arange(10, 16, dtype=np.uint8)
+
+
+def hex_chars_to_array(chars: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
+    """Rows of 64 ASCII hex characters ((N, 64) ``uint8``, either case) -> ``(hashes, valid)``:
+    the (N, 32) ``uint8`` hashes and which rows were all hex digits (invalid rows hold zeros).
+    Vectorised: no Python object per row."""
+    arr = np.asarray(chars, np.uint8)
+    if arr.ndim != 2 or arr.shape[1] != PDQ_HEX_LEN:
+        raise ValueError(f"hex characters must have shape (N, {PDQ_HEX_LEN}), got {arr.shape}")
+    nibbles = _NIBBLE[arr]
+    valid = ~(nibbles == 255).any(axis=1)
+    nibbles[~valid] = 0
+    hashes = np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2])
+    return hashes, valid
+
+
 def array_to_hexes(hashes: NDArray[np.uint8]) -> list[str]:
     """``uint8`` array of shape (N, 32) -> lowercase hex strings."""
     arr = as_hash_array(hashes, "hashes")

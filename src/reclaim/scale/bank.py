@@ -313,27 +313,53 @@ class ScanBank:
                 options += [v for v in q.dihedral if v != q.pdq]
             owners.extend([position] * len(options))
             hexes.extend(options)
-        if not hexes or self.pdq_signal.shape[0] == 0:
+        if not hexes:
             return []
-        result = self.index.search_arrays(hexes_to_array(hexes), self.radius)
-        counts = np.diff(result.offsets)
-        query_of = np.repeat(np.asarray(owners, np.int64), counts)
-        sig_rows = np.searchsorted(self.pdq_signal, result.ids)
-        items = np.asarray(self.pdq_item[np.minimum(sig_rows, self.pdq_signal.shape[0] - 1)])
-        known = self.pdq_signal[np.minimum(sig_rows, self.pdq_signal.shape[0] - 1)] == result.ids
-        rows = self._item_rows(items)
-        rows = np.minimum(rows, max(self.item_id.shape[0] - 1, 0))
+        found = self.pdq_matches(hexes_to_array(hexes), np.asarray(owners, np.int64))
+        return self.pdq_rows([queries[qi].key for qi in found[0].tolist()], found)
+
+    def pdq_matches(
+        self, hashes: NDArray[np.uint8], owners: NDArray[np.int64] | None = None
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """PDQ matches of ``hashes`` ((k, 32) uint8; row ``r`` belongs to query ``owners[r]``,
+        default ``r``) as arrays ``(query, item, distance)``: each (query, item) once, at its
+        smallest distance within the item's list distance; sorted by query, distance, item.
+        No Python object per hash: this is the hashes-only scan's path."""
+        empty = np.empty(0, np.int64)
+        if hashes.shape[0] == 0 or self.pdq_signal.shape[0] == 0:
+            return empty, empty, empty
+        if owners is None:
+            owners = np.arange(hashes.shape[0], dtype=np.int64)
+        result = self.index.search_arrays(hashes, self.radius)
+        if result.ids.shape[0] == 0:
+            return empty, empty, empty
+        query_of = np.repeat(owners, np.diff(result.offsets))
+        last = self.pdq_signal.shape[0] - 1
+        sig_rows = np.minimum(np.searchsorted(self.pdq_signal, result.ids), last)
+        items = np.asarray(self.pdq_item[sig_rows], np.int64)
+        known = self.pdq_signal[sig_rows] == result.ids
+        rows = np.minimum(self._item_rows(items), max(self.item_id.shape[0] - 1, 0))
         allowed = known & (self.item_id[rows] == items) & (result.distances <= self.item_max[rows])
-        best: dict[tuple[int, int], int] = {}
-        for qi, item, dist in zip(
-            query_of[allowed].tolist(),
-            items[allowed].tolist(),
-            result.distances[allowed].tolist(),
-            strict=True,
-        ):
-            key = (qi, item)
-            if key not in best or dist < best[key]:
-                best[key] = dist
-        out = [self._row(queries[qi].key, "pdq", item, dist) for (qi, item), dist in best.items()]
+        q, it, d = query_of[allowed], items[allowed], result.distances[allowed]
+        order = np.lexsort((d, it, q))  # by query, item, distance: first of each pair is best
+        q, it, d = q[order], it[order], d[order]
+        first = np.ones(q.shape[0], np.bool_)
+        first[1:] = (q[1:] != q[:-1]) | (it[1:] != it[:-1])
+        q, it, d = q[first], it[first], d[first]
+        order = np.lexsort((it, d, q))
+        return q[order], it[order], d[order]
+
+    def pdq_rows(
+        self,
+        keys: Sequence[str],
+        found: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+    ) -> list[dict[str, Any]]:
+        """Output rows for :meth:`pdq_matches`' answer (``keys[i]`` names its ``i``-th match),
+        sorted by key, distance, item."""
+        _, items, distances = found
+        out = [
+            self._row(key, "pdq", item, dist)
+            for key, item, dist in zip(keys, items.tolist(), distances.tolist(), strict=True)
+        ]
         out.sort(key=lambda r: (r["key"], r["distance"], r["item"]))
         return out

@@ -5,10 +5,14 @@ Plain HTTP with the standard library, an API key as ``Authorization: Bearer rk_.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reclaim.scale.bank import BankContents
@@ -42,23 +46,69 @@ def _request(method: str, url: str, key: str, body: dict[str, Any] | None = None
         raise ApiError(f"{method} {url}: {getattr(exc, 'reason', exc)}") from None
 
 
-def fetch_bank(api: str, key: str, *, page: int = 1000) -> tuple[BankContents, str]:
-    """Replay the delta feed from the start into bank contents; returns them and the last
-    checkpoint. Withdrawn items (tombstones) are dropped as the feed says."""
+#: What ``fetch_bank`` keeps between runs (in the scan bank's directory).
+FEED_STATE_FORMAT = 1
+FEED_STATE_FILE = "feed-state.json"
+
+
+@dataclass(slots=True)
+class FeedFetch:
+    """The lists as the feed says now, where the feed was read up to, and what this run read."""
+
+    contents: BankContents
+    checkpoint: str
+    records: int  # feed records read by this run
+    since: str  # the checkpoint this run started from ("" = the start)
+    items: dict[int, dict[str, Any]]  # item -> its feed record's list name and signals
+
+
+def _key_id(api: str, key: str) -> str:
+    """Which server and key a saved feed state belongs to (a digest: the key is not stored)."""
+    return hashlib.sha256(f"{api}\n{key}".encode()).hexdigest()[:32]
+
+
+def _load_state(path: Path | None, owner: str) -> tuple[dict[int, dict[str, Any]], str]:
+    if path is None or not path.exists():
+        return {}, ""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("format") != FEED_STATE_FORMAT or document.get("owner") != owner:
+            return {}, ""
+        items = {int(k): v for k, v in document["items"].items()}
+        return items, str(document["checkpoint"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, ""  # unreadable: replay from the start
+
+
+def save_feed_state(path: Path, api: str, key: str, fetched: FeedFetch) -> None:
+    """Remember the items and the checkpoint (atomic replace), so the next run reads only what
+    changed since. Call once the bank made from ``fetched`` is written."""
+    document = {
+        "format": FEED_STATE_FORMAT,
+        "owner": _key_id(api.rstrip("/"), key),
+        "checkpoint": fetched.checkpoint,
+        "items": {str(k): v for k, v in fetched.items.items()},
+    }
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def fetch_bank(api: str, key: str, *, page: int = 1000, state: Path | None = None) -> FeedFetch:
+    """The active items from the delta feed, withdrawals (tombstones) applied.
+
+    With ``state`` (a file :func:`save_feed_state` wrote for the same server and key) only the
+    records after its checkpoint are read and applied to its items; otherwise, or if the
+    server refuses that checkpoint, the feed is replayed from the start."""
     base = api.rstrip("/")
-    items: dict[int, dict[str, Any]] = {}
-    checkpoint = ""
-    while True:
-        query = f"?limit={page}" + (f"&checkpoint={checkpoint}" if checkpoint else "")
-        answer = _request("GET", f"{base}/api/v1/hashes{query}", key)
-        for record in answer["records"]:
-            if record["deleted"]:
-                items.pop(int(record["item_id"]), None)
-            else:
-                items[int(record["item_id"])] = record
-        checkpoint = answer["next_checkpoint"]
-        if not answer["has_more"]:
-            break
+    items, since = _load_state(state, _key_id(base, key))
+    try:
+        checkpoint, records = _read_feed(base, key, page, items, since)
+    except ApiError:
+        if not since:
+            raise
+        items, since = {}, ""
+        checkpoint, records = _read_feed(base, key, page, items, since)
     contents = BankContents()
     next_signal = 0
     for item_id in sorted(items):
@@ -66,7 +116,28 @@ def fetch_bank(api: str, key: str, *, page: int = 1000) -> tuple[BankContents, s
         next_signal = contents.add_item(
             item_id, record["list_name"], record["signals"], next_signal_id=next_signal
         )
-    return contents, checkpoint
+    return FeedFetch(contents, checkpoint, records, since, items)
+
+
+def _read_feed(
+    base: str, key: str, page: int, items: dict[int, dict[str, Any]], checkpoint: str
+) -> tuple[str, int]:
+    records = 0
+    while True:
+        query = f"?limit={page}" + (f"&checkpoint={checkpoint}" if checkpoint else "")
+        answer = _request("GET", f"{base}/api/v1/hashes{query}", key)
+        for record in answer["records"]:
+            records += 1
+            if record["deleted"]:
+                items.pop(int(record["item_id"]), None)
+            else:
+                items[int(record["item_id"])] = {
+                    "list_name": record["list_name"],
+                    "signals": record["signals"],
+                }
+        checkpoint = answer["next_checkpoint"]
+        if not answer["has_more"]:
+            return checkpoint, records
 
 
 def post_feedback(

@@ -195,29 +195,59 @@ def parquet_groups(source: str) -> list[tuple[int, int]]:
     return [(g, int(meta.row_group(g).num_rows)) for g in range(meta.num_row_groups)]
 
 
-def parquet_rows(source: str, group: int) -> list[HashRow]:
-    """The rows of one row group (run by the worker that matches them)."""
+def parquet_group(source: str, group: int) -> tuple[Any, int]:
+    """One row group as a pyarrow Table (the signal columns, ``quality`` and the first id
+    column present) and the number of rows before it (run by the worker that matches them)."""
     import pyarrow.parquet as pq
 
     with _open_binary(source) as raw:
         table_file = pq.ParquetFile(raw)
         names = table_file.schema_arrow.names
+        id_column = next((c for c in ID_COLUMNS if c in names), None)
         columns = ["signal_type", "signal_str"] + [
-            c for c in ("quality", *ID_COLUMNS) if c in names
+            c for c in ("quality", id_column) if c is not None and c in names
         ]
-        table = table_file.read_row_group(group, columns=columns).to_pydict()
+        table = table_file.read_row_group(group, columns=columns)
     start = sum(table_file.metadata.row_group(g).num_rows for g in range(group))
-    count = len(table["signal_str"])
-    id_column = next((c for c in ID_COLUMNS if c in table), None)
+    return table, start
+
+
+def _indices(rows: Sequence[int]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(list(rows), pa.int64())
+
+
+def row_keys(table: Any, source: str, start: int, rows: Sequence[int]) -> list[str]:
+    """The ids of some rows of a :func:`parquet_group` table (``SOURCE#N`` where empty)."""
+    id_column = next((c for c in ID_COLUMNS if c in table.column_names), None)
+    if id_column is None:
+        return [f"{source}#{start + i + 1}" for i in rows]
+    values = table[id_column].take(_indices(rows)).to_pylist()
+    return [
+        str(key) if key not in (None, "") else f"{source}#{start + i + 1}"
+        for i, key in zip(rows, values, strict=True)
+    ]
+
+
+def parquet_rows(source: str, group: int) -> list[HashRow]:
+    """The rows of one row group as Python tuples (the per-row path; tests and odd rows)."""
+    table, start = parquet_group(source, group)
+    return table_rows(table, source, start, range(table.num_rows))
+
+
+def table_rows(table: Any, source: str, start: int, rows: Sequence[int]) -> list[HashRow]:
+    """Some rows of a :func:`parquet_group` table as :data:`HashRow` tuples."""
+    picked = table.take(_indices(rows)).to_pydict()
+    keys = row_keys(table, source, start, rows)
     out: list[HashRow] = []
-    for i in range(count):
-        key = table[id_column][i] if id_column else None
+    for n, key in enumerate(keys):
         out.append(
             (
-                str(key) if key not in (None, "") else f"{source}#{start + i + 1}",
-                str(table["signal_type"][i] or "").strip().lower(),
-                str(table["signal_str"][i] or "").strip(),
-                _quality(table["quality"][i]) if "quality" in table else None,
+                key,
+                str(picked["signal_type"][n] or "").strip().lower(),
+                str(picked["signal_str"][n] or "").strip(),
+                _quality(picked["quality"][n]) if "quality" in picked else None,
             )
         )
     return out

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from reclaim.hashing import HashingError, ImageHashes, hash_file
-from reclaim.matching import VpdqFrame, is_pdq_hex, parse_vpdq
+from reclaim.matching import VpdqFrame, hex_chars_to_array, is_pdq_hex, parse_vpdq
 from reclaim.scale.bank import ScanBank
 from reclaim.scale.plan import Chunk, HashRow
-from reclaim.scale.sources import has_protocol, parquet_rows
+from reclaim.scale.sources import has_protocol, parquet_group, row_keys, table_rows
 
 #: Largest file a worker reads into memory through fsspec (local files are read in place).
 MAX_REMOTE_BYTES = 512 * 1024 * 1024
@@ -149,9 +149,66 @@ def query_of_row(row: HashRow) -> Any:
         return None, {"code": "invalid_hash", "message": str(exc)}
 
 
+def _pdq_columns(table: Any) -> tuple[Any, Any]:
+    """Which rows of a table are 64-character PDQ rows (vectorised), and their characters
+    as an (N, 64) ``uint8`` array; values are compared as the per-row path does (type trimmed
+    and lowercased, value trimmed)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kinds = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(table["signal_type"], pa.large_string())))
+    values = pc.utf8_trim_whitespace(pc.cast(table["signal_str"], pa.large_string()))
+    is_pdq = pc.and_(pc.equal(kinds, "pdq"), pc.equal(pc.binary_length(values), 64))
+    is_pdq = np.asarray(pc.fill_null(is_pdq, False).to_numpy(zero_copy_only=False), np.bool_)
+    picked = values.filter(pa.array(is_pdq)).combine_chunks()
+    count = len(picked)
+    if count == 0:
+        return is_pdq, np.zeros((0, 64), np.uint8)
+    offsets = np.frombuffer(picked.buffers()[1], np.int64, count + 1, picked.offset * 8)
+    data = np.frombuffer(picked.buffers()[2], np.uint8)
+    chars = data[offsets[0] : offsets[-1]].reshape(count, 64)
+    return is_pdq, chars
+
+
+def run_parquet_chunk(chunk: Chunk, bank: ScanBank) -> ChunkResult:
+    """A Parquet row group, matched without a Python object per row: the PDQ rows go from
+    the column buffers to one (N, 32) array and one batched search; only matches, errors
+    and the other signal types (digests, vPDQ) become Python objects."""
+    import numpy as np
+
+    source, group = chunk.parquet or ("", 0)
+    table, start = parquet_group(source, group)
+    is_pdq, chars = _pdq_columns(table)
+    hashes, valid = hex_chars_to_array(chars)
+    pdq_rows = np.flatnonzero(is_pdq)
+    found = bank.pdq_matches(hashes[valid], pdq_rows[valid])
+    matches = [
+        {"id": row.pop("key"), **row}
+        for row in bank.pdq_rows(row_keys(table, source, start, found[0].tolist()), found)
+    ]
+    # Everything else (digests, vPDQ, malformed rows) takes the per-row path, in row order.
+    others = np.ones(table.num_rows, np.bool_)
+    others[pdq_rows[valid]] = False
+    queries = []
+    errors = []
+    for row in table_rows(table, source, start, np.flatnonzero(others).tolist()):
+        query, error = query_of_row(row)
+        if error is not None:
+            errors.append({"id": row[0], "error": error})
+        else:
+            queries.append(query)
+    for found_row in bank.match(queries):
+        key = found_row.pop("key")
+        matches.append({"id": key, **found_row})
+    return ChunkResult(chunk.index, chunk.size, matches, errors, worker=str(os.getpid()))
+
+
 def run_chunk(chunk: Chunk, bank_location: str, options: ScanOptions) -> ChunkResult:
     """Read, hash and match one chunk; the unit of work of every engine."""
     bank = open_bank(bank_location)
+    if chunk.kind == "parquet":
+        return run_parquet_chunk(chunk, bank)
     key_name = "path" if chunk.kind == "files" else "id"
     queries = []
     errors = []
@@ -163,8 +220,7 @@ def run_chunk(chunk: Chunk, bank_location: str, options: ScanOptions) -> ChunkRe
             else:
                 queries.append(query)
     else:
-        rows = chunk.rows if chunk.kind == "hashes" else parquet_rows(*chunk.parquet or ("", 0))
-        for row in rows:
+        for row in chunk.rows:
             query, error = query_of_row(row)
             if error is not None:
                 errors.append({"id": row[0], "error": error})

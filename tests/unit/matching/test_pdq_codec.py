@@ -12,6 +12,7 @@ from reclaim.matching import (
     array_to_hexes,
     bits_to_hex,
     hamming_distance,
+    hex_chars_to_array,
     hex_distance,
     hex_to_bits,
     hexes_to_array,
@@ -64,3 +65,39 @@ def test_hamming_distance_broadcasts_one_row() -> None:
     with pytest.raises(TypeError, match="uint8"):
         hamming_distance(rows.astype(np.int16), rows)
     assert hexes_to_array([]).shape == (0, 32)
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(alphabet="0123456789abcdefABCDEF", min_size=64, max_size=64),
+            st.one_of(st.none(), st.tuples(st.integers(0, 63), st.sampled_from("gG -x\x00\xff"))),
+        ),
+        max_size=20,
+    )
+)
+def test_vectorised_hex_decoding_equals_the_per_row_parser(
+    rows: list[tuple[str, tuple[int, str] | None]],
+) -> None:
+    texts = []
+    for text, damage in rows:
+        if damage is not None:
+            at, char = damage
+            text = text[:at] + char + text[at + 1 :]
+        texts.append(text)
+    chars = np.array(
+        [list(t.encode("latin-1")) for t in texts] or np.zeros((0, 64)), np.uint8
+    ).reshape(len(texts), 64)
+    hashes, valid = hex_chars_to_array(chars)
+    for n, text in enumerate(texts):
+        assert bool(valid[n]) == is_pdq_hex(text)
+        if valid[n]:
+            assert hashes[n].tobytes() == bytes.fromhex(text)
+        else:
+            assert not hashes[n].any()
+
+
+def test_vectorised_hex_decoding_refuses_a_wrong_shape() -> None:
+    with pytest.raises(ValueError, match="shape"):
+        hex_chars_to_array(np.zeros((2, 63), np.uint8))
