@@ -422,6 +422,35 @@ def test_the_welsh_directory_shows_no_english_description(client: TestClient, co
     assert not left, f"English on the Welsh directory page: {sorted(left)}"
 
 
+WELSH_SERVICE_PAGES = [
+    "/",
+    "/start?age=under18",
+    "/start?age=adult_taken_under18",
+    "/start?age=adult",
+    "/threatened",
+    "/sent-to-me",
+    "/get-help",
+    "/report?age=under18",
+    "/help/young-people",
+    "/help/parents",
+    "/help/parents/checklist",
+    "/help/before-it-happens",
+    "/help/professionals",
+]
+
+
+@pytest.mark.parametrize("code", ["GB", "US", "XX"])
+def test_no_welsh_page_names_a_service_in_english(client: TestClient, code: str) -> None:
+    welsh = _catalogue(CATALOGUES / "cy/LC_MESSAGES/messages.po")
+    translated = {m for _, m in _directory_messages() if welsh.get(m, m) != m}
+    for path in WELSH_SERVICE_PAGES:
+        joiner = "&" if "?" in path else "?"
+        page = client.get(f"{path}{joiner}country={code}", headers={"Accept-Language": "cy"})
+        assert page.status_code == 200 and '<html lang="cy">' in page.text, path
+        left = sorted(m for m in translated if _english_shown(page.text, m))
+        assert not left, f"English on the Welsh page {path} ({code}): {left}"
+
+
 def test_the_welsh_help_pages_show_the_gb_services_in_welsh(client: TestClient) -> None:
     directory = client.get("/help/directory?country=GB", headers={"Accept-Language": "cy"}).text
     assert "Heddlu (nid argyfwng)" in directory
