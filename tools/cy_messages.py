@@ -570,6 +570,69 @@ CY.update(
     }
 )
 
+# The help directory (src/reclaim/directory/data/*.toml, extracted by
+# reclaim.directory.babel_extract): each service's name and what it does, and the date it was
+# checked. Services keep their own names (Childline, the IWF, NCMEC, ...), with the Welsh where
+# the service has one (Heddlu, Samariaid); the descriptions need review like the rest.
+CY.update(
+    {
+        "9-8-8 Suicide Crisis Helpline": "9-8-8 Suicide Crisis Helpline",
+        "988 Suicide and Crisis Lifeline": "988 Suicide and Crisis Lifeline",
+        "Anywhere": "Unrhyw le",
+        "Ask for a nude image of you to be taken down. Childline supports you while it happens.": "Gofynnwch i ddelwedd noeth ohonoch chi gael ei thynnu i lawr. Mae Childline yn eich cefnogi chi tra bydd hynny’n digwydd.",
+        "CEOP Safety Centre (National Crime Agency)": "CEOP Safety Centre (Asiantaeth Troseddu Genedlaethol)",
+        "Call or text 988, any time, if things feel too much.": "Ffoniwch neu anfonwch neges destun at 988, unrhyw bryd, os yw pethau’n teimlo’n ormod.",
+        "Checked %(date)s": "Gwiriwyd ar %(date)s",
+        "Child Helpline International": "Child Helpline International",
+        "Childhelp National Child Abuse Hotline": "Childhelp National Child Abuse Hotline",
+        "Childline": "Childline",
+        "Crisis Text Line": "Crisis Text Line",
+        "Cybertip.ca": "Cybertip.ca",
+        "Find A Helpline": "Find A Helpline",
+        "Find a free helpline in your country if things feel too much.": "Dewch o hyd i linell gymorth am ddim yn eich gwlad os yw pethau’n teimlo’n ormod.",
+        "Find the free helpline for children and young people in your country.": "Dewch o hyd i’r llinell gymorth am ddim i blant a phobl ifanc yn eich gwlad.",
+        "For adults whose intimate images were shared without consent.": "I oedolion y cafodd eu delweddau personol eu rhannu heb ganiatâd.",
+        "For adults: block an intimate image of you, made on your device. Works from any country.": "I oedolion: rhwystro delwedd bersonol ohonoch chi, wedi’i gwneud ar eich dyfais. Mae’n gweithio o unrhyw wlad.",
+        "For parents, carers and professionals worried about a child.": "I rieni, gofalwyr a gweithwyr proffesiynol sy’n poeni am blentyn.",
+        "For young people under 35 having thoughts of suicide, and people worried about them.": "I bobl ifanc dan 35 oed sy’n cael meddyliau am hunanladdiad, a phobl sy’n poeni amdanyn nhw.",
+        "Free and private. Call any time. For young people, and adults worried about a child.": "Am ddim ac yn breifat. Ffoniwch unrhyw bryd. I bobl ifanc, ac oedolion sy’n poeni am blentyn.",
+        "Free and private. Call, or chat online, any time.": "Am ddim ac yn breifat. Ffoniwch, neu sgwrsiwch ar-lein, unrhyw bryd.",
+        "Free and private. Talk on the phone or chat online, any time.": "Am ddim ac yn breifat. Siaradwch ar y ffôn neu sgwrsiwch ar-lein, unrhyw bryd.",
+        "Free and private. Talk on the phone, chat online or email. For anyone under 19.": "Am ddim ac yn breifat. Siaradwch ar y ffôn, sgwrsiwch ar-lein neu anfonwch e-bost. I unrhyw un dan 19 oed.",
+        "Free, any time, day or night, if things feel too much.": "Am ddim, unrhyw bryd, ddydd neu nos, os yw pethau’n teimlo’n ormod.",
+        "Get a nude image of you blocked. For images taken before you were 18.": "Cael rhwystro delwedd noeth ohonoch chi. Ar gyfer delweddau a dynnwyd cyn i chi droi’n 18 oed.",
+        "Get a nude image of you blocked. For images taken before you were 18. Works from any country.": "Cael rhwystro delwedd noeth ohonoch chi. Ar gyfer delweddau a dynnwyd cyn i chi droi’n 18 oed. Mae’n gweithio o unrhyw wlad.",
+        "Help when a website has not acted on your report.": "Help pan nad yw gwefan wedi gweithredu ar eich adroddiad.",
+        "If you or someone else is in danger right now.": "Os ydych chi neu rywun arall mewn perygl ar hyn o bryd.",
+        "Internet Watch Foundation (IWF)": "Internet Watch Foundation (IWF)",
+        "Kids Help Phone": "Kids Help Phone",
+        "Kids Helpline": "Kids Helpline",
+        "Lifeline": "Lifeline",
+        "NCMEC CyberTipline": "NCMEC CyberTipline",
+        "NSPCC helpline (for adults)": "Llinell gymorth NSPCC (i oedolion)",
+        "NeedHelpNow.ca": "NeedHelpNow.ca",
+        "PAPYRUS HOPELINE247": "PAPYRUS HOPELINE247",
+        "Police (not an emergency)": "Heddlu (nid argyfwng)",
+        "Police, ambulance (emergency)": "Heddlu, ambiwlans (argyfwng)",
+        "Report Harmful Content": "Report Harmful Content",
+        "Report Remove (Childline and IWF)": "Report Remove (Childline a’r IWF)",
+        "Report a web address showing a sexual image of someone under 18. You can stay anonymous.": "Rhoi gwybod am gyfeiriad gwe sy’n dangos delwedd rywiol o rywun dan 18 oed. Gallwch chi aros yn ddienw.",
+        "Report an intimate image shared without consent, or someone threatening to share one.": "Rhoi gwybod am ddelwedd bersonol a rannwyd heb ganiatâd, neu am rywun sy’n bygwth rhannu un.",
+        "Report someone who is pressuring, tricking or threatening a young person online.": "Rhoi gwybod am rywun sy’n rhoi pwysau ar berson ifanc ar-lein, yn ei dwyllo neu’n ei fygwth.",
+        "Report someone who is threatening or tricking a young person, or an image online.": "Rhoi gwybod am rywun sy’n bygwth neu’n twyllo person ifanc, neu am ddelwedd ar-lein.",
+        "Revenge Porn Helpline (18 and over)": "Revenge Porn Helpline (18 oed a hŷn)",
+        "Samaritans": "Samariaid",
+        "Shout (text)": "Shout (neges destun)",
+        "Step-by-step help to get a nude image of you taken down.": "Help gam wrth gam i gael tynnu delwedd noeth ohonoch chi i lawr.",
+        "StopNCII.org (18 and over)": "StopNCII.org (18 oed a hŷn)",
+        "Take It Down (NCMEC)": "Take It Down (NCMEC)",
+        "Text HOME to 741741 to talk by text, any time.": "Anfonwch HOME at 741741 i siarad drwy neges destun, unrhyw bryd.",
+        "Text SHOUT to 85258 to talk by text, any time.": "Anfonwch SHOUT at 85258 i siarad drwy neges destun, unrhyw bryd.",
+        "To tell the police about a crime when nobody is in danger right now.": "I ddweud wrth yr heddlu am drosedd pan nad oes neb mewn perygl ar hyn o bryd.",
+        "eSafety Commissioner: image-based abuse": "eSafety Commissioner: cam-drin sy’n seiliedig ar ddelweddau",
+    }
+)
+
 #: Plurals: Welsh counts with the singular noun ("3 munud"), so one form serves all six.
 CY_PLURAL = {
     "%(num)d hour": "%(num)d awr",

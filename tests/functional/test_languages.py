@@ -5,6 +5,9 @@ translation (a draft that needs review by a native speaker before launch)."""
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import replace
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -368,3 +371,114 @@ def test_a_link_refusal_speaks_welsh_on_the_form_without_javascript(client: Test
     assert '<html lang="cy">' in refused.text
     assert "Mae’r ddolen hon yn pwyntio at y cyfrifiadur hwn (localhost)" in refused.text
     assert "http://localhost/photo" in refused.text
+
+
+# The help directory: its TOML files are extracted into the catalogue (babel.cfg's
+# ``[directory: ...]``), so every service's name and description is translated too.
+DIRECTORY_DATA = ROOT / "src/reclaim/directory/data"
+
+
+def _directory_messages() -> list[tuple[str, str]]:
+    """(where, message) for each country's name and each entry's ``name`` and ``what``."""
+    found = []
+    for path in sorted(DIRECTORY_DATA.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        found.append((f"{path.name}: name", str(data["name"])))
+        for raw in data["entries"]:
+            for key in ("name", "what"):
+                found.append((f"{path.name} {raw['id']}: {key}", str(raw[key])))
+    return found
+
+
+def _catalogue(path: Path) -> dict[str, str]:
+    with path.open("rb") as po:
+        return {m.id: str(m.string) for m in read_po(po) if m.id and isinstance(m.id, str)}
+
+
+def test_every_directory_message_is_in_the_catalogue() -> None:
+    """A new entry whose words were not extracted (``make translations``) fails here."""
+    template = _catalogue(CATALOGUES / "messages.pot")
+    welsh = _catalogue(CATALOGUES / "cy/LC_MESSAGES/messages.po")
+    missing = [where for where, message in _directory_messages() if message not in template]
+    assert not missing, f"not in messages.pot (run make translations): {missing}"
+    untranslated = [where for where, message in _directory_messages() if not welsh.get(message)]
+    assert not untranslated, f"no Welsh in tools/cy_messages.py: {untranslated}"
+
+
+def _english_shown(html: str, english: str) -> bool:
+    return english in html or escape(english) in html
+
+
+@pytest.mark.parametrize("code", ["GB", "US", "CA", "AU", "XX"])
+def test_the_welsh_directory_shows_no_english_description(client: TestClient, code: str) -> None:
+    welsh = _catalogue(CATALOGUES / "cy/LC_MESSAGES/messages.po")
+    page = client.get(f"/help/directory?country={code}", headers={"Accept-Language": "cy"})
+    assert page.status_code == 200 and '<html lang="cy">' in page.text
+    left = {
+        message
+        for _, message in _directory_messages()
+        if welsh.get(message, message) != message and _english_shown(page.text, message)
+    }
+    assert not left, f"English on the Welsh directory page: {sorted(left)}"
+
+
+WELSH_SERVICE_PAGES = [
+    "/",
+    "/start?age=under18",
+    "/start?age=adult_taken_under18",
+    "/start?age=adult",
+    "/threatened",
+    "/sent-to-me",
+    "/get-help",
+    "/report?age=under18",
+    "/help/young-people",
+    "/help/parents",
+    "/help/parents/checklist",
+    "/help/before-it-happens",
+    "/help/professionals",
+]
+
+
+@pytest.mark.parametrize("code", ["GB", "US", "XX"])
+def test_no_welsh_page_names_a_service_in_english(client: TestClient, code: str) -> None:
+    welsh = _catalogue(CATALOGUES / "cy/LC_MESSAGES/messages.po")
+    translated = {m for _, m in _directory_messages() if welsh.get(m, m) != m}
+    for path in WELSH_SERVICE_PAGES:
+        joiner = "&" if "?" in path else "?"
+        page = client.get(f"{path}{joiner}country={code}", headers={"Accept-Language": "cy"})
+        assert page.status_code == 200 and '<html lang="cy">' in page.text, path
+        left = sorted(m for m in translated if _english_shown(page.text, m))
+        assert not left, f"English on the Welsh page {path} ({code}): {left}"
+
+
+def test_the_welsh_help_pages_show_the_gb_services_in_welsh(client: TestClient) -> None:
+    directory = client.get("/help/directory?country=GB", headers={"Accept-Language": "cy"}).text
+    assert "Heddlu (nid argyfwng)" in directory
+    assert "I ddweud wrth yr heddlu am drosedd pan nad oes neb mewn perygl" in directory
+    assert "Police (not an emergency)" not in directory
+    crisis = client.get("/get-help?country=GB", headers={"Accept-Language": "cy"}).text
+    assert "Samariaid" in crisis and "os yw pethau’n teimlo’n ormod" in crisis
+    assert "if things feel too much" not in crisis
+    english = client.get("/help/directory?country=GB", headers={"Accept-Language": "en"}).text
+    assert "Police (not an emergency)" in english
+    assert "To tell the police about a crime when nobody is in danger right now." in english
+    assert "Heddlu" not in english
+
+
+def test_a_checked_date_is_in_the_pages_language() -> None:
+    from datetime import date
+
+    from reclaim.directory import country
+    from reclaim.web import i18n
+    from reclaim.web.templating import templates
+
+    entry = replace(country("GB").entries[0], checked=date(2026, 12, 1))
+    shown = {}
+    for language in ("en", "cy"):
+        i18n.set_language(language)
+        try:
+            shown[language] = templates.get_template("young/_entry.html").render(e=entry)
+        finally:
+            i18n.set_language("en")
+    assert "Checked 1 December 2026." in shown["en"]
+    assert "Gwiriwyd ar 1 Rhagfyr 2026." in shown["cy"]

@@ -66,6 +66,8 @@ class Entry:
 
     @property
     def checked_text(self) -> str:
+        """In English, as written. Public pages show the catalogue's "Checked %(date)s" with
+        the date in their own language (``reclaim.web.i18n.local_date``)."""
         if self.checked is None:
             return "Not yet checked by a person"
         return f"Checked {self.checked.day} {self.checked.strftime('%B %Y')}"

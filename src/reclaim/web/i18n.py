@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import io
 from contextvars import ContextVar
+from dataclasses import replace
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from babel import Locale, negotiate_locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from fastapi import Request
+
+from reclaim.directory import Country, Entry
 
 __all__ = [
     "LANGUAGES",
@@ -33,6 +38,9 @@ __all__ = [
     "choose_language",
     "current_language",
     "gettext",
+    "local_country",
+    "local_date",
+    "local_entry",
     "ngettext",
     "translations",
     "use_language",
@@ -99,6 +107,23 @@ def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
 
 
 _ = gettext
+
+
+def local_entry(entry: Entry) -> Entry:
+    """A directory entry with its ``name`` and ``what`` in the request's language (the TOML
+    files are extracted into the catalogue, see ``babel.cfg``)."""
+    return replace(entry, name=gettext(entry.name), what=gettext(entry.what))
+
+
+def local_country(place: Country) -> Country:
+    """A country whose entries are in the request's language. Its ``name`` stays as written:
+    the pages translate it where they show it (``_(place.name)``)."""
+    return replace(place, entries=tuple(local_entry(e) for e in place.entries))
+
+
+def local_date(day: date) -> str:
+    """A date as words in the request's language ("1 December 2026", "1 Rhagfyr 2026")."""
+    return format_date(day, "d MMMM y", locale=_current.get())
 
 
 def choose_language(request: Request) -> str:

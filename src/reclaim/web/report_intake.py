@@ -199,7 +199,9 @@ def limited_message(country: str, adult: bool, default_country: str, wait: float
         words.append(_("If you are in danger, call %(number)s now.", number=place.emergency))
     line = place.helpline(adult)
     if line is not None and line.phone:
-        words.append(_("You can talk to %(name)s on %(phone)s.", name=line.name, phone=line.phone))
+        words.append(
+            _("You can talk to %(name)s on %(phone)s.", name=_(line.name), phone=line.phone)
+        )
     return " ".join(words)
 
 

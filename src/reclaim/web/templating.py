@@ -26,6 +26,7 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     ),
     newstyle=True,
 )
+templates.env.globals["local_date"] = i18n.local_date
 
 
 def render(

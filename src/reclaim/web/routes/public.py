@@ -19,8 +19,8 @@ from pydantic import ValidationError
 
 from reclaim.cases import copy_for_report
 from reclaim.config import Settings
-from reclaim.directory import COUNTRY_ORDER, countries
-from reclaim.directory import country as find_country
+from reclaim.directory import COUNTRY_ORDER, Country, countries
+from reclaim.directory import country as directory_country
 from reclaim.reports import (
     WHAT_IS_NOT_SHARED,
     WHAT_IS_SHARED,
@@ -49,6 +49,7 @@ from reclaim.web.i18n import (
     LANGUAGES,
     N_,
     choose_language,
+    local_country,
     use_language,
     words_of,
 )
@@ -81,6 +82,16 @@ COUNTRY_NAMES = (
 #: Children: the young people's services, the young people's help line.
 CHILDREN = frozenset({"under13", "under18"})
 ACCESS_SECONDS = 15 * 60
+
+
+def find_country(code: str | None, default: str = "GB") -> Country:
+    """The directory's country for ``code``, its entries in the request's language."""
+    return local_country(directory_country(code, default))
+
+
+def anywhere() -> Country:
+    """The services for adults anywhere, in the request's language."""
+    return local_country(countries()["ANY"])
 
 
 def _settings(request: Request) -> Settings:
@@ -181,7 +192,7 @@ def route_by_age(request: Request, age: str = "", country: str = "") -> Response
         "remove": place.for_use("remove-image", group=age),
         "report_crime": place.for_use("report-crime", group=age),
         "talk": place.for_use("talk", group=age),
-        "anywhere": list(countries()["ANY"].entries) if adult else [],
+        "anywhere": list(anywhere().entries) if adult else [],
     }
     return page(request, "young/options.html", context, adult=age not in CHILDREN, group=age)
 
@@ -599,7 +610,7 @@ def directory(request: Request) -> Response:
     return page(
         request,
         "young/directory.html",
-        {"entries": place.entries, "anywhere": countries()["ANY"].entries},
+        {"entries": place.entries, "anywhere": anywhere().entries},
     )
 
 
