@@ -16,10 +16,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from reclaim import cases
+from reclaim.accounts import StaffUser
 from reclaim.config import Settings
+from reclaim.storage import Session
 from reclaim.web.csrf import verify_csrf
 from reclaim.web.ids import DbId, PublicId
-from reclaim.web.routes.cases import _case, _case_page, _day, _editable, _staff
+from reclaim.web.routes.cases import Act, _case, _case_page, _change, _day, _staff
 from reclaim.web.services import DatabaseDep, SettingsDep
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -63,14 +65,28 @@ def _required_day(value: str, what: str) -> date:
     return day
 
 
-def _failed(
-    request: Request, db: DatabaseDep, settings: Settings, public_id: str, error: cases.CaseError
+def _plan_change(
+    request: Request,
+    db: DatabaseDep,
+    settings: Settings,
+    public_id: str,
+    act: Act,
+    saved: str,
+    anchor: str,
 ) -> Response:
-    """The plan page again, with what to put right (nothing was saved)."""
-    with db.session() as session:
-        user = _staff(request, session)
-        case, _ = _case(session, user, public_id)
-        return _case_page(request, settings, session, user, case, PLAN_TEMPLATE, error=str(error))
+    """A change to the plan: back to the plan page, or (nothing was saved) the plan page again
+    with what to put right."""
+    return _change(
+        request,
+        db,
+        settings,
+        public_id,
+        act,
+        saved=saved,
+        anchor=anchor,
+        back=_back,
+        template=PLAN_TEMPLATE,
+    )
 
 
 @router.get("/cases/{public_id}/plan")
@@ -99,30 +115,23 @@ def add_action(
     due_on: Short = "",
     child_id: OptionalId = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            cases.add_plan_action(
-                session,
-                user,
-                case,
-                cases.NewPlanAction(
-                    agency=agency,
-                    what=what,
-                    owner_name=owner_name,
-                    owner_id=_id(owner_id, "a colleague"),
-                    due_on=_day(due_on, "the due date"),
-                    child_id=_id(child_id, "a child"),
-                    agency_name=agency_name,
-                ),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "action", "plan-actions")
-    return _failed(request, db, settings, public_id, error)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        cases.add_plan_action(
+            session,
+            user,
+            case,
+            cases.NewPlanAction(
+                agency=agency,
+                what=what,
+                owner_name=owner_name,
+                owner_id=_id(owner_id, "a colleague"),
+                due_on=_day(due_on, "the due date"),
+                child_id=_id(child_id, "a child"),
+                agency_name=agency_name,
+            ),
+        )
+
+    return _plan_change(request, db, settings, public_id, act, "action", "plan-actions")
 
 
 @router.post("/cases/{public_id}/plan/actions/{action_id}", dependencies=CSRF)
@@ -136,28 +145,22 @@ def update_action(
     note: Text = "",
     due_on: Short = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
         action = cases.find_plan_action(session, case, action_id)
         if action is None:
             raise HTTPException(404)
-        try:
-            cases.update_plan_action(
-                session,
-                user,
-                case,
-                action,
-                status=status,
-                note=note,
-                due_on=_day(due_on, "the new due date"),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "action-updated", f"plan-action-{action_id}")
-    return _failed(request, db, settings, public_id, error)
+        cases.update_plan_action(
+            session,
+            user,
+            case,
+            action,
+            status=status,
+            note=note,
+            due_on=_day(due_on, "the new due date"),
+        )
+
+    anchor = f"plan-action-{action_id}"
+    return _plan_change(request, db, settings, public_id, act, "action-updated", anchor)
 
 
 @router.post("/cases/{public_id}/plan/next-review", dependencies=CSRF)
@@ -169,23 +172,16 @@ def set_next_review(
     review_on: Short = "",
     owner_id: OptionalId = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            cases.schedule_review(
-                session,
-                user,
-                case,
-                _required_day(review_on, "the review date"),
-                _id(owner_id, "a colleague"),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "review-set", "plan-reviews")
-    return _failed(request, db, settings, public_id, error)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        cases.schedule_review(
+            session,
+            user,
+            case,
+            _required_day(review_on, "the review date"),
+            _id(owner_id, "a colleague"),
+        )
+
+    return _plan_change(request, db, settings, public_id, act, "review-set", "plan-reviews")
 
 
 @router.post("/cases/{public_id}/plan/reviews", dependencies=CSRF)
@@ -200,26 +196,19 @@ def record_review(
     next_review_on: Short = "",
     owner_id: OptionalId = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            cases.record_review(
-                session,
-                user,
-                case,
-                held_on=_required_day(held_on, "when the review was held"),
-                attended=attended,
-                changed=changed,
-                next_review_on=_day(next_review_on, "the next review date"),
-                owner_id=_id(owner_id, "a colleague"),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "review", "plan-reviews")
-    return _failed(request, db, settings, public_id, error)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        cases.record_review(
+            session,
+            user,
+            case,
+            held_on=_required_day(held_on, "when the review was held"),
+            attended=attended,
+            changed=changed,
+            next_review_on=_day(next_review_on, "the next review date"),
+            owner_id=_id(owner_id, "a colleague"),
+        )
+
+    return _plan_change(request, db, settings, public_id, act, "review", "plan-reviews")
 
 
 @router.post("/cases/{public_id}/plan/gp-reason", dependencies=CSRF)
@@ -230,14 +219,12 @@ def gp_reason(
     public_id: PublicId,
     reason: Text = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            cases.record_gp_reason(session, user, case, reason)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "gp", "plan-gp")
-    return _failed(request, db, settings, public_id, error)
+    return _plan_change(
+        request,
+        db,
+        settings,
+        public_id,
+        lambda session, user, case: cases.record_gp_reason(session, user, case, reason),
+        "gp",
+        "plan-gp",
+    )

@@ -12,6 +12,7 @@ every change). Every page that shows case data audits the read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -35,6 +36,8 @@ CSRF = [Depends(verify_csrf)]
 
 Text = Annotated[str, Form(max_length=5000)]
 Short = Annotated[str, Form(max_length=300)]
+
+CASE_TEMPLATE = "staff/cases/case.html"
 
 
 # Helpers --------------------------------------------------------------------------------------
@@ -144,7 +147,7 @@ def _case_page(
     session: Session,
     user: StaffUser,
     case: cases.Case,
-    template: str = "staff/cases/case.html",
+    template: str = CASE_TEMPLATE,
     *,
     error: str | None = None,
     notice: str | None = None,
@@ -184,14 +187,50 @@ def _failed(
     settings: Settings,
     public_id: str,
     error: cases.CaseError,
-    review: bool = False,
+    template: str = CASE_TEMPLATE,
 ) -> Response:
     """Show the page again with what to put right (nothing was saved)."""
     with db.session() as session:
         user = _staff(request, session)
         case, _ = _case(session, user, public_id)
-        template = "staff/cases/review.html" if review else "staff/cases/case.html"
         return _case_page(request, settings, session, user, case, template, error=str(error))
+
+
+Act = Callable[[Session, StaffUser, cases.Case], object]
+"""A change to a case: ``act(session, user, case)``; its result is not used. It may raise
+:class:`cases.CaseError` (parsing the form included) to show the page again with the error."""
+
+Back = Callable[[str, str, str], Response]
+"""Builds the redirect after a change: ``back(public_id, saved, anchor)``."""
+
+
+def _change(
+    request: Request,
+    db: DatabaseDep,
+    settings: Settings,
+    public_id: str,
+    act: Act,
+    *,
+    saved: str,
+    anchor: str = "",
+    lead: bool = False,
+    back: Back | None = None,
+    template: str = CASE_TEMPLATE,
+) -> Response:
+    """One change to a case that the user may edit (``lead``: that they lead): on success the
+    redirect (``back``, by default the case page at ``anchor`` with the ``saved`` notice); on a
+    :class:`cases.CaseError` the unit of work is rolled back and ``template`` shows the error."""
+    with db.session() as session:
+        user = _staff(request, session)
+        case = _led(session, user, public_id) if lead else _editable(session, user, public_id)
+        try:
+            act(session, user, case)
+        except cases.CaseError as exc:
+            session.rollback()
+            error = exc
+        else:
+            return (back or _back)(public_id, saved, anchor)
+    return _failed(request, db, settings, public_id, error, template)
 
 
 # Lists and opening ----------------------------------------------------------------------------
@@ -396,7 +435,7 @@ def answer_step(
             if saved == "urgent":
                 target = f"/staff/cases/{public_id}?saved=urgent#urgent"
             return RedirectResponse(target, status_code=303)
-    return _failed(request, db, settings, public_id, error, review=True)
+    return _failed(request, db, settings, public_id, error, "staff/cases/review.html")
 
 
 @router.post("/cases/{public_id}/emergency-call", dependencies=CSRF)
@@ -408,23 +447,11 @@ def emergency_call(
     who: Short = "",
     called_at: Short = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            cases.record_emergency_call(
-                session,
-                user,
-                case,
-                who=who,
-                called_at=_local_time(settings, called_at, "when 999 was called"),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "call", "urgent")
-    return _failed(request, db, settings, public_id, error)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        when = _local_time(settings, called_at, "when 999 was called")
+        cases.record_emergency_call(session, user, case, who=who, called_at=when)
+
+    return _change(request, db, settings, public_id, act, saved="call", anchor="urgent")
 
 
 @router.post("/cases/{public_id}/children", dependencies=CSRF)
@@ -440,22 +467,16 @@ def add_child(
     contact: Text = "",
     role_note: Text = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            cases.add_child(
-                session,
-                user,
-                case,
-                cases.NewChild(role, name, date_of_birth, year_group, contact, role_note),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "child", "children")
-    return _failed(request, db, settings, public_id, error)
+    child = cases.NewChild(role, name, date_of_birth, year_group, contact, role_note)
+    return _change(
+        request,
+        db,
+        settings,
+        public_id,
+        lambda session, user, case: cases.add_child(session, user, case, child),
+        saved="child",
+        anchor="children",
+    )
 
 
 @router.post("/cases/{public_id}/places", dependencies=CSRF)
@@ -511,34 +532,27 @@ def update_place(
     police_reference: Short = "",
     note: Text = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
         place = next((p for p in case.places if p.id == place_id), None)
         if place is None:
             raise HTTPException(404)
-        try:
-            cases.update_place(
-                session,
-                user,
-                case,
-                place,
-                cases.PlaceUpdate(
-                    status or place.status,
-                    platform_reported == "yes",
-                    iwf_reported == "yes",
-                    iwf_reference,
-                    police_reported == "yes",
-                    police_reference,
-                    note,
-                ),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "place-updated", "places")
-    return _failed(request, db, settings, public_id, error)
+        cases.update_place(
+            session,
+            user,
+            case,
+            place,
+            cases.PlaceUpdate(
+                status or place.status,
+                platform_reported == "yes",
+                iwf_reported == "yes",
+                iwf_reference,
+                police_reported == "yes",
+                police_reference,
+                note,
+            ),
+        )
+
+    return _change(request, db, settings, public_id, act, saved="place-updated", anchor="places")
 
 
 @router.post("/cases/{public_id}/referrals", dependencies=CSRF)
@@ -554,30 +568,23 @@ def add_referral(
     outcome: Text = "",
     follow_up_on: Short = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            when = _local_time(settings, made_at, "when the referral was made")
-            cases.add_referral(
-                session,
-                user,
-                case,
-                cases.NewReferral(
-                    agency=agency,
-                    made_at=when or datetime.now(UTC),
-                    agency_name=agency_name,
-                    reference=reference,
-                    outcome=outcome,
-                    follow_up_on=_day(follow_up_on, "the follow-up date"),
-                ),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "referral", "referrals")
-    return _failed(request, db, settings, public_id, error)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        when = _local_time(settings, made_at, "when the referral was made")
+        cases.add_referral(
+            session,
+            user,
+            case,
+            cases.NewReferral(
+                agency=agency,
+                made_at=when or datetime.now(UTC),
+                agency_name=agency_name,
+                reference=reference,
+                outcome=outcome,
+                follow_up_on=_day(follow_up_on, "the follow-up date"),
+            ),
+        )
+
+    return _change(request, db, settings, public_id, act, saved="referral", anchor="referrals")
 
 
 @router.post("/cases/{public_id}/referrals/{referral_id}", dependencies=CSRF)
@@ -591,28 +598,23 @@ def update_referral(
     reference: Short = "",
     follow_up_on: Short = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
         referral = next((r for r in case.referrals if r.id == referral_id), None)
         if referral is None:
             raise HTTPException(404)
-        try:
-            cases.update_referral(
-                session,
-                user,
-                case,
-                referral,
-                outcome=outcome,
-                reference=reference,
-                follow_up_on=_day(follow_up_on, "the follow-up date"),
-            )
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "referral-updated", "referrals")
-    return _failed(request, db, settings, public_id, error)
+        cases.update_referral(
+            session,
+            user,
+            case,
+            referral,
+            outcome=outcome,
+            reference=reference,
+            follow_up_on=_day(follow_up_on, "the follow-up date"),
+        )
+
+    return _change(
+        request, db, settings, public_id, act, saved="referral-updated", anchor="referrals"
+    )
 
 
 @router.post("/cases/{public_id}/tasks", dependencies=CSRF)
@@ -625,20 +627,13 @@ def add_task(
     owner_id: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
     due_at: Short = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            due = _local_time(settings, due_at, "when it is due")
-            if due is None:
-                raise cases.CaseError("Write when the task is due.")
-            cases.add_task(session, user, case, title=title, owner_id=owner_id, due_at=due)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "task", "tasks")
-    return _failed(request, db, settings, public_id, error)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        due = _local_time(settings, due_at, "when it is due")
+        if due is None:
+            raise cases.CaseError("Write when the task is due.")
+        cases.add_task(session, user, case, title=title, owner_id=owner_id, due_at=due)
+
+    return _change(request, db, settings, public_id, act, saved="task", anchor="tasks")
 
 
 @router.post("/cases/{public_id}/tasks/{task_id}/done", dependencies=CSRF)
@@ -664,23 +659,16 @@ def move_task(
     task_id: DbId,
     due_at: Short = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
         task = next((t for t in case.tasks if t.id == task_id), None)
         if task is None:
             raise HTTPException(404)
-        try:
-            due = _local_time(settings, due_at, "when it is due")
-            if due is None:
-                raise cases.CaseError("Write when the task is due.")
-            cases.move_task(session, user, case, task, due)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "task-moved", "tasks")
-    return _failed(request, db, settings, public_id, error)
+        due = _local_time(settings, due_at, "when it is due")
+        if due is None:
+            raise cases.CaseError("Write when the task is due.")
+        cases.move_task(session, user, case, task, due)
+
+    return _change(request, db, settings, public_id, act, saved="task-moved", anchor="tasks")
 
 
 @router.post("/cases/{public_id}/linked-report", dependencies=CSRF)
@@ -693,20 +681,15 @@ def link_report(
 ) -> Response:
     """Link a report a young person shared with the organisation (``share_id``: the share's
     id), or with an empty ``share_id`` unlink it."""
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            if share_id:
-                cases.link_share(session, user, case, share_id)
-            else:
-                cases.unlink_share(session, user, case)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
+
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        if share_id:
+            cases.link_share(session, user, case, share_id)
         else:
-            return _back(public_id, "linked" if share_id else "unlinked", "linked")
-    return _failed(request, db, settings, public_id, error)
+            cases.unlink_share(session, user, case)
+
+    saved = "linked" if share_id else "unlinked"
+    return _change(request, db, settings, public_id, act, saved=saved, anchor="linked")
 
 
 @router.post("/cases/{public_id}/acknowledge", dependencies=CSRF)
@@ -730,24 +713,18 @@ def add_note(
     corrects: Annotated[int | None, Form(ge=1, le=100_000)] = None,
 ) -> Response:
     """A note, or (``corrects``: the entry's number in this case) a correction."""
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _editable(session, user, public_id)
-        try:
-            when = _local_time(settings, occurred_at, "when it happened")
-            if corrects is not None:
-                if corrects > len(case.entries):
-                    raise cases.CaseError("That entry is not in this case's chronology.")
-                entry_id = case.entries[corrects - 1].id
-                cases.correct_entry(session, user, case, entry_id, text, when)
-            else:
-                cases.add_note(session, user, case, text, when)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
+
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        when = _local_time(settings, occurred_at, "when it happened")
+        if corrects is not None:
+            if corrects > len(case.entries):
+                raise cases.CaseError("That entry is not in this case's chronology.")
+            entry_id = case.entries[corrects - 1].id
+            cases.correct_entry(session, user, case, entry_id, text, when)
         else:
-            return _back(public_id, "note", "chronology")
-    return _failed(request, db, settings, public_id, error)
+            cases.add_note(session, user, case, text, when)
+
+    return _change(request, db, settings, public_id, act, saved="note", anchor="chronology")
 
 
 # Leading a case -------------------------------------------------------------------------------
@@ -761,17 +738,16 @@ def assign(
     public_id: PublicId,
     staff_id: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _led(session, user, public_id)
-        try:
-            cases.assign(session, user, case, staff_id)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "assigned", "manage")
-    return _failed(request, db, settings, public_id, error)
+    return _change(
+        request,
+        db,
+        settings,
+        public_id,
+        lambda session, user, case: cases.assign(session, user, case, staff_id),
+        saved="assigned",
+        anchor="manage",
+        lead=True,
+    )
 
 
 @router.post("/cases/{public_id}/close", dependencies=CSRF)
@@ -782,34 +758,32 @@ def close(
     public_id: PublicId,
     rationale: Text = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _led(session, user, public_id)
-        try:
-            cases.close_case(session, user, case, rationale)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "closed", "manage")
-    return _failed(request, db, settings, public_id, error)
+    return _change(
+        request,
+        db,
+        settings,
+        public_id,
+        lambda session, user, case: cases.close_case(session, user, case, rationale),
+        saved="closed",
+        anchor="manage",
+        lead=True,
+    )
 
 
 @router.post("/cases/{public_id}/reopen", dependencies=CSRF)
 def reopen(
     request: Request, db: DatabaseDep, settings: SettingsDep, public_id: PublicId, reason: Text = ""
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _led(session, user, public_id)
-        try:
-            cases.reopen_case(session, user, case, reason)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "reopened", "manage")
-    return _failed(request, db, settings, public_id, error)
+    return _change(
+        request,
+        db,
+        settings,
+        public_id,
+        lambda session, user, case: cases.reopen_case(session, user, case, reason),
+        saved="reopened",
+        anchor="manage",
+        lead=True,
+    )
 
 
 @router.post("/cases/{public_id}/legal-hold", dependencies=CSRF)
@@ -821,17 +795,10 @@ def legal_hold(
     hold: Short = "",
     reason: Text = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _led(session, user, public_id)
-        try:
-            cases.set_legal_hold(session, user, case, hold=hold == "on", reason=reason)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return _back(public_id, "hold", "manage")
-    return _failed(request, db, settings, public_id, error)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        cases.set_legal_hold(session, user, case, hold=hold == "on", reason=reason)
+
+    return _change(request, db, settings, public_id, act, saved="hold", anchor="manage", lead=True)
 
 
 @router.post("/cases/{public_id}/erase", dependencies=CSRF)
@@ -842,21 +809,17 @@ def erase(
     public_id: PublicId,
     confirm: Short = "",
 ) -> Response:
-    with db.session() as session:
-        user = _staff(request, session)
-        case = _led(session, user, public_id)
-        try:
-            if confirm != "erase":
-                raise cases.CaseError(
-                    "Tick the box to confirm that the case is to be deleted for good."
-                )
-            cases.erase_case(session, case)
-        except cases.CaseError as exc:
-            session.rollback()
-            error = exc
-        else:
-            return RedirectResponse("/staff/cases?erased=1", status_code=303)
-    return _failed(request, db, settings, public_id, error)
+    def act(session: Session, user: StaffUser, case: cases.Case) -> None:
+        if confirm != "erase":
+            raise cases.CaseError(
+                "Tick the box to confirm that the case is to be deleted for good."
+            )
+        cases.erase_case(session, case)
+
+    def back(public_id: str, saved: str, anchor: str) -> Response:
+        return RedirectResponse("/staff/cases?erased=1", status_code=303)
+
+    return _change(request, db, settings, public_id, act, saved="erased", lead=True, back=back)
 
 
 # The organisation's case settings -------------------------------------------------------------
