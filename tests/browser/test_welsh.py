@@ -4,6 +4,7 @@ progress, a file that cannot be read, the reference and PIN) are Welsh on a Wels
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -80,9 +81,9 @@ def test_the_report_pages_script_writes_welsh(
     page.wait_for_selector("[data-testid=made]:not([hidden])")
     assert page.title() == "Eich cyfeirnod a’ch PIN · Reclaim"
     page.click("[data-testid=copy-codes]")  # copied, or "did not work": either way in Welsh
-    page.wait_for_function(
-        "document.querySelector('[data-testid=copy-status]').textContent.length > 0"
-    )
+    # A locator, not wait_for_function: Playwright polls a predicate with eval(), which the
+    # page's CSP (script-src 'self') refuses once the first check has come back false.
+    page.locator("[data-testid=copy-status]").filter(has_text=re.compile(r"\S")).wait_for()
     copied = page.text_content("[data-testid=copy-status]") or ""
     assert copied.startswith(("Wedi’i gopïo.", "Wnaeth copïo ddim gweithio")), copied
     check_page(page, "reference and PIN (cy)", width=360)
