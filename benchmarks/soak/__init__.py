@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.api import _flip, _free_port, build_bank, percentile
-from benchmarks.loadgen import CpuMeter, Pool, request_bytes
+from benchmarks.loadgen import CpuMeter, Pool, no_collector_pauses, open_loop, request_bytes
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "soak.json"
 
@@ -58,31 +58,7 @@ async def _route(
     client: Any, rate: float, seconds: float, start: float, call: Request, ok: set[int]
 ) -> tuple[list[tuple[float, float]], int]:
     """(scheduled offset s, latency ms) of each request, and the errors."""
-    timings: list[tuple[float, float]] = []
-    errors = 0
-    total = int(rate * seconds)
-
-    async def one(i: int) -> None:
-        nonlocal errors
-        scheduled = start + i / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        try:
-            response = await call(client, i)
-            if response.status_code not in ok:
-                errors += 1
-                what: int | str = response.status_code
-                if response.headers.get("content-type") == "application/problem+json":
-                    what = f"{what} {response.json()['type'].rsplit('/', 1)[-1]}"
-                refused[what] = refused.get(what, 0) + 1
-        except Exception:
-            errors += 1
-            refused["no answer"] = refused.get("no answer", 0) + 1
-        timings.append((scheduled - start, (time.perf_counter() - scheduled) * 1000))
-
-    await asyncio.gather(*(one(i) for i in range(total)))
-    return timings, errors
+    return await open_loop(client, rate, seconds, start, call, frozenset(ok), refused)
 
 
 def main(argv: list[str]) -> int:
@@ -215,7 +191,8 @@ def main(argv: list[str]) -> int:
                 await client.close()
                 return dict(zip(routes, results, strict=True))
 
-            measured = asyncio.run(run())
+            with no_collector_pauses():
+                measured = asyncio.run(run())
             load_after = os.getloadavg()
         finally:
             server.terminate()

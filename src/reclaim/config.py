@@ -116,6 +116,14 @@ class Settings(BaseSettings):
         "(platforms retry). Few: a match costs a few milliseconds of CPU, so more at once only "
         "queue for the GIL, and the thread pool's other threads stay free for reports.",
     )
+    platform_wait_ms: int = Field(
+        100,
+        ge=0,
+        le=10_000,
+        description="How long a platform request that finds `platform_in_flight` reached waits "
+        "in a short queue for a place before it is refused (0: refuse at once). Absorbs a brief "
+        "pause of the process without refusing the matches that arrived during it.",
+    )
     public_in_flight: int = Field(
         64,
         ge=1,

@@ -133,7 +133,7 @@ def test_places_are_held_while_requests_are_served_and_given_back_after() -> Non
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
-    places = Admission(platform_limit=2, public_limit=5)
+    places = Admission(platform_limit=2, public_limit=5, platform_wait=0)
     app = AdmissionMiddleware(slow_app, places)
 
     async def call(path: str) -> int:
@@ -163,6 +163,54 @@ def test_places_are_held_while_requests_are_served_and_given_back_after() -> Non
         assert await health == 200 and await report == 200
         assert places.in_flight == {PLATFORM: 0, PUBLIC: 0}
         assert await call("/api/v1/match") == 200
+
+    _run_on_own_loop(scenario)
+
+
+def test_a_brief_pause_queues_matches_for_a_moment_instead_of_refusing_them() -> None:
+    """A platform request that finds its class full waits in a short first-come queue: served
+    as soon as a place comes free, refused when ``platform_wait`` runs out, and at most four
+    times the bound wait (the next is refused at once). Nobody jumps the queue, and a client
+    that goes away while waiting takes nothing with it."""
+
+    async def scenario() -> None:
+        places = Admission(platform_limit=2, public_limit=5, platform_wait=30)
+        assert places.enter(PLATFORM) and places.enter(PLATFORM)
+        first = asyncio.create_task(places.admit(PLATFORM))
+        second = asyncio.create_task(places.admit(PLATFORM))
+        await asyncio.sleep(0)
+        assert len(places.waiting) == 2 and not first.done()
+        assert not places.enter(PLATFORM)  # no jumping the queue
+        places.leave(PLATFORM)  # a place comes free: the oldest waiter gets it
+        assert await first is True and not second.done()
+        assert places.in_flight[PLATFORM] == 2
+        gone = asyncio.create_task(places.admit(PLATFORM))
+        await asyncio.sleep(0)
+        gone.cancel()  # its client went away
+        with pytest.raises(asyncio.CancelledError):
+            await gone
+        assert len(places.waiting) == 1
+        places.leave(PLATFORM)
+        assert await second is True
+        assert places.in_flight[PLATFORM] == 2 and not places.waiting
+        # The queue holds four times the bound; past that, refused at once.
+        queued = [asyncio.create_task(places.admit(PLATFORM)) for _ in range(8)]
+        await asyncio.sleep(0)
+        assert len(places.waiting) == 8
+        assert await places.admit(PLATFORM) is False
+        places.limits[PLATFORM] = 10  # caught up: every waiter is served, oldest first
+        places.leave(PLATFORM)
+        assert all(await asyncio.gather(*queued))
+        assert places.in_flight[PLATFORM] == 1 + 8 and not places.waiting
+        # A pause longer than the wait: refused when it runs out, and counted.
+        short = Admission(platform_limit=1, public_limit=5, platform_wait=0.01)
+        assert short.enter(PLATFORM)
+        assert await short.admit(PLATFORM) is False
+        assert short.refused[PLATFORM] == 1 and not short.waiting
+        assert short.in_flight[PLATFORM] == 1
+        # Reports never wait: a full public class refuses at once.
+        full = Admission(platform_limit=1, public_limit=1, platform_wait=30)
+        assert full.enter(PUBLIC) and await full.admit(PUBLIC) is False
 
     _run_on_own_loop(scenario)
 

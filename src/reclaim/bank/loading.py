@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from reclaim.bank.match_changes import change_fingerprint, newest_change
-from reclaim.bank.matcher import Matcher
+from reclaim.bank.matcher import Matcher, settle_heap
 from reclaim.matching import SnapshotError, warm_up
 from reclaim.storage.database import Database
 from reclaim.storage.instance import instance_id
@@ -115,6 +115,7 @@ class MatcherLoader:
         try:
             matcher = load_matcher(self.db, self.directory)
             warm_up()  # compile or load the search kernels now, not on the first request
+            settle_heap()  # the index, modules and kernels live as long as the process
             self.matcher = matcher
         except Exception as exc:  # reported by /readyz; the process stays up to say so
             self.error = type(exc).__name__

@@ -11,6 +11,7 @@ snapshots take turns on one lock.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,23 @@ PdqIndexLike = object  # anything with PdqIndex's search / add / remove / save
 __all__ = ["SNAPSHOT_FORMAT", "Match", "Matcher", "SnapshotOrigin", "pdq_bytes"]
 
 log = logging.getLogger("reclaim.bank")
+
+#: A catch-up that applies at least this many changes settles the heap (:func:`settle_heap`).
+SETTLE_AFTER_CHANGES = 10_000
+
+
+def settle_heap() -> None:
+    """Take every object alive now out of the cyclic garbage collector's reach.
+
+    The index's entries are a few Python objects per item, alive for the life of the process.
+    Left to the collector, each full collection walks all of them while holding the GIL: 200
+    ms with 100,000 items, seconds with a million, during which no request in the process
+    moves (the soak saw a 207 ms full collection shed 18 matches). ``gc.freeze`` moves them to
+    a generation the collector never scans (CPython's advice for long-lived servers); they are
+    still freed by reference counting when an item is withdrawn. Objects made later are
+    collected as usual.
+    """
+    gc.freeze()
 
 
 class Matcher:
@@ -76,6 +94,8 @@ class Matcher:
                 return 0
             batch = read_changes(session, self._state.applied_seq)
             self._state.apply(batch)
+            if len(batch.changes) >= SETTLE_AFTER_CHANGES:
+                settle_heap()
             return len(batch.changes)
 
     def use_pdq_index(self, index: PdqIndexLike) -> None:

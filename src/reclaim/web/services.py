@@ -138,7 +138,11 @@ def build_services(settings: Settings, database: Database) -> Services:
         notification_sender=NotificationSender(notifier) if notifier is not None else None,
         webhook_sender=WebhookSender(database),
         metrics=Metrics(),
-        admission=Admission(settings.platform_in_flight, settings.public_in_flight),
+        admission=Admission(
+            settings.platform_in_flight,
+            settings.public_in_flight,
+            settings.platform_wait_ms / 1000,
+        ),
         liveness=(
             LivenessCheck(
                 timeout=settings.takedown_liveness_timeout,
