@@ -126,9 +126,8 @@ async def run_open_loop(
 ) -> tuple[list[float], int]:
     """``call(pool, i)`` on schedule over persistent keep-alive connections; latencies in ms."""
     pool = Pool(url, size=256)
-    timings, errors = await open_loop(
-        pool, rate, seconds, time.perf_counter() + 0.2, call, refused=refused
-    )
+    start = time.perf_counter() + 0.2
+    timings, errors = await open_loop(pool, rate, seconds, start, call, refused=refused)
     await pool.close()
     return [latency for _offset, latency in timings], errors
 

@@ -163,8 +163,10 @@ def bench_index(sizes: list[int]) -> list[dict[str, Any]]:
                 check=False,
             )
         if done.returncode != 0:
-            print(done.stderr[-2000:])
-            out.append({"size": size, "error": done.stderr.strip().splitlines()[-1:]})
+            # A negative code is a signal: -9 is usually the kernel's OOM killer (see dmesg).
+            why = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+            print(f"  index {size:,}: FAILED ({why[0]})\n{done.stderr[-2000:]}", flush=True)
+            out.append({"size": size, "error": why})
             continue
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"  index {size:,}: {figures}", flush=True)
@@ -378,6 +380,8 @@ def main(argv: list[str]) -> int:
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     status = 0
     for figures in results.get("index", []):
+        if "error" in figures:
+            status = 1
         if figures.get("size") == 100_000_000 and (
             figures.get("rss_gb_with_input", 99) > 16 or figures.get("batched_qps", 0) < 3000
         ):

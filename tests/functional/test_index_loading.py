@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from reclaim.accounts.apikeys import issue
 from reclaim.accounts.staff import create_organisation
+from reclaim.bank import matcher as matcher_module
 from reclaim.bank.items import ItemStatus, Provenance, add_item, get_or_create_list, set_status
 from reclaim.bank.loading import MatcherLoader, load_matcher, snapshot_dir
-from reclaim.bank import matcher as matcher_module
 from reclaim.bank.matcher import Matcher
 from reclaim.bank.models import ContentItem
 from reclaim.bank.signals import make_signal
