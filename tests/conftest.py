@@ -44,6 +44,9 @@ FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_paralle
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {"data_dir": tmp_path / "var", "log_format": "json", **FAST_ARGON2}
     values.setdefault("bot_guard_form_seconds", 0)  # the report form's wait: its own tests
+    # One test process starts hundreds of apps: frozen objects of finished tests would never
+    # be collected (test_index_loading.py tests the freeze itself).
+    values.setdefault("gc_freeze", False)
     values.update(overrides)
     return load_settings(**values)
 

@@ -116,6 +116,13 @@ class Settings(BaseSettings):
         "(platforms retry). Few: a match costs a few milliseconds of CPU, so more at once only "
         "queue for the GIL, and the thread pool's other threads stay free for reports.",
     )
+    gc_freeze: bool = Field(
+        True,
+        description="Once the matching index is loaded (and after a catch-up of 10,000 changes "
+        "or more), move the process's long-lived objects out of the cyclic garbage collector's "
+        "reach (`gc.freeze`): otherwise each full collection pauses every request, ~200 ms per "
+        "100,000 items. Off only for test suites that start many apps in one process.",
+    )
     platform_wait_ms: int = Field(
         100,
         ge=0,

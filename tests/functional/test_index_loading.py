@@ -170,10 +170,11 @@ def test_the_loaded_index_is_out_of_the_collectors_way(
     entries among them it paused every request 200 ms on a 100,000-item bank (the soak shed 18
     matches on one pause). Once loaded, they are frozen; later objects are not."""
     _add(app_db, ("pdq", secrets.token_hex(32)))
-    loader = MatcherLoader(app_db, tmp_path)
+    loader = MatcherLoader(app_db, tmp_path, settle=True)  # as the server's (gc_freeze on)
     loader.start()
     loader.join(30)
     assert loader.readiness()[0]
+    assert loader.matcher.settle_after == matcher_module.SETTLE_AFTER_CHANGES
     state = loader.matcher._state
     entry = next(iter(state.items.values()))
     assert gc.is_tracked(entry) and not _scanned(entry)
@@ -182,15 +183,23 @@ def test_the_loaded_index_is_out_of_the_collectors_way(
     assert _scanned(later)
 
 
-def test_a_large_catch_up_is_frozen_too(
-    app_db: Database, monkeypatch: pytest.MonkeyPatch, unfrozen: None
-) -> None:
+def test_the_gc_freeze_setting_reaches_the_loader(app_settings: Settings, app_db: Database) -> None:
+    """On by default (a server); this suite turns it off (make_settings), since one test
+    process starts hundreds of apps."""
+    assert Settings.model_fields["gc_freeze"].default is True
+    assert not app_settings.gc_freeze
+    assert services_of(create_app(app_settings, app_db)).matcher_loader.settle is False
+    on = create_app(app_settings.model_copy(update={"gc_freeze": True}), app_db)
+    assert services_of(on).matcher_loader.settle is True
+
+
+def test_a_large_catch_up_is_frozen_too(app_db: Database, unfrozen: None) -> None:
     """Items that arrive in one large batch after the load (a bank import seen by a running
     server) join the frozen generation; a few from reports are left to the collector."""
     matcher = Matcher()
     with app_db.read_session() as session:
         matcher.sync(session)
-    monkeypatch.setattr(matcher_module, "SETTLE_AFTER_CHANGES", 3)
+    matcher.settle_after = 3
     first = _add(app_db, ("pdq", secrets.token_hex(32)))
     with app_db.read_session() as session:
         assert matcher.sync(session) == 1

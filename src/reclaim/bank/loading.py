@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from reclaim.bank.match_changes import change_fingerprint, newest_change
-from reclaim.bank.matcher import Matcher, settle_heap
+from reclaim.bank.matcher import SETTLE_AFTER_CHANGES, Matcher, settle_heap
 from reclaim.matching import SnapshotError, warm_up
 from reclaim.storage.database import Database
 from reclaim.storage.instance import instance_id
@@ -101,8 +102,11 @@ def load_matcher(db: Database, directory: Path) -> Matcher:
 class MatcherLoader:
     """Loads in a background thread so the process answers /healthz at once."""
 
-    def __init__(self, db: Database, directory: Path) -> None:
-        self.db, self.directory = db, directory
+    def __init__(self, db: Database, directory: Path, *, settle: bool = False) -> None:
+        """``settle``: freeze the loaded index out of the garbage collector's reach, and
+        again after each large catch-up (:func:`settle_heap`; the server's setting
+        ``gc_freeze``)."""
+        self.db, self.directory, self.settle = db, directory, settle
         self.matcher = Matcher()
         self.error: str | None = None
         self._thread: threading.Thread | None = None
@@ -115,7 +119,10 @@ class MatcherLoader:
         try:
             matcher = load_matcher(self.db, self.directory)
             warm_up()  # compile or load the search kernels now, not on the first request
-            settle_heap()  # the index, modules and kernels live as long as the process
+            if self.settle:  # the index, modules and kernels live as long as the process
+                gc.collect()  # not ready yet: a last full collection costs no request anything
+                settle_heap()
+                matcher.settle_after = SETTLE_AFTER_CHANGES
             self.matcher = matcher
         except Exception as exc:  # reported by /readyz; the process stays up to say so
             self.error = type(exc).__name__

@@ -61,6 +61,9 @@ class Matcher:
         self._state = state or MatchState()
         self.ready = False  # set once the first load (snapshot and/or database) is done
         self.origin: SnapshotOrigin | None = None  # where a loaded snapshot came from
+        #: A catch-up of at least this many changes ends with :func:`settle_heap` (None: never;
+        #: the server's loader sets it when ``gc_freeze`` is on).
+        self.settle_after: int | None = None
 
     @property
     def applied_seq(self) -> int:
@@ -94,7 +97,7 @@ class Matcher:
                 return 0
             batch = read_changes(session, self._state.applied_seq)
             self._state.apply(batch)
-            if len(batch.changes) >= SETTLE_AFTER_CHANGES:
+            if self.settle_after is not None and len(batch.changes) >= self.settle_after:
                 settle_heap()
             return len(batch.changes)
 

@@ -107,7 +107,7 @@ def build_services(settings: Settings, database: Database) -> Services:
     lockout = timedelta(minutes=settings.login_lockout_minutes)
     sending = settings.notifications_enabled or settings.push_enabled
     notifier = Notifier(database, settings) if sending else None
-    loader = MatcherLoader(database, snapshot_dir(settings.data_dir))
+    loader = MatcherLoader(database, snapshot_dir(settings.data_dir), settle=settings.gc_freeze)
     return Services(
         settings=settings,
         database=database,
