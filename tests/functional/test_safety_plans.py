@@ -256,3 +256,24 @@ def test_who_may_see_and_change_a_plan(
     assert _post(other, otoken, plan_url, **_plan()).status_code == 404
     data: Any = {**_plan(), "csrf_token": "wrong"}
     assert browser.post(plan_url, data=data, follow_redirects=False).status_code in (400, 403)
+
+
+def test_the_no_plan_filter_sees_every_open_case_not_one_page(
+    dsl: tuple[TestClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filter once read the first 2,000 open cases, and was then applied to the list's
+    first page (500 newest): in a bigger organisation a case with no plan could be missing
+    from "No safety plan yet". Now every open case is read (a batch at a time) and the list
+    is the filter's own. Batches and pages of 2 here stand in for 500."""
+    from reclaim.cases import plans, views
+
+    monkeypatch.setattr(plans, "_BATCH", 2)
+    monkeypatch.setattr(views, "LIST_LIMIT", 2)
+    browser, token = dsl
+    oldest = _open(browser, token, summary="The oldest case")
+    _child(browser, token, f"/staff/cases/{oldest}", role="pictured", year_group="Year 9")
+    others = [_open(browser, token, summary=f"Case {i}") for i in range(4)]  # no children
+    assert oldest not in browser.get("/staff/cases").text  # off the first page of all cases
+    listed = browser.get("/staff/cases?plan=missing").text
+    assert oldest in listed and not any(o in listed for o in others)
+    assert "No safety plan yet</a> (1)" in browser.get("/staff/cases").text

@@ -80,20 +80,34 @@ def children_without_plan(session: Session, case: Case) -> list[Child]:
     return [c for c in case.children if under_18(c) and not in_place(plans.get(c.id))]
 
 
+#: Open cases read at a time by :func:`without_plan`.
+_BATCH = 500
+
+
 def without_plan(session: Session, user: StaffUser) -> set[str]:
-    """The open cases ``user`` may see that show "no safety plan yet" (their public ids)."""
-    open_cases = session.scalars(
-        select(Case)
-        .where(visible_to(user), Case.status == "open")
-        .options(selectinload(Case.children))
-        .limit(2000)
-    ).all()
-    plans = _plans(session, [c.id for c in open_cases])
-    return {
-        case.public_id
-        for case in open_cases
-        if any(under_18(c) and not in_place(plans.get(c.id)) for c in case.children)
-    }
+    """Every open case ``user`` may see that shows "no safety plan yet" (their public ids).
+
+    All of them, read a batch at a time in id order: a child's date of birth is encrypted, so
+    "under 18" is decided here, not in SQL."""
+    found: set[str] = set()
+    after = 0
+    while True:
+        batch = session.scalars(
+            select(Case)
+            .where(visible_to(user), Case.status == "open", Case.id > after)
+            .order_by(Case.id)
+            .options(selectinload(Case.children))
+            .limit(_BATCH)
+        ).all()
+        if not batch:
+            return found
+        plans = _plans(session, [c.id for c in batch])
+        found.update(
+            case.public_id
+            for case in batch
+            if any(under_18(c) and not in_place(plans.get(c.id)) for c in case.children)
+        )
+        after = batch[-1].id
 
 
 def refuse_close_without_plans(session: Session, case: Case) -> None:

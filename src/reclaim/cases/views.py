@@ -6,6 +6,7 @@ the caller names, such as an export), and :func:`list_cases` records the listing
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -96,13 +97,26 @@ class CaseRow:
     assigned_to: str
 
 
-def list_cases(session: Session, user: StaffUser, *, status: str = "open") -> list[CaseRow]:
-    """The cases ``user`` may see, urgent first, then newest (audited when any are shown)."""
+#: Cases on one list page.
+LIST_LIMIT = 500
+
+
+def list_cases(
+    session: Session,
+    user: StaffUser,
+    *,
+    status: str = "open",
+    only: Collection[str] | None = None,
+) -> list[CaseRow]:
+    """The cases ``user`` may see, urgent first, then newest (audited when any are shown);
+    ``only``: just these public ids (a filter worked out before, e.g. :func:`without_plan`)."""
     query = select(Case).where(visible_to(user))
     if status in ("open", "closed"):
         query = query.where(Case.status == status)
+    if only is not None:
+        query = query.where(Case.public_id.in_(list(only)))
     cases = list(
-        session.scalars(query.order_by(Case.urgent.desc(), Case.opened_at.desc()).limit(500))
+        session.scalars(query.order_by(Case.urgent.desc(), Case.opened_at.desc()).limit(LIST_LIMIT))
     )
     names = staff_names(session, user.organisation_id)
     now = utcnow()

@@ -244,10 +244,9 @@ def case_list(
     with db.session() as session:
         user = _staff(request, session)
         shown = status if status in ("open", "closed") else "open"
-        rows = cases.list_cases(session, user, status=shown)
         without_plan = cases.without_plan(session, user) if shown == "open" else set()
-        if plan == "missing":
-            rows = [r for r in rows if r.public_id in without_plan]
+        only = without_plan if plan == "missing" and shown == "open" else None
+        rows = cases.list_cases(session, user, status=shown, only=only)
         tasks = cases.my_tasks(session, user)
         return render(
             request,
