@@ -296,3 +296,62 @@ def test_who_may_read_and_change_the_plan(
         case = _case(session, public_id)
         assert not cases.gp_decided(session, case)
         assert [e for e in case.entries if e.kind == "agency" and e.text.endswith("x")] == []
+
+
+def test_an_action_is_handed_to_a_new_owner_and_its_task_follows(
+    dsl: tuple[TestClient, str], staff: Staff, app_db: Database
+) -> None:
+    """A colleague is off sick: the DSL gives their action to another colleague (the task and
+    its reminder follow), then to a named person outside the school (the DSL keeps the task,
+    to follow it up). Each step is in the chronology and the audit trail."""
+    browser, token = dsl
+    me = _me(app_db)
+    staff.create("deputy@hillside.example", role="dsl", org=SCHOOL)
+    deputy = _me(app_db, "deputy@hillside.example")
+    public_id = _open(browser, token)
+    plan = f"/staff/cases/{public_id}/plan"
+    _post(
+        browser,
+        token,
+        f"{plan}/actions",
+        agency="camhs",
+        what="Refer to CAMHS",
+        owner_id=str(me),
+        due_on="2030-01-03",
+    )
+    with app_db.read_session() as session:
+        action = cases.agency_plan_view(session, _case(session, public_id)).actions[0]
+    url = f"{plan}/actions/{action.id}"
+    form = browser.get(plan).text
+    assert f'id="action-owner-{action.id}"' in form and 'name="owner_name"' in form
+
+    refused = _post(browser, token, url, status="planned", owner_id="99999")
+    assert refused.status_code == 400 and "Choose someone in your organisation" in refused.text
+    unchanged = _post(browser, token, url, status="planned", owner_id=str(me))
+    assert unchanged.status_code == 303  # nothing changed: nothing recorded
+
+    assert _post(browser, token, url, status="planned", owner_id=str(deputy)).status_code == 303
+    with app_db.read_session() as session:
+        case = _case(session, public_id)
+        task = next(t for t in case.tasks if t.origin == "plan_action")
+        assert task.owner_id == deputy and task.done_at is None
+        reminders = session.scalars(select(Reminder)).all()
+        assert [r.staff_user_id for r in reminders if r.queued_at is None] == [deputy]
+        row = cases.agency_plan_view(session, case).actions[0]
+        assert row.owner.startswith("deputy@hillside.example") or "deputy" in row.owner
+        texts = [e.text for e in case.entries]
+        assert any("Owner now" in t and "deputy" in t for t in texts)
+        assert any(t.startswith("Handed over: Plan action (CAMHS)") for t in texts)
+
+    moved = _post(browser, token, url, status="in_progress", owner_name="Dr Shah, CAMHS")
+    assert moved.status_code == 303
+    with app_db.read_session() as session:
+        case = _case(session, public_id)
+        task = next(t for t in case.tasks if t.origin == "plan_action")
+        assert task.owner_id == me  # the DSL follows it up with Dr Shah
+        row = cases.agency_plan_view(session, case).actions[0]
+        assert row.owner == "Dr Shah, CAMHS" and row.status == "in_progress"
+        actions = [e.action for e in session.scalars(select(AuditEvent))]
+        assert actions.count("case:task:handed-over") == 2
+        assert actions.count("case:plan-action:updated") == 2
+        assert verify_chain(session).ok

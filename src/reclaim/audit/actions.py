@@ -95,6 +95,7 @@ class CaseAction(StrEnum):
     TASK_ADDED = "case:task:added"  # added a task (owner, due time)
     TASK_MOVED = "case:task:moved"  # moved a task's due time
     TASK_DONE = "case:task:done"  # marked a task done
+    TASK_HANDED_OVER = "case:task:handed-over"  # gave an open task to another owner
     REPORT_LINKED = "case:report:linked"  # linked a report a young person shared (its share)
     REPORT_UNLINKED = "case:report:unlinked"  # took the shared report's link off a case
     ENTRY_ADDED = "case:entry:added"  # wrote a note (or Reclaim an event) in the chronology
@@ -115,7 +116,7 @@ class CaseAction(StrEnum):
     NO_PLAN_REASON = "case:safety-plan:reason-recorded"  # why a child has no safety plan yet
     PLAN_SHOWN = "case:safety-plan:shown"  # the child's status page showed their plan
     PLAN_ACTION_ADDED = "case:plan-action:added"  # added an action to the multi-agency plan
-    PLAN_ACTION_UPDATED = "case:plan-action:updated"  # a plan action's status, note or due date
+    PLAN_ACTION_UPDATED = "case:plan-action:updated"  # an action's status, due date or owner
     PLAN_REVIEW_SCHEDULED = "case:plan-review:scheduled"  # set the plan's next review date
     PLAN_REVIEW_RECORDED = "case:plan-review:recorded"  # recorded a plan review: what changed
     PLAN_GP_REASON = "case:plan-gp:reason-recorded"  # recorded why the GP is not in the plan

@@ -41,6 +41,7 @@ from reclaim.cases.commands import (
     _text,
     add_task,
     complete_task,
+    hand_over_task,
     move_task,
 )
 from reclaim.cases.models import Case, PlanAction, PlanGpDecision, PlanReview, Task
@@ -213,6 +214,14 @@ def _task_for(session: Session, user: StaffUser, case: Case, action: PlanAction)
     session.flush()
 
 
+def _hand_over(session: Session, user: StaffUser, case: Case, action: PlanAction) -> None:
+    """An open task for the action follows it to its new owner: a colleague, or else the
+    person who handed it over (to follow up with the named owner outside Reclaim)."""
+    task = session.get(Task, action.task_id) if action.task_id is not None else None
+    if task is not None and task.done_at is None:
+        hand_over_task(session, user, case, task, action.owner_id or user.id)
+
+
 def update_plan_action(
     session: Session,
     user: StaffUser,
@@ -222,32 +231,51 @@ def update_plan_action(
     status: str,
     note: str = "",
     due_on: date | None = None,
+    owner_name: str = "",
+    owner_id: int | None = None,
 ) -> bool:
-    """A new status (with a note; the reason is required for "not going ahead") and/or a new
-    due date. Returns whether anything changed."""
+    """A new status (with a note; the reason is required for "not going ahead"), a new due
+    date and/or a new owner (``owner_name`` and/or ``owner_id``; both empty: unchanged). A
+    colleague's open task for the action goes to the new owner if they are a colleague, or
+    else to ``user``, who follows it up. Returns whether anything changed."""
     _open(case)
     if action.case_id != case.id:
         raise CaseError("That action is not in this case's plan.")
     _choice(status, PLAN_STATUSES, "where the action stands")
     why = _text(note, "why it is not going ahead", required=status == "not_going_ahead")
     moved = due_on is not None and due_on != action.due_on
-    if status == action.status and not moved and not why:
+    new_name = _optional(owner_name, "the owner's name") or ""
+    colleague = _staff_in(session, case, owner_id)
+    old_owner = _who(_staff_in(session, case, action.owner_id), action.owner_name)
+    handed = (bool(new_name) or colleague is not None) and (
+        new_name != (action.owner_name or "")
+        or (colleague.id if colleague is not None else None) != action.owner_id
+    )
+    if status == action.status and not moved and not why and not handed:
         return False
     before = action.status
     action.status = status
     action.status_note = why or None
     if moved:
         action.due_on = due_on
+    if handed:
+        action.owner_name = new_name or None
+        action.owner_id = colleague.id if colleague is not None else None
     action.updated_by = user.id
     session.flush()
-    words = (
-        f"Plan action ({_agency_words(action)}, {_who(None, action.owner_name) or 'a colleague'})"
-    )
-    words += f": {PLAN_STATUSES[before]} to {PLAN_STATUSES[status]}."
+    words = f"Plan action ({_agency_words(action)}, {old_owner or 'a colleague'})"
+    changes = []
+    if status != before:
+        changes.append(f"{PLAN_STATUSES[before]} to {PLAN_STATUSES[status]}.")
+    if handed:
+        changes.append(f"Owner now {_who(colleague, new_name)}.")
     if moved and due_on is not None:
-        words += f" Due {due_on.isoformat()}."
+        changes.append(f"Due {due_on.isoformat()}.")
     if why:
-        words += f" Note: {why}"
+        changes.append(f"Note: {why}")
+    words += ": " + " ".join(changes or [f"still {PLAN_STATUSES[status]}."])
+    if handed:
+        _hand_over(session, user, case, action)
     chronology.write(session, case, "agency", words, by=user.id)
     record(
         session,

@@ -568,6 +568,34 @@ def move_task(session: Session, user: StaffUser, case: Case, task: Task, due_at:
     return True
 
 
+def hand_over_task(
+    session: Session, user: StaffUser, case: Case, task: Task, owner_id: int
+) -> bool:
+    """Give an open task to another colleague (their reminder replaces the old owner's).
+    Returns whether it changed."""
+    _open(case)
+    if task.done_at is not None:
+        raise CaseError("This task is done already.")
+    owner = session.get(StaffUser, owner_id)
+    if owner is None or owner.organisation_id != case.organisation_id:
+        raise CaseError("Choose someone in your organisation to own the task.")
+    if task.owner_id == owner_id:
+        return False
+    stop_reminding(session, case, task)
+    task.owner_id = owner_id
+    session.flush()
+    chronology.write(session, case, "task", f"Handed over: {task.title}.", by=user.id)
+    record(
+        session,
+        CaseAction.TASK_HANDED_OVER,
+        object_type="case",
+        object_id=case.id,
+        detail={"task": task.id, "owner": owner_id},
+    )
+    remind_owner(session, case, task)
+    return True
+
+
 def complete_task(session: Session, user: StaffUser, case: Case, task: Task) -> bool:
     if task.done_at is not None:
         return False

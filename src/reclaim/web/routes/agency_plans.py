@@ -144,6 +144,8 @@ def update_action(
     status: Short = "",
     note: Text = "",
     due_on: Short = "",
+    owner_name: Short = "",
+    owner_id: OptionalId = "",
 ) -> Response:
     def act(session: Session, user: StaffUser, case: cases.Case) -> None:
         action = cases.find_plan_action(session, case, action_id)
@@ -157,6 +159,8 @@ def update_action(
             status=status,
             note=note,
             due_on=_day(due_on, "the new due date"),
+            owner_name=owner_name,
+            owner_id=_id(owner_id, "a colleague"),
         )
 
     anchor = f"plan-action-{action_id}"
