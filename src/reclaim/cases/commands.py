@@ -526,43 +526,58 @@ def add_task(
     _open(case)
     words = _text(title, "what needs doing", required=True, limit=300)
     if owner_id is not None:
-        owner = session.get(StaffUser, owner_id)
-        if owner is None or owner.organisation_id != case.organisation_id:
-            raise CaseError("Choose someone in your organisation to own the task.")
+        _task_owner(session, case, owner_id)
     task = Task(
         case=case, title=words, owner_id=owner_id, due_at=due_at, urgent=urgent, origin=origin
     )
     session.add(task)
     session.flush()
-    chronology.write(session, case, "task", f"Added: {words}.", by=user.id)
-    record(
-        session,
-        CaseAction.TASK_ADDED,
-        object_type="case",
-        object_id=case.id,
-        detail={"task": task.id, "origin": origin},
+    _task_changed(
+        session, user, case, task, f"Added: {words}.", CaseAction.TASK_ADDED, origin=origin
     )
     remind_owner(session, case, task)
     return task
 
 
-def move_task(session: Session, user: StaffUser, case: Case, task: Task, due_at: datetime) -> bool:
-    """A new due time for an open task (its owner's reminder moves with it). Returns whether
-    it changed."""
+def _task_owner(session: Session, case: Case, owner_id: int) -> StaffUser:
+    owner = session.get(StaffUser, owner_id)
+    if owner is None or owner.organisation_id != case.organisation_id:
+        raise CaseError("Choose someone in your organisation to own the task.")
+    return owner
+
+
+def _open_task(case: Case, task: Task) -> None:
     _open(case)
     if task.done_at is not None:
         raise CaseError("This task is done already.")
+
+
+def _task_changed(
+    session: Session,
+    user: StaffUser,
+    case: Case,
+    task: Task,
+    words: str,
+    action: CaseAction,
+    **detail: object,
+) -> None:
+    """A task's change in the chronology and the audit trail."""
+    chronology.write(session, case, "task", words, by=user.id)
+    record(
+        session, action, object_type="case", object_id=case.id, detail={"task": task.id, **detail}
+    )
+
+
+def move_task(session: Session, user: StaffUser, case: Case, task: Task, due_at: datetime) -> bool:
+    """A new due time for an open task (its owner's reminder moves with it). Returns whether
+    it changed."""
+    _open_task(case, task)
     if task.due_at == due_at:
         return False
     task.due_at = due_at
     session.flush()
-    chronology.write(session, case, "task", f"Due time moved: {task.title}.", by=user.id)
-    record(
-        session,
-        CaseAction.TASK_MOVED,
-        object_type="case",
-        object_id=case.id,
-        detail={"task": task.id},
+    _task_changed(
+        session, user, case, task, f"Due time moved: {task.title}.", CaseAction.TASK_MOVED
     )
     remind_owner(session, case, task)
     return True
@@ -573,25 +588,15 @@ def hand_over_task(
 ) -> bool:
     """Give an open task to another colleague (their reminder replaces the old owner's).
     Returns whether it changed."""
-    _open(case)
-    if task.done_at is not None:
-        raise CaseError("This task is done already.")
-    owner = session.get(StaffUser, owner_id)
-    if owner is None or owner.organisation_id != case.organisation_id:
-        raise CaseError("Choose someone in your organisation to own the task.")
+    _open_task(case, task)
+    _task_owner(session, case, owner_id)
     if task.owner_id == owner_id:
         return False
     stop_reminding(session, case, task)
     task.owner_id = owner_id
     session.flush()
-    chronology.write(session, case, "task", f"Handed over: {task.title}.", by=user.id)
-    record(
-        session,
-        CaseAction.TASK_HANDED_OVER,
-        object_type="case",
-        object_id=case.id,
-        detail={"task": task.id, "owner": owner_id},
-    )
+    words = f"Handed over: {task.title}."
+    _task_changed(session, user, case, task, words, CaseAction.TASK_HANDED_OVER, owner=owner_id)
     remind_owner(session, case, task)
     return True
 
@@ -602,14 +607,7 @@ def complete_task(session: Session, user: StaffUser, case: Case, task: Task) -> 
     task.done_at, task.done_by = utcnow(), user.id
     session.flush()
     stop_reminding(session, case, task)
-    chronology.write(session, case, "task", f"Done: {task.title}.", by=user.id)
-    record(
-        session,
-        CaseAction.TASK_DONE,
-        object_type="case",
-        object_id=case.id,
-        detail={"task": task.id},
-    )
+    _task_changed(session, user, case, task, f"Done: {task.title}.", CaseAction.TASK_DONE)
     return True
 
 
