@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +47,8 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-Request = Callable[[Any, int], Awaitable[Any]]
-
 #: Errors by what they were (a status code, or "no answer"), all routes together.
 refused: dict[int | str, int] = {}
-
-
-async def _route(
-    client: Any, rate: float, seconds: float, start: float, call: Request, ok: set[int]
-) -> tuple[list[tuple[float, float]], int]:
-    """(scheduled offset s, latency ms) of each request, and the errors."""
-    return await open_loop(client, rate, seconds, start, call, frozenset(ok), refused)
 
 
 def main(argv: list[str]) -> int:
@@ -181,7 +171,7 @@ def main(argv: list[str]) -> int:
                 }
                 results = await asyncio.gather(
                     *(
-                        _route(client, rate, args.seconds, start, call, ok)
+                        open_loop(client, rate, args.seconds, start, call, frozenset(ok), refused)
                         for rate, call, ok in routes.values()
                     )
                 )

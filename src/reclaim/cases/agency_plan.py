@@ -246,7 +246,8 @@ def update_plan_action(
     moved = due_on is not None and due_on != action.due_on
     new_name = _optional(owner_name, "the owner's name") or ""
     colleague = _staff_in(session, case, owner_id)
-    old_owner = _who(_staff_in(session, case, action.owner_id), action.owner_name)
+    before_colleague = session.get(StaffUser, action.owner_id) if action.owner_id else None
+    old_owner = _who(before_colleague, action.owner_name)  # whoever it was, even if gone since
     handed = (bool(new_name) or colleague is not None) and (
         new_name != (action.owner_name or "")
         or (colleague.id if colleague is not None else None) != action.owner_id
@@ -274,8 +275,6 @@ def update_plan_action(
     if why:
         changes.append(f"Note: {why}")
     words += ": " + " ".join(changes or [f"still {PLAN_STATUSES[status]}."])
-    if handed:
-        _hand_over(session, user, case, action)
     chronology.write(session, case, "agency", words, by=user.id)
     record(
         session,
@@ -284,6 +283,8 @@ def update_plan_action(
         object_id=case.id,
         detail={"action": action.id, "status": status},
     )
+    if handed:
+        _hand_over(session, user, case, action)
     _task_for(session, user, case, action)
     return True
 

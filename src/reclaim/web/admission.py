@@ -130,7 +130,6 @@ class Admission:
         place.cancel()
         with contextlib.suppress(ValueError):  # already handed over or skipped
             self.waiting.remove(place)
-        self._hand_over()
 
     def leave(self, kind: str) -> None:
         self.in_flight[kind] -= 1
