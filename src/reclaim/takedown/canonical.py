@@ -180,7 +180,7 @@ _PATH_SAFE = _UNRESERVED | _SUB_DELIMS | frozenset(":@/")
 _QUERY_SAFE = _PATH_SAFE | frozenset("?")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$")
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?")  # whole label: fullmatch
 
 
 def N_(message: str) -> str:  # noqa: N802  (marks words for the public site's catalogues)
@@ -411,7 +411,7 @@ def _host(netloc_host: str) -> tuple[str, bool]:
     if (
         len(labels) < 2
         or len(ascii_host) > MAX_HOST_LENGTH
-        or any(len(label) > MAX_LABEL_LENGTH or not _LABEL.match(label) for label in labels)
+        or any(len(label) > MAX_LABEL_LENGTH or not _LABEL.fullmatch(label) for label in labels)
     ):
         raise UrlRejected(N_("This does not look like a web address. Check it and try again."))
     return ascii_host, False
