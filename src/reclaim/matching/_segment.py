@@ -6,6 +6,7 @@ a read-only memory map shared by several processes while each process keeps its 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,15 @@ EMPTY_ROWS: Rows = np.empty((0, 3), np.int64)
 # Cache-line alignment of the big arrays: a 32-byte hash row must not straddle two lines (that
 # alone costs ~12 % of query time at 10M); snapshots align arrays to 4 KiB or 2 MiB anyway.
 ALIGN = 64
+# The batched kernel (``_kernels.mih_batch_search``) is chosen for segments of at least this many
+# bytes, with at least this many queries: where most random reads also miss the address
+# translation caches (measured: ~25 ns a read over 8 GiB, ~6 ns within 1 GiB), it is ~2x the
+# per-query kernel at 100M hashes; at 10M both run at the same rate (docs/scale.md).
+BATCH_MIN_BYTES = 2 << 30
+BATCH_MIN_QUERIES = 64
+# Probes per call of the batched kernel: its four work buffers take 8 bytes per probe (128 MiB
+# each thread at this size, plus the candidates), kept by each thread for its next call.
+BATCH_PROBES = 4_000_000
 
 
 def aligned_empty(shape: tuple[int, ...], dtype: type[Any] | np.dtype[Any]) -> NDArray[Any]:
@@ -39,6 +49,26 @@ def aligned_copy(arr: NDArray[Any]) -> NDArray[Any]:
 
 def is_aligned(arr: NDArray[Any]) -> bool:
     return arr.ctypes.data % ALIGN == 0
+
+
+class _BatchWork(threading.local):
+    """Per-thread buffers of the batched kernel, kept between calls (allocating them anew costs
+    a page fault per 4 KiB)."""
+
+    def __init__(self) -> None:
+        self.items = 0
+        self.a = self.b = self.c = self.d = np.empty(0, np.int64)
+        self.cand = np.empty(0, np.int64)
+        self.cand_sorted = np.empty(0, np.int64)
+
+    def reserve(self, items: int) -> _BatchWork:
+        if items > self.items:
+            self.a, self.b, self.c, self.d = (np.empty(items, np.int64) for _ in range(4))
+            self.items = items
+        return self
+
+
+_BATCH_WORK = _BatchWork()
 
 
 class Segment:
@@ -223,15 +253,21 @@ class Segment:
     ) -> Rows:
         """Rows ``(q_base + query index, id, distance)`` for every live hash within ``radius``.
 
-        ``strategy``: "auto" (cost model), "index" (multi-index unless radius >= 256) or "scan".
+        ``strategy``: "auto" (cost model; the batched kernel for big segments and batches),
+        "index" (per-query multi-index unless radius >= 256), "batch" (batched multi-index
+        unless radius >= 256) or "scan".
         """
         thresholds: NDArray[np.int64] | None = None
         probes = 0
         if strategy != "scan":
-            p = plan(self.layout, self.n, radius, force_index=strategy == "index")
+            forced = strategy in ("index", "batch")
+            p = plan(self.layout, self.n, radius, force_index=forced)
             thresholds, probes = p.thresholds, p.probes
+        batched = strategy == "batch" or (strategy == "auto" and self.batches(queries.shape[0]))
         if thresholds is None:
             rows = _kernels.scan_search(queries, self.words, self.dead, radius, q_base)
+        elif batched:
+            rows = self._batch_search(queries, radius, q_base, thresholds, max(probes, 1))
         else:
             rows = _kernels.mih_search(
                 queries,
@@ -251,6 +287,52 @@ class Segment:
         if rows.shape[0]:
             rows[:, 1] = self.ids_at(rows[:, 1])
         result: Rows = rows
+        return result
+
+    def batches(self, queries: int) -> bool:
+        """Whether "auto" searches ``queries`` queries at once with the batched kernel."""
+        return queries >= BATCH_MIN_QUERIES and self.nbytes >= BATCH_MIN_BYTES
+
+    def _batch_search(
+        self,
+        queries: NDArray[np.uint64],
+        radius: int,
+        q_base: int,
+        thresholds: NDArray[np.int64],
+        probes: int,
+    ) -> Rows:
+        nq = int(queries.shape[0])
+        per_call = max(1, min(_kernels.BATCH_MAX_QUERIES, BATCH_PROBES // probes, nq))
+        work = _BATCH_WORK.reserve(per_call * probes)
+        out: list[Rows] = []
+        for a in range(0, nq, per_call):
+            b = min(nq, a + per_call)
+            rows, work.cand, work.cand_sorted = _kernels.mih_batch_search(
+                queries[a:b],
+                q_base + a,
+                radius,
+                thresholds,
+                self.words,
+                self.dead,
+                self.directory,
+                self.dir_offsets,
+                self.entries,
+                self.starts,
+                self.lengths,
+                self.group_bits,
+                probes,
+                work.a,
+                work.b,
+                work.c,
+                work.d,
+                work.cand,
+                work.cand_sorted,
+            )
+            if rows.shape[0]:
+                out.append(rows)
+        if not out:
+            return EMPTY_ROWS.copy()
+        result: Rows = out[0] if len(out) == 1 else np.concatenate(out)
         return result
 
     @property

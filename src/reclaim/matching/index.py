@@ -51,7 +51,7 @@ DEFAULT_MERGE_RATIO = 2.0
 _PARALLEL_MIN_QUERIES = 16
 
 Match = tuple[int, int]  # (id, distance)
-Strategy = Literal["auto", "index", "scan"]
+Strategy = Literal["auto", "index", "batch", "scan"]
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -476,7 +476,13 @@ class PdqIndex:
 
         if nq == 0:
             return EMPTY_ROWS
-        nchunks = 1 if nthreads == 1 else min(nq, 4 * nthreads)
+        # Four chunks a thread balance the threads; the batched kernel wants big batches, so
+        # where it runs each thread takes one chunk.
+        batched = strategy == "batch" or (
+            strategy == "auto" and any(seg.batches(nq // nthreads) for seg in view.segments)
+        )
+        per_thread = 1 if batched else 4
+        nchunks = 1 if nthreads == 1 else min(nq, per_thread * nthreads)
         edges = [nq * c // nchunks for c in range(nchunks + 1)]
         chunks = [(a, b) for a, b in itertools.pairwise(edges) if b > a]
         results = _parallel_map(run, chunks, nthreads)
@@ -497,10 +503,12 @@ class PdqIndex:
         """Like :meth:`search`, in compressed numpy form (no per-match Python objects).
 
         ``strategy`` is for tests and benchmarks: "auto" lets the cost model choose per segment
-        between the multi-index and an exact scan; "index" forces the multi-index (below radius
-        256); "scan" compares the query with every stored hash (the brute-force oracle).
+        between the multi-index and an exact scan (and, for a big segment and a batch of 64
+        queries or more, the batched multi-index kernel); "index" forces the per-query
+        multi-index and "batch" the batched one (below radius 256); "scan" compares the query
+        with every stored hash (the brute-force oracle). All give the same result.
         """
-        if strategy not in ("auto", "index", "scan"):
+        if strategy not in ("auto", "index", "batch", "scan"):
             raise ValueError(f"unknown strategy {strategy!r}")
         q = as_hash_array(queries, "queries")
         radius = _check_radius(max_distance)
@@ -751,7 +759,7 @@ def warm_up() -> float:
     hashes = rng.integers(0, 256, size=(300, PDQ_BYTES), dtype=np.uint8)
     index = PdqIndex.build(hashes, layout=Layout.even(16, 9), threads=1)
     index.add(hashes[:2] ^ np.uint8(1))
-    for strategy in ("index", "scan"):
+    for strategy in ("index", "batch", "scan"):
         index.search_arrays(hashes[:2], PDQ_MATCH_THRESHOLD, strategy=strategy)
     index.search_dihedral(hashes[:2].reshape(1, 2, PDQ_BYTES))
     _kernels.pairwise_distances(words(hashes[:2]), words(hashes[:2]))

@@ -37,7 +37,7 @@ def queries_near(rng: np.random.Generator, hashes: np.ndarray, distances: list[i
     tables=st.one_of(st.none(), st.integers(8, 24)),
     group_delta=st.integers(0, 6),
     radius=st.one_of(st.integers(0, 63), st.sampled_from([64, 100, 128, 255, 256])),
-    strategy=st.sampled_from(["auto", "index"]),
+    strategy=st.sampled_from(["auto", "index", "batch"]),
 )
 def test_random_and_planted_queries_match_brute_force(
     seed: int, n: int, tables: int | None, group_delta: int, radius: int, strategy: str
@@ -79,7 +79,7 @@ def test_planted_neighbours_at_every_distance_0_to_63(layout: Layout | None) -> 
     queries = np.stack([query, flip_bits(rng, query, 3)])
     for radius in range(64):
         expected = brute_force(queries, hashes, ids, radius)
-        for strategy in ("auto", "index", "scan"):
+        for strategy in ("auto", "index", "batch", "scan"):
             got = index.search_arrays(queries, radius, strategy=strategy).to_lists()  # type: ignore[arg-type]
             assert got == expected, (radius, strategy)
     assert len(expected[0]) == 128
@@ -142,6 +142,53 @@ def test_batches_split_across_threads_give_the_same_answer() -> None:
     two = index.search(queries, threads=2)
     assert one == two == brute_force(queries, hashes, np.arange(20_000), 31)
     assert sum(map(len, one)) >= 150
+
+
+def test_the_batched_kernel_in_many_calls_with_removals_matches_brute_force(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Big segments take the batched kernel on their own ("auto"); a batch is cut into calls
+    of a bounded number of probes, each reusing the thread's buffers (which grow when the
+    candidates outnumber them), and removed hashes stay out of the answers."""
+    from reclaim.matching import _kernels, _segment
+
+    rng = np.random.default_rng(17)
+    clusters = clustered_hashes(rng, 30, 40, 12)  # many candidates per probe
+    hashes = np.concatenate([clusters, random_hashes(rng, 30_000)])
+    ids = np.arange(hashes.shape[0], dtype=np.int64)
+    index = PdqIndex.build(hashes, ids)
+    removed = ids[::7]
+    index.remove(removed)
+    keep = np.ones(hashes.shape[0], bool)
+    keep[::7] = False
+    queries = np.concatenate(
+        [queries_near(rng, hashes, [int(d) for d in rng.integers(0, 40, 150)]), clusters[:20]]
+    )
+    calls: list[int] = []
+    real = _kernels.mih_batch_search
+
+    def spy(q: np.ndarray, *args: object) -> object:
+        calls.append(int(q.shape[0]))
+        return real(q, *args)
+
+    monkeypatch.setattr(_kernels, "mih_batch_search", spy)
+    monkeypatch.setattr(_segment, "BATCH_MIN_BYTES", 0)  # this small segment counts as big
+    monkeypatch.setattr(_segment, "BATCH_PROBES", 500)  # several calls per batch
+    monkeypatch.setattr(_segment, "_BATCH_WORK", _segment._BatchWork())  # start with no buffers
+    for radius in (0, 12, 31):
+        expected = brute_force(queries, hashes[keep], ids[keep], radius)
+        for threads in (1, 2):
+            calls.clear()
+            got = index.search_arrays(queries, radius, threads=threads).to_lists()
+            assert got == expected, (radius, threads)
+            assert calls  # the batched kernel ran; past radius 0, in several calls a thread
+            assert radius == 0 or len(calls) > threads
+    assert sum(map(len, expected)) > 20 * 30  # the clusters came back (less the removed)
+    wide = brute_force(queries, hashes[keep], ids[keep], 45)  # "auto" would scan here
+    assert index.search_arrays(queries, 45, strategy="batch").to_lists() == wide
+    calls.clear()
+    index.search_arrays(queries[:10], 31)  # a handful of queries: the per-query kernel
+    assert calls == []
 
 
 def test_explicit_ids_unsorted_and_negative() -> None:

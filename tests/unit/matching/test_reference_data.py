@@ -35,7 +35,7 @@ def test_needles_in_haystack_match_pytx_distances() -> None:
     queries = hexes_to_array(needles)
     for radius in range(0, 64, 3):
         expected_all = brute_force(queries, hay, np.arange(hay.shape[0]), radius)
-        for strategy in ("auto", "index"):
+        for strategy in ("auto", "index", "batch"):
             result = index.search_arrays(queries, radius, strategy=strategy)  # type: ignore[arg-type]
             assert result.to_lists() == expected_all
     assert [bits_to_hex(row) for row in hay] == haystack

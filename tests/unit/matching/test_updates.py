@@ -99,7 +99,7 @@ class IndexMachine(RuleBasedStateMachine):
         self.index.save(path)
         self.index = PdqIndex.load(path, mmap=mmap, threads=2)
 
-    @rule(radius=st.integers(0, 63), strategy=st.sampled_from(["auto", "index"]))
+    @rule(radius=st.integers(0, 63), strategy=st.sampled_from(["auto", "index", "batch"]))
     def search(self, radius: int, strategy: str) -> None:
         hashes, ids = self._arrays()
         rows = [random_hashes(self.rng, 1)[0]]
