@@ -22,10 +22,11 @@ EMPTY_ROWS: Rows = np.empty((0, 3), np.int64)
 # alone costs ~12 % of query time at 10M); snapshots align arrays to 4 KiB or 2 MiB anyway.
 ALIGN = 64
 # The batched kernel (``_kernels.mih_batch_search``) is chosen for segments of at least this many
-# bytes, with at least this many queries: where most random reads also miss the address
-# translation caches (measured: ~25 ns a read over 8 GiB, ~6 ns within 1 GiB), it is ~2x the
-# per-query kernel at 100M hashes; at 10M both run at the same rate (docs/scale.md).
-BATCH_MIN_BYTES = 2 << 30
+# bytes, with at least this many queries: where random reads also miss the address translation
+# caches (measured: ~25 ns a read over 8 GiB, ~6 ns within 1 GiB). Alternating runs, 20,000
+# queries on 2 threads: 1.9x the per-query kernel at 100M hashes (9.45 GB), +14 % at 10M
+# (1.24 GB), -16 % at 3M (0.36 GB) (docs/scale.md).
+BATCH_MIN_BYTES = 1 << 30
 BATCH_MIN_QUERIES = 64
 # Probes per call of the batched kernel: its four work buffers take 8 bytes per probe (128 MiB
 # each thread at this size, plus the candidates), kept by each thread for its next call.
