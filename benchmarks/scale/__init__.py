@@ -14,6 +14,8 @@ Four measurements, each printed and written to ``benchmarks/results/scale.json``
    seconds and busy fraction and the CPU per file (robust to other jobs on the machine).
 4. ``table``: a hashes-only scan of a ``--table-rows`` Parquet table against a ``--table-bank``
    bank on the local engine with 2 processes, in hashes a minute and per CPU-minute.
+5. ``reads`` (only when asked for): what one random read costs by the memory it is spread over
+   (``benchmarks/scale/reads.py``), the reason big indexes use the batched kernel.
 
 Targets: 100M hashes in one process under 16 GB with >= 3,000 batched lookups/s; 2 workers
 >= 1.7x one worker's scan throughput; >= 1M hashes a minute hashes-only. Exit status 1 if a
@@ -376,6 +378,10 @@ def main(argv: list[str]) -> int:
         results["scan"] = bench_scan(args.scan_images)
     if "table" in only:
         results["table"] = bench_table(args.table_rows, args.table_bank)
+    if "reads" in only:  # not in the default set: a diagnostic (docs/scale.md)
+        from benchmarks.scale.reads import bench_reads
+
+        results["reads"] = bench_reads()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     status = 0
