@@ -181,3 +181,29 @@ def test_cli_refuses_bad_input_with_a_message(tmp_path: Path) -> None:
     assert no_index.exit_code == 2 and "reclaim bank snapshot" in no_index.output
     bad_output = runner.invoke(app, ["scan", str(tmp_path), "-o", str(tmp_path / "o.txt")])
     assert bad_output.exit_code == 2 and ".jsonl" in bad_output.output
+
+
+def test_a_new_user_scans_against_what_reclaim_bank_snapshot_wrote(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The steps docs/scale.md gives a new user: generate a corpus, import its list, snapshot
+    the lists, scan. The scan reads the server's own snapshot directory (state.json beside
+    pdq.index), whatever format the writer is at."""
+    from reclaim.scale.corpus import main as make_corpus_cli
+
+    root = tmp_path / "corpus"
+    assert make_corpus_cli([str(root), "--images", "60", "--videos", "2"]) == 0
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("bank", "import", str(root / "list.jsonl")).exit_code == 0
+    assert cli("bank", "snapshot").exit_code == 0
+    output = tmp_path / "m.jsonl"
+    scanned = cli(
+        "scan", str(root / "catalogue"), "--output", str(output), "--workers", "1", "--no-progress"
+    )
+    assert scanned.exit_code == 0, scanned.output
+    found = {row["path"] for row in lines(output)}
+    planted = json.loads((root / "planted.json").read_text())
+    reencoded = {p["path"] for p in planted if p["transform"] in ("reencode", "caption")}
+    # The import keeps only PDQ hashes of enough quality (flat synthetic pictures can fall
+    # short, and then only their SHA-256 and MD5 are listed), so not every copy is expected.
+    assert len(reencoded & found) >= len(reencoded) // 2 > 0
+    summary = json.loads(output.with_name(output.name + ".summary.json").read_text())
+    assert summary["matched_inputs"] == len(found)

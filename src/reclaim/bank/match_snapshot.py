@@ -20,8 +20,10 @@ import numpy as np
 from reclaim.bank.items import frames_of, stored_frames
 from reclaim.bank.match_state import EXACT_TYPES, ItemEntry, MatchState
 from reclaim.matching import PDQ_MATCH_THRESHOLD, PdqIndex, SnapshotError
+from reclaim.matching.snapshot_dir import INDEX_FILE, STATE_FILE, STATE_FORMAT
 
-SNAPSHOT_FORMAT = 2  # 2: with the origin; a format-1 snapshot is not used (rebuilt)
+# A format-1 state (no origin) is not used by servers: they rebuild from the database.
+SNAPSHOT_FORMAT = STATE_FORMAT
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ def save_state(state: MatchState, directory: Path, origin: SnapshotOrigin | None
     """Write ``state`` to ``directory``; the caller keeps writers out meanwhile."""
     directory.mkdir(parents=True, exist_ok=True)
     index = state.index or PdqIndex.build(np.zeros((0, 32), dtype=np.uint8))
-    index.save(directory / "pdq.index")
+    index.save(directory / INDEX_FILE)
     items = []
     for item_id, entry in list(state.items.items()):
         frames = state.video_frames.get(item_id)
@@ -65,15 +67,15 @@ def save_state(state: MatchState, directory: Path, origin: SnapshotOrigin | None
         else {"instance": origin.instance, "position": origin.position, "head": origin.head},
         "items": items,
     }
-    temporary = directory / "state.json.tmp"
+    temporary = directory / f"{STATE_FILE}.tmp"
     temporary.write_text(json.dumps(document, separators=(",", ":")))
-    os.replace(temporary, directory / "state.json")
+    os.replace(temporary, directory / STATE_FILE)
     return directory
 
 
 def _document(directory: Path) -> dict[str, object]:
     try:
-        document = json.loads((directory / "state.json").read_text())
+        document = json.loads((directory / STATE_FILE).read_text())
     except (OSError, ValueError) as exc:
         raise SnapshotError(f"{directory}: no readable matcher state ({exc})") from exc
     if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
@@ -101,7 +103,7 @@ def read_origin(directory: Path) -> SnapshotOrigin | None:
 def load_state(directory: Path) -> MatchState:
     """Open a saved state; raises :class:`SnapshotError` if it is missing or unusable."""
     document: Any = _document(directory)
-    state = MatchState(PdqIndex.load(directory / "pdq.index"))
+    state = MatchState(PdqIndex.load(directory / INDEX_FILE))
     for item in document["items"]:
         item_id = int(item["id"])
         pdq_ids = tuple(int(sid) for sid in item["pdq"])

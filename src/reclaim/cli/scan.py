@@ -36,6 +36,7 @@ def _prepare_bank(
     index: str | None, api: str | None, key: str | None, bank_dir: Path
 ) -> tuple[str, str]:
     """The bank's location for the workers, and an id for the checkpoint."""
+    from reclaim.matching.snapshot_dir import STATE_FILE
     from reclaim.scale.bank import BANK_FILE, BankError, bank_from_matcher_snapshot, write_bank
     from reclaim.scale.sources import has_protocol
 
@@ -60,9 +61,9 @@ def _prepare_bank(
     path = Path(location)
     if (path / BANK_FILE).exists():
         return str(path.resolve()), f"bank:{path.resolve()}"
-    if (path / "state.json").exists():
+    if (path / STATE_FILE).exists():
         try:
-            stamp = (path / "state.json").stat().st_mtime_ns
+            stamp = (path / STATE_FILE).stat().st_mtime_ns
             bank_from_matcher_snapshot(path, bank_dir)
         except BankError as exc:
             raise _fail(str(exc)) from None

@@ -38,6 +38,7 @@ from reclaim.matching import (
     VpdqIndex,
     hexes_to_array,
 )
+from reclaim.matching.snapshot_dir import INDEX_FILE, ITEM_FORMATS, STATE_FILE
 
 BANK_FORMAT = 1
 BANK_FILE = "bank.json"
@@ -187,11 +188,14 @@ def bank_from_matcher_snapshot(snapshot: Path, directory: Path) -> Path:
     """A bank from what ``reclaim bank snapshot`` wrote (``state.json`` + ``pdq.index``),
     read as files: no database. The PDQ index file is linked (or copied), not rebuilt."""
     try:
-        document = json.loads((snapshot / "state.json").read_text(encoding="utf-8"))
+        document = json.loads((snapshot / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BankError(f"{snapshot}: no readable matcher snapshot ({exc})") from exc
-    if document.get("format") != 1:
-        raise BankError(f"{snapshot}: matcher snapshot format {document.get('format')} is not 1")
+    if document.get("format") not in ITEM_FORMATS:
+        raise BankError(
+            f"{snapshot}: matcher snapshot format {document.get('format')} is not one this "
+            f"version reads ({', '.join(map(str, ITEM_FORMATS))}); upgrade Reclaim here"
+        )
     contents = BankContents()
     for item in document["items"]:
         item_id = int(item["id"])
@@ -207,9 +211,9 @@ def bank_from_matcher_snapshot(snapshot: Path, directory: Path) -> Path:
     target = directory / "pdq.index"
     target.unlink(missing_ok=True)
     try:
-        os.link(snapshot / "pdq.index", target)
+        os.link(snapshot / INDEX_FILE, target)
     except OSError:
-        shutil.copyfile(snapshot / "pdq.index", target)
+        shutil.copyfile(snapshot / INDEX_FILE, target)
     try:
         index = PdqIndex.load(target, verify=False)
     except (SnapshotError, OSError) as exc:
