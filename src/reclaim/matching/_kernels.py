@@ -147,6 +147,59 @@ def _grow(res: Any, needed: Any) -> Any:
     return out
 
 
+@_inline
+def _enumerate_probes(
+    qkeys: Any,
+    thresholds: Any,
+    dir_offsets: Any,
+    lengths: Any,
+    group_bits: Any,
+    probe_slot: Any,
+    probe_meta: Any,
+) -> Any:
+    """Phase (A) of a query: the directory slots to probe (flip up to ``t`` bits of the group
+    part of each table's key), with ``table * 256 + budget left for the low bits``; returns
+    their number."""
+    nprobe = 0
+    for i in range(thresholds.shape[0]):
+        t = thresholds[i]
+        if t < 0:
+            continue
+        g = group_bits[i]
+        s = lengths[i] - g
+        qhi = np.int64(qkeys[i] >> np.uint64(s))
+        base = dir_offsets[i]
+        limit = np.int64(1) << g
+        for k in range(min(t, g) + 1):
+            if k == 0:
+                probe_slot[nprobe] = base + qhi
+                probe_meta[nprobe] = i * 256 + t
+                nprobe += 1
+                continue
+            mask = (np.int64(1) << k) - 1
+            while mask < limit:
+                probe_slot[nprobe] = base + (qhi ^ mask)
+                probe_meta[nprobe] = i * 256 + (t - k)
+                nprobe += 1
+                # next mask with the same number of bits (Gosper's hack)
+                c = mask & -mask
+                r = mask + c
+                mask = (((r ^ mask) >> 2) // c) | r
+    return nprobe
+
+
+@_inline
+def _reported_here(
+    h: Any, table: Any, thresholds: Any, starts: Any, lengths: Any, qkeys: Any
+) -> Any:
+    """Whether a match found in ``table`` is reported there: no earlier table would find it."""
+    for jt in range(table):
+        tj = thresholds[jt]
+        if tj >= 0 and _popcount(_extract(h, starts[jt], lengths[jt]) ^ qkeys[jt]) <= tj:
+            return False
+    return True
+
+
 @_jit
 def pairwise_distances(a: Any, b: Any) -> Any:
     """Hamming distance between rows ``a[i]`` and ``b[i]``."""
@@ -262,32 +315,10 @@ def mih_search(
         q = queries[qi]
         for i in range(m):
             qkeys[i] = _extract(q, starts[i], lengths[i])
-        # (A) directory slots to probe: flip up to t bits of the group part of the key.
-        nprobe = 0
-        for i in range(m):
-            t = thresholds[i]
-            if t < 0:
-                continue
-            g = group_bits[i]
-            s = lengths[i] - g
-            qhi = np.int64(qkeys[i] >> np.uint64(s))
-            base = dir_offsets[i]
-            limit = np.int64(1) << g
-            for k in range(min(t, g) + 1):
-                if k == 0:
-                    probe_slot[nprobe] = base + qhi
-                    probe_meta[nprobe] = i * 256 + t
-                    nprobe += 1
-                    continue
-                mask = (np.int64(1) << k) - 1
-                while mask < limit:
-                    probe_slot[nprobe] = base + (qhi ^ mask)
-                    probe_meta[nprobe] = i * 256 + (t - k)
-                    nprobe += 1
-                    # next mask with the same number of bits (Gosper's hack)
-                    c = mask & -mask
-                    r = mask + c
-                    mask = (((r ^ mask) >> 2) // c) | r
+        # (A) directory slots to probe.
+        nprobe = _enumerate_probes(
+            qkeys, thresholds, dir_offsets, lengths, group_bits, probe_slot, probe_meta
+        )
         # (B) read the directory: non-empty slots become entry ranges.
         nrange = 0
         for j in range(nprobe):
@@ -344,22 +375,16 @@ def mih_search(
             p = c >> 8
             h = hashes[p]
             d = _distance(h, q)
-            if d <= radius:
-                i = c & 255
-                first = dead[p] == 0
-                for jt in range(i):
-                    tj = thresholds[jt]
-                    if tj >= 0:
-                        dj = _popcount(_extract(h, starts[jt], lengths[jt]) ^ qkeys[jt])
-                        if dj <= tj:
-                            first = False
-                            break
-                if first:
-                    res = _grow(res, nres + 1)
-                    res[nres, 0] = q_base + qi
-                    res[nres, 1] = p
-                    res[nres, 2] = d
-                    nres += 1
+            if (
+                d <= radius
+                and dead[p] == 0
+                and _reported_here(h, c & 255, thresholds, starts, lengths, qkeys)
+            ):
+                res = _grow(res, nres + 1)
+                res[nres, 0] = q_base + qi
+                res[nres, 1] = p
+                res[nres, 2] = d
+                nres += 1
     return res[:nres]
 
 
@@ -425,35 +450,19 @@ def mih_batch_search(
     flat = work_a
     ndreg = (directory.shape[0] >> _BATCH_DIR_SHIFT) + 1
     hist = np.zeros(ndreg + 1, np.int64)
+    one_slot = np.empty(max_probes, np.int64)
+    one_meta = np.empty(max_probes, np.int64)
     nprobe = 0
     for qi in range(nq):
-        for i in range(m):
-            t = thresholds[i]
-            if t < 0:
-                continue
-            g = group_bits[i]
-            s = lengths[i] - g
-            qhi = np.int64(qkeys[qi, i] >> np.uint64(s))
-            base = dir_offsets[i]
-            limit = np.int64(1) << g
-            tag = (np.int64(qi) << 11) | (np.int64(i) << 6)
-            for k in range(min(t, g) + 1):
-                if k == 0:
-                    slot = base + qhi
-                    flat[nprobe] = (slot << 27) | tag | t
-                    hist[(slot >> _BATCH_DIR_SHIFT) + 1] += 1
-                    nprobe += 1
-                    continue
-                mask = (np.int64(1) << k) - 1
-                while mask < limit:
-                    slot = base + (qhi ^ mask)
-                    flat[nprobe] = (slot << 27) | tag | (t - k)
-                    hist[(slot >> _BATCH_DIR_SHIFT) + 1] += 1
-                    nprobe += 1
-                    # next mask with the same number of bits (Gosper's hack)
-                    c = mask & -mask
-                    r = mask + c
-                    mask = (((r ^ mask) >> 2) // c) | r
+        k = _enumerate_probes(
+            qkeys[qi], thresholds, dir_offsets, lengths, group_bits, one_slot, one_meta
+        )
+        for j in range(k):
+            slot = one_slot[j]
+            meta = one_meta[j]  # table * 256 + budget
+            flat[nprobe] = (slot << 27) | (np.int64(qi) << 11) | ((meta >> 8) << 6) | (meta & 255)
+            hist[(slot >> _BATCH_DIR_SHIFT) + 1] += 1
+            nprobe += 1
     for reg in range(ndreg):
         hist[reg + 1] += hist[reg]
     probes = work_b
@@ -548,21 +557,16 @@ def mih_batch_search(
         i = c & 31
         h = hashes[p]
         d = _distance(h, queries[qi])
-        if d <= radius:
-            first = dead[p] == 0
-            for jt in range(i):
-                tj = thresholds[jt]
-                if tj >= 0:
-                    dj = _popcount(_extract(h, starts[jt], lengths[jt]) ^ qkeys[qi, jt])
-                    if dj <= tj:
-                        first = False
-                        break
-            if first:
-                res = _grow(res, nres + 1)
-                res[nres, 0] = q_base + qi
-                res[nres, 1] = p
-                res[nres, 2] = d
-                nres += 1
+        if (
+            d <= radius
+            and dead[p] == 0
+            and _reported_here(h, i, thresholds, starts, lengths, qkeys[qi])
+        ):
+            res = _grow(res, nres + 1)
+            res[nres, 0] = q_base + qi
+            res[nres, 1] = p
+            res[nres, 2] = d
+            nres += 1
     return res[:nres], cand, cand_sorted
 
 

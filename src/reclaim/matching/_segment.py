@@ -273,24 +273,36 @@ class Segment:
             rows = self._batch_search(queries, radius, q_base, thresholds, max(probes, 1))
         else:
             rows = _kernels.mih_search(
-                queries,
-                q_base,
-                radius,
-                thresholds,
-                self.words,
-                self.dead,
-                self.directory,
-                self.dir_offsets,
-                self.entries,
-                self.starts,
-                self.lengths,
-                self.group_bits,
-                max(probes, 1),
+                queries, q_base, radius, thresholds, *self._tables(), max(probes, 1)
             )
         if rows.shape[0]:
             rows[:, 1] = self.ids_at(rows[:, 1])
         result: Rows = rows
         return result
+
+    def _tables(
+        self,
+    ) -> tuple[
+        NDArray[Any],
+        NDArray[Any],
+        NDArray[Any],
+        NDArray[Any],
+        NDArray[Any],
+        NDArray[Any],
+        NDArray[Any],
+        NDArray[Any],
+    ]:
+        """The arrays both multi-index kernels take, in their order."""
+        return (
+            self.words,
+            self.dead,
+            self.directory,
+            self.dir_offsets,
+            self.entries,
+            self.starts,
+            self.lengths,
+            self.group_bits,
+        )
 
     def batches(self, queries: int) -> bool:
         """Whether "auto" searches ``queries`` queries at once with the batched kernel."""
@@ -315,14 +327,7 @@ class Segment:
                 q_base + a,
                 radius,
                 thresholds,
-                self.words,
-                self.dead,
-                self.directory,
-                self.dir_offsets,
-                self.entries,
-                self.starts,
-                self.lengths,
-                self.group_bits,
+                *self._tables(),
                 probes,
                 work.a,
                 work.b,
