@@ -24,8 +24,9 @@ ALIGN = 64
 # The batched kernel (``_kernels.mih_batch_search``) is chosen for segments of at least this many
 # bytes, with at least this many queries: where random reads also miss the address translation
 # caches (measured: ~25 ns a read over 8 GiB, ~6 ns within 1 GiB). Alternating runs, 20,000
-# queries on 2 threads: 1.9x the per-query kernel at 100M hashes (9.45 GB), +14 % at 10M
-# (1.24 GB), -16 % at 3M (0.36 GB) (docs/scale.md).
+# queries on 2 threads: 1.9x the per-query kernel at 100M hashes (9.45 GB); at 10M (1.24 GB)
+# +14 % in one run and equal in another, +9-12 % in the 2-process hashes-only scan; -16 % at
+# 3M (0.36 GB) (docs/scale.md).
 BATCH_MIN_BYTES = 1 << 30
 BATCH_MIN_QUERIES = 64
 # Probes per call of the batched kernel: its four work buffers take 8 bytes per probe (128 MiB
