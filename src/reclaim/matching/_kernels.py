@@ -398,9 +398,10 @@ _BATCH_HASH_SHIFT = 18  # 2**18 hashes of 32 bytes
 # (count << 27 | query << 11 | table << 6 | budget) beside its first entry. A candidate:
 # position << 21 | query << 5 | table. So at most 2**16 queries per call, 32 tables, budget < 64.
 BATCH_MAX_QUERIES = 1 << 16
-# A probe's slot takes the top 36 bits: larger directories (only hand-made layouts of 32-bit
-# directories) use the per-query kernel.
+# A probe's slot takes the top 36 bits and a table 5: larger directories or more tables (only
+# hand-made layouts) use the per-query kernel.
 BATCH_MAX_SLOTS = 1 << 36
+BATCH_MAX_TABLES = 32
 
 
 @_jit

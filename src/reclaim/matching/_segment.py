@@ -265,8 +265,10 @@ class Segment:
             forced = strategy in ("index", "batch")
             p = plan(self.layout, self.n, radius, force_index=forced)
             thresholds, probes = p.thresholds, p.probes
-        batched = self.directory.shape[0] < _kernels.BATCH_MAX_SLOTS and (
-            strategy == "batch" or (strategy == "auto" and self.batches(queries.shape[0]))
+        batched = (
+            self.directory.shape[0] < _kernels.BATCH_MAX_SLOTS
+            and self.layout.tables <= _kernels.BATCH_MAX_TABLES
+            and (strategy == "batch" or (strategy == "auto" and self.batches(queries.shape[0])))
         )
         if thresholds is None:
             rows = _kernels.scan_search(queries, self.words, self.dead, radius, q_base)

@@ -191,6 +191,18 @@ def test_the_batched_kernel_in_many_calls_with_removals_matches_brute_force(
     assert calls == []
 
 
+def test_the_batch_strategy_with_more_tables_than_it_packs_is_still_exact() -> None:
+    """The batched kernel packs a table number in 5 bits: a hand-made layout of more than 32
+    tables is searched by the per-query kernel, with the same answers."""
+    rng = np.random.default_rng(23)
+    hashes = random_hashes(rng, 3000)
+    index = PdqIndex.build(hashes, layout=Layout.even(40, 6))
+    queries = queries_near(rng, hashes, [int(d) for d in rng.integers(0, 60, 200)])
+    for radius in (0, 31, 45, 60):  # from 45, tables past the 32nd are probed
+        got = index.search_arrays(queries, radius, strategy="batch").to_lists()
+        assert got == brute_force(queries, hashes, np.arange(3000), radius)
+
+
 def test_explicit_ids_unsorted_and_negative() -> None:
     rng = np.random.default_rng(5)
     hashes = random_hashes(rng, 500)
