@@ -404,6 +404,14 @@ BATCH_MAX_SLOTS = 1 << 36
 BATCH_MAX_TABLES = 32
 
 
+@_inline
+def _running_totals(counts: Any) -> None:
+    """``counts[r + 1]`` held region ``r``'s count; afterwards ``counts[r]`` is where region
+    ``r`` starts (counting sort)."""
+    for r in range(counts.shape[0] - 1):
+        counts[r + 1] += counts[r]
+
+
 @_jit
 def mih_batch_search(
     queries: Any,
@@ -464,8 +472,7 @@ def mih_batch_search(
             flat[nprobe] = (slot << 27) | (np.int64(qi) << 11) | ((meta >> 8) << 6) | (meta & 255)
             hist[(slot >> _BATCH_DIR_SHIFT) + 1] += 1
             nprobe += 1
-    for reg in range(ndreg):
-        hist[reg + 1] += hist[reg]
+    _running_totals(hist)
     probes = work_b
     for j in range(nprobe):
         v = flat[j]
@@ -492,8 +499,7 @@ def mih_batch_search(
             range_info[nrange] = ((b - a) << 27) | (v & low27)
             ehist[(first_entry >> _BATCH_ENTRY_SHIFT) + 1] += 1
             nrange += 1
-    for reg in range(nereg):
-        ehist[reg + 1] += ehist[reg]
+    _running_totals(ehist)
     sorted_start = work_b
     sorted_info = work_d
     for j in range(nrange):
@@ -537,8 +543,7 @@ def mih_batch_search(
                     cand[ncand] = (p << 21) | tag
                     hhist[(p >> _BATCH_HASH_SHIFT) + 1] += 1
                     ncand += 1
-    for reg in range(nhreg):
-        hhist[reg + 1] += hhist[reg]
+    _running_totals(hhist)
     if cand_sorted.shape[0] < ncand:
         cand_sorted = np.empty(max(ncand, 2 * cand_sorted.shape[0]), np.int64)
     for j in range(ncand):

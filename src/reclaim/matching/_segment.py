@@ -265,14 +265,9 @@ class Segment:
             forced = strategy in ("index", "batch")
             p = plan(self.layout, self.n, radius, force_index=forced)
             thresholds, probes = p.thresholds, p.probes
-        batched = (
-            self.directory.shape[0] < _kernels.BATCH_MAX_SLOTS
-            and self.layout.tables <= _kernels.BATCH_MAX_TABLES
-            and (strategy == "batch" or (strategy == "auto" and self.batches(queries.shape[0])))
-        )
         if thresholds is None:
             rows = _kernels.scan_search(queries, self.words, self.dead, radius, q_base)
-        elif batched:
+        elif self.batches(int(queries.shape[0]), strategy):
             rows = self._batch_search(queries, radius, q_base, thresholds, max(probes, 1))
         else:
             rows = _kernels.mih_search(
@@ -307,9 +302,20 @@ class Segment:
             self.group_bits,
         )
 
-    def batches(self, queries: int) -> bool:
-        """Whether "auto" searches ``queries`` queries at once with the batched kernel."""
-        return queries >= BATCH_MIN_QUERIES and self.nbytes >= BATCH_MIN_BYTES
+    def batches(self, queries: int, strategy: str) -> bool:
+        """Whether a multi-index search of ``queries`` queries at once uses the batched kernel:
+        always with "batch", with "auto" for a big segment and batch; never for a layout the
+        batched kernel cannot pack (only hand-made ones)."""
+        if (
+            self.directory.shape[0] >= _kernels.BATCH_MAX_SLOTS
+            or self.layout.tables > _kernels.BATCH_MAX_TABLES
+        ):
+            return False
+        if strategy == "batch":
+            return True
+        return (
+            strategy == "auto" and queries >= BATCH_MIN_QUERIES and self.nbytes >= BATCH_MIN_BYTES
+        )
 
     def _batch_search(
         self,

@@ -478,9 +478,7 @@ class PdqIndex:
             return EMPTY_ROWS
         # Four chunks a thread balance the threads; the batched kernel wants big batches, so
         # where it runs each thread takes one chunk.
-        batched = strategy == "batch" or (
-            strategy == "auto" and any(seg.batches(nq // nthreads) for seg in view.segments)
-        )
+        batched = any(seg.batches(nq // nthreads, strategy) for seg in view.segments)
         per_thread = 1 if batched else 4
         nchunks = 1 if nthreads == 1 else min(nq, per_thread * nthreads)
         edges = [nq * c // nchunks for c in range(nchunks + 1)]
