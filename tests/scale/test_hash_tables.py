@@ -116,3 +116,42 @@ def test_parquet_without_id_column_and_with_integer_ids(tmp_path: Path) -> None:
             got = run_parquet_chunk(chunk, bank)
             assert got.matches == per_row(bank, str(source), group)[0]
             assert len(got.matches) == count
+
+
+def test_a_big_search_expands_the_banks_index_once_within_its_memory_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hashes-only scan's row group expands the bank's index entries (faster lookups, same
+    answers); a few files' hashes do not, nor does a bank whose copies would not fit."""
+    from reclaim.scale import bank as bank_module
+
+    assert bank_module.available_memory() > 0
+    rng = np.random.default_rng(8)
+    stored = rng.integers(0, 256, (3000, 32), np.uint8)
+    contents = BankContents()
+    sid = 0
+    for item in range(3000):
+        hexes = array_to_hexes(stored[item : item + 1])
+        sid = contents.add_item(
+            item, "main", [{"type": "pdq", "value": hexes[0]}], next_signal_id=sid
+        )
+    directory = write_bank(tmp_path / "bank", contents)
+    queries = np.concatenate(
+        [np.array([flipped(stored[i], int(i % 40), rng) for i in range(300)]), stored[:5]]
+    )
+    plain = ScanBank(directory).pdq_matches(queries)
+    assert 0 < plain[0].shape[0] < queries.shape[0]
+    monkeypatch.setattr(bank_module, "EXPAND_MIN_QUERIES", 100)
+
+    bank = ScanBank(directory)
+    bank.pdq_matches(queries[:99])  # too few: not expanded
+    assert not bank.index._segments[0].is_expanded
+    got = bank.pdq_matches(queries)
+    assert bank.index._segments[0].is_expanded
+    assert all(np.array_equal(a, b) for a, b in zip(got, plain, strict=True))
+
+    monkeypatch.setattr(bank_module, "available_memory", lambda: 1000)
+    small = ScanBank(directory)
+    got = small.pdq_matches(queries)
+    assert not small.index._segments[0].is_expanded  # would not fit: the plain index
+    assert all(np.array_equal(a, b) for a, b in zip(got, plain, strict=True))
