@@ -279,22 +279,6 @@ def build_table(
 
 
 @_jit
-def expand_entries(hashes: Any, entries: Any, shift: Any, out: Any) -> None:
-    """Row ``e`` of ``out`` = the hash entry ``e`` of one table points to (position
-    ``entries[e] >> shift``): a table's buckets with their hashes in line, for
-    :func:`mih_search`'s ``expanded``."""
-    k = entries.shape[0]
-    for e in range(k):
-        if e + _PREFETCH_AHEAD < k:
-            _prefetch(hashes, np.int64(entries[e + _PREFETCH_AHEAD] >> np.uint32(shift)))
-        h = hashes[np.int64(entries[e] >> np.uint32(shift))]
-        out[e, 0] = h[0]
-        out[e, 1] = h[1]
-        out[e, 2] = h[2]
-        out[e, 3] = h[3]
-
-
-@_jit
 def mih_search(
     queries: Any,
     q_base: Any,
@@ -309,7 +293,6 @@ def mih_search(
     lengths: Any,
     group_bits: Any,
     max_probes: Any,
-    expanded: Any,
 ) -> Any:
     """Multi-index Hamming range search; rows ``(q_base + query, position, distance)``.
 
@@ -317,11 +300,6 @@ def mih_search(
     ``sum(thresholds + 1) >= radius + 1`` (generalised pigeonhole principle: a hash within
     ``radius`` is within ``thresholds[i]`` of the query on at least one substring).
     ``max_probes`` bounds the number of directory slots probed per query.
-
-    ``expanded``: either empty (``(0, 4)``), or the expanded entries of
-    :func:`expand_entries` (row ``e`` is the hash that entry ``e`` points to). With them a
-    bucket's candidates are compared where they lie, next to each other, instead of one random
-    read of ``hashes`` each.
     """
     n = hashes.shape[0]
     m = starts.shape[0]
@@ -333,7 +311,6 @@ def mih_search(
     cand = np.empty(4096, np.int64)
     res = np.empty((64, _RESULT_COLUMNS), np.int64)
     nres = 0
-    fat = expanded.shape[0] > 0
     for qi in range(nq):
         q = queries[qi]
         for i in range(m):
@@ -353,38 +330,11 @@ def mih_search(
             if a != b:
                 meta = probe_meta[j]
                 off = (meta >> 8) * n
-                if fat:
-                    _prefetch(expanded, off + a)
-                else:
-                    _prefetch(entries, off + a)
+                _prefetch(entries, off + a)
                 probe_slot[nrange] = off + a
                 probe_end[nrange] = off + b
                 probe_meta[nrange] = meta
                 nrange += 1
-        if fat:
-            # (C + D) compare the expanded entries in place; an entry over budget on the low
-            # key bits is left to the table that finds it within budget (first-table rule).
-            for j in range(nrange):
-                if j + _PREFETCH_AHEAD < nrange:
-                    _prefetch(expanded, probe_slot[j + _PREFETCH_AHEAD])
-                    _prefetch(expanded, probe_end[j + _PREFETCH_AHEAD] - 1)
-                meta = probe_meta[j]
-                i = meta >> 8
-                for e in range(probe_slot[j], probe_end[j]):
-                    h = expanded[e]
-                    d = _distance(h, q)
-                    if d > radius:
-                        continue
-                    if _popcount(_extract(h, starts[i], lengths[i]) ^ qkeys[i]) > thresholds[i]:
-                        continue
-                    p = np.int64(entries[e] >> np.uint32(lengths[i] - group_bits[i]))
-                    if dead[p] == 0 and _reported_here(h, i, thresholds, starts, lengths, qkeys):
-                        res = _grow(res, nres + 1)
-                        res[nres, 0] = q_base + qi
-                        res[nres, 1] = p
-                        res[nres, 2] = d
-                        nres += 1
-            continue
         # (C) read the entries, keep those within budget on the low key bits.
         ncand = 0
         for j in range(nrange):

@@ -71,7 +71,6 @@ class _BatchWork(threading.local):
 
 
 _BATCH_WORK = _BatchWork()
-_NOT_EXPANDED: NDArray[np.uint64] = np.empty((0, 4), np.uint64)
 
 
 class Segment:
@@ -82,7 +81,6 @@ class Segment:
         "dir_offsets",
         "directory",
         "entries",
-        "expanded",
         "group_bits",
         "hashes",
         "id_start",
@@ -116,8 +114,6 @@ class Segment:
         self.layout = layout
         self.directory = directory
         self.entries = entries
-        # Expanded entries (see :meth:`expand`), or none: (0, 4).
-        self.expanded: NDArray[np.uint64] = _NOT_EXPANDED
         self.starts, self.lengths, self.group_bits = layout.arrays()
         slots = layout.directory_slots()
         self.dir_offsets = np.array([sum(slots[:i]) for i in range(len(slots))], np.int64)
@@ -275,13 +271,7 @@ class Segment:
             rows = self._batch_search(queries, radius, q_base, thresholds, max(probes, 1))
         else:
             rows = _kernels.mih_search(
-                queries,
-                q_base,
-                radius,
-                thresholds,
-                *self._tables(),
-                max(probes, 1),
-                self.expanded,
+                queries, q_base, radius, thresholds, *self._tables(), max(probes, 1)
             )
         if rows.shape[0]:
             rows[:, 1] = self.ids_at(rows[:, 1])
@@ -324,44 +314,8 @@ class Segment:
         if strategy == "batch":
             return True
         return (
-            strategy == "auto"
-            and not self.is_expanded
-            and queries >= BATCH_MIN_QUERIES
-            and self.nbytes >= BATCH_MIN_BYTES
+            strategy == "auto" and queries >= BATCH_MIN_QUERIES and self.nbytes >= BATCH_MIN_BYTES
         )
-
-    # -- expanded entries ---------------------------------------------------------------------
-
-    @property
-    def expanded_nbytes(self) -> int:
-        """Bytes that :meth:`expand` takes: one 32-byte hash per entry (``tables`` per hash)."""
-        return self.layout.tables * self.n * 32
-
-    @property
-    def is_expanded(self) -> bool:
-        return int(self.expanded.shape[0]) > 0
-
-    def expand(self, map_fn: Any = map) -> None:
-        """Give every table entry a copy of its hash, in bucket order, so that the per-query
-        kernel compares a bucket's candidates where they lie instead of making one random read
-        of the hashes per candidate (``tables`` x 32 bytes a hash: 3.5 GB at 10M). Measured at
-        10M: 1.3-1.4x the per-query kernel, 1.1-1.2x the batched one (docs/scale.md). Only for
-        a segment that stays searched long enough to pay the copy back (a scan's bank)."""
-        if self.is_expanded:
-            return
-        n = self.n
-        out = aligned_empty((self.layout.tables * n, 4), np.uint64)
-
-        def one(i: int) -> None:
-            _kernels.expand_entries(
-                self.words,
-                self.entries[i * n : (i + 1) * n],
-                int(self.lengths[i] - self.group_bits[i]),
-                out[i * n : (i + 1) * n],
-            )
-
-        list(map_fn(one, range(self.layout.tables)))
-        self.expanded = out
 
     def _batch_search(
         self,

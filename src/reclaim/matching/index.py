@@ -565,31 +565,10 @@ class PdqIndex:
         """The id the next ``add`` without explicit ids starts from."""
         return self._next_id
 
-    def expand(self, max_bytes: int) -> int:
-        """Expand the entries of the current segments, largest first, while their copies
-        stay within ``max_bytes`` in all (see :meth:`Segment.expand`: ``tables`` x 32 bytes a
-        hash, ~1.1-1.4x the lookups/s at 10M). For an index searched with many queries and
-        not changed, such as a scan's bank; segments made later by adds are not expanded.
-        Returns the bytes the expanded entries take."""
-        with self._maintenance:
-            with self._lock:
-                segments = sorted(self._segments, key=lambda seg: -seg.n)
-            used = sum(seg.expanded_nbytes for seg in segments if seg.is_expanded)
-            for seg in segments:
-                if seg.is_expanded or used + seg.expanded_nbytes > max_bytes:
-                    continue
-
-                def map_fn(fn: Callable[[int], Any], items: Iterable[int]) -> list[Any]:
-                    return _parallel_map(fn, list(items), self.threads)
-
-                seg.expand(map_fn)
-                used += seg.expanded_nbytes
-            return used
-
     def stats(self) -> IndexStats:
         with self._lock:
             d = self._delta
-            nbytes = sum(s.nbytes + s.expanded.nbytes for s in self._segments)
+            nbytes = sum(s.nbytes for s in self._segments)
             nbytes += d.hashes.nbytes + d.ids.nbytes + d.dead.nbytes
             return IndexStats(
                 live=len(self),
@@ -778,7 +757,6 @@ def warm_up() -> float:
     hashes = rng.integers(0, 256, size=(300, PDQ_BYTES), dtype=np.uint8)
     index = PdqIndex.build(hashes, layout=Layout.even(16, 9), threads=1)
     index.add(hashes[:2] ^ np.uint8(1))
-    index.expand(1 << 30)
     for strategy in ("index", "batch", "scan"):
         index.search_arrays(hashes[:2], PDQ_MATCH_THRESHOLD, strategy=strategy)
     index.search_dihedral(hashes[:2].reshape(1, 2, PDQ_BYTES))

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,13 +42,6 @@ from reclaim.matching.snapshot_dir import INDEX_FILE, ITEM_FORMATS, STATE_FILE
 
 BANK_FORMAT = 1
 BANK_FILE = "bank.json"
-#: A bank expands its index's entries (:meth:`PdqIndex.expand`: a copy of each hash beside
-#: each of its table entries, ~1.1-1.4x the lookups/s at 10M) the first time one search brings
-#: at least this many PDQ hashes (a hashes-only scan's Parquet row group, not a few files) ...
-EXPAND_MIN_QUERIES = 20_000
-#: ... if the copies fit in this share of the memory then available (a second worker process
-#: on the same machine may do the same).
-EXPAND_MEMORY_SHARE = 0.25
 _DIGEST_BYTES = {"sha256": 32, "md5": 16}
 
 
@@ -230,34 +222,6 @@ def bank_from_matcher_snapshot(snapshot: Path, directory: Path) -> Path:
     return write_bank(directory, contents, index=index, index_in_place=True, source=source)
 
 
-def available_memory() -> int:
-    """Bytes this process could still take: the kernel's MemAvailable, or less under a cgroup
-    (container) memory limit."""
-    available: int | None = None
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    available = int(line.split()[1]) * 1024
-                    break
-    except (OSError, ValueError):
-        pass
-    if available is None:
-        try:
-            available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError):
-            return 0
-    try:
-        cgroup = Path("/sys/fs/cgroup")
-        limit = (cgroup / "memory.max").read_text(encoding="ascii").strip()
-        if limit != "max":
-            used = int((cgroup / "memory.current").read_text(encoding="ascii"))
-            available = min(available, max(0, int(limit) - used))
-    except (OSError, ValueError):
-        pass
-    return max(0, available)
-
-
 class ScanBank:
     """A bank opened for matching (memory-mapped). Thread-safe for concurrent matches."""
 
@@ -272,8 +236,6 @@ class ScanBank:
         self.meta = meta
         self.lists: list[str] = list(meta["lists"])
         self.radius = int(meta["search_radius"])
-        self._expand_lock = threading.Lock()
-        self._expand_tried = False
         try:
             self.index = PdqIndex.load(directory / "pdq.index", verify=verify)
         except (SnapshotError, OSError) as exc:
@@ -372,8 +334,6 @@ class ScanBank:
             return empty, empty, empty
         if owners is None:
             owners = np.arange(hashes.shape[0], dtype=np.int64)
-        if hashes.shape[0] >= EXPAND_MIN_QUERIES:
-            self._expand()
         result = self.index.search_arrays(hashes, self.radius)
         if result.ids.shape[0] == 0:
             return empty, empty, empty
@@ -392,14 +352,6 @@ class ScanBank:
         q, it, d = q[first], it[first], d[first]
         order = np.lexsort((it, d, q))
         return q[order], it[order], d[order]
-
-    def _expand(self) -> None:
-        """Expand the index's entries once, within the memory share (see
-        :data:`EXPAND_MIN_QUERIES`); a bank too big for it keeps the plain index."""
-        with self._expand_lock:
-            if not self._expand_tried:
-                self._expand_tried = True
-                self.index.expand(int(available_memory() * EXPAND_MEMORY_SHARE))
 
     def pdq_rows(
         self,

@@ -38,16 +38,9 @@ def queries_near(rng: np.random.Generator, hashes: np.ndarray, distances: list[i
     group_delta=st.integers(0, 6),
     radius=st.one_of(st.integers(0, 63), st.sampled_from([64, 100, 128, 255, 256])),
     strategy=st.sampled_from(["auto", "index", "batch"]),
-    expand=st.booleans(),
 )
 def test_random_and_planted_queries_match_brute_force(
-    seed: int,
-    n: int,
-    tables: int | None,
-    group_delta: int,
-    radius: int,
-    strategy: str,
-    expand: bool,
+    seed: int, n: int, tables: int | None, group_delta: int, radius: int, strategy: str
 ) -> None:
     rng = np.random.default_rng(seed)
     hashes = random_hashes(rng, n)
@@ -58,8 +51,6 @@ def test_random_and_planted_queries_match_brute_force(
         floor = longest - (32 - max(n, 1).bit_length())
         layout = Layout.even(tables, max(1, floor, min(16, longest - group_delta)))
     index = PdqIndex.build(hashes, layout=layout)
-    if expand:
-        index.expand(1 << 40)
     near = {0, 1, radius, max(0, radius - 1), min(256, radius + 1)}
     queries = queries_near(rng, hashes, sorted(near))
     got = index.search_arrays(queries, radius, strategy=strategy).to_lists()  # type: ignore[arg-type]
@@ -198,60 +189,6 @@ def test_the_batched_kernel_in_many_calls_with_removals_matches_brute_force(
     calls.clear()
     index.search_arrays(queries[:10], 31)  # a handful of queries: the per-query kernel
     assert calls == []
-
-
-@pytest.mark.parametrize("layout", [None, Layout.even(16, 9), Layout.even(11, 14)])
-def test_expanded_entries_give_the_same_answers_with_removals_and_adds(
-    layout: Layout | None,
-) -> None:
-    """Expanded entries (a copy of each hash beside each table entry) answer exactly what the
-    plain index answers: clusters (many candidates per bucket), tables filtered on low key bits
-    (the first-table rule must still see each match once), removals before and after the
-    expansion, and a segment added later that is not expanded."""
-    from reclaim.matching import _kernels
-
-    rng = np.random.default_rng(29)
-    clusters = clustered_hashes(rng, 25, 30, 12)
-    hashes = np.concatenate([clusters, random_hashes(rng, 6000)])
-    ids = np.arange(hashes.shape[0], dtype=np.int64)
-    index = PdqIndex.build(hashes, ids, layout=layout, delta_limit=500)
-    index.remove(ids[::5])
-    assert index.expand(0) == 0  # no room: nothing expanded
-    segment = index._segments[0]
-    assert not segment.is_expanded
-    used = index.expand(segment.expanded_nbytes)
-    assert used == segment.expanded_nbytes == segment.layout.tables * segment.n * 32
-    assert segment.is_expanded
-    assert index.stats().nbytes >= segment.nbytes + used
-    index.remove(ids[1::9])
-    extra = flip_bits(rng, clusters[0], 3).reshape(1, 32)
-    added = index.add(np.repeat(extra, 600, axis=0) ^ random_hashes(rng, 600) & np.uint8(1))
-    all_hashes = np.concatenate([hashes, index.get_hashes(added)])
-    all_ids = np.concatenate([ids, added])
-    keep = np.ones(all_ids.shape[0], bool)
-    keep[: ids.shape[0]][::5] = False
-    keep[: ids.shape[0]][1::9] = False
-    queries = np.concatenate(
-        [queries_near(rng, hashes, [int(d) for d in rng.integers(0, 40, 120)]), clusters[:15]]
-    )
-    calls: list[int] = []
-    real = _kernels.mih_search
-
-    def spy(q: np.ndarray, *args: object) -> object:
-        calls.append(int(args[-1].shape[0]))  # type: ignore[attr-defined]
-        return real(q, *args)
-
-    import unittest.mock
-
-    with unittest.mock.patch.object(_kernels, "mih_search", spy):
-        for radius in (0, 12, 31, 40):
-            expected = brute_force(queries, all_hashes[keep], all_ids[keep], radius)
-            for strategy in ("auto", "index"):
-                got = index.search_arrays(queries, radius, strategy=strategy).to_lists()  # type: ignore[arg-type]
-                assert got == expected, (radius, strategy)
-    assert sum(map(len, expected)) > 15 * 20
-    assert max(calls) == segment.expanded.shape[0]  # the expanded entries were used
-    assert index.expand(1 << 40) >= used  # expanding again keeps what was expanded
 
 
 def test_the_batch_strategy_with_more_tables_than_it_packs_is_still_exact() -> None:
