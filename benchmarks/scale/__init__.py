@@ -13,7 +13,8 @@ Four measurements, each printed and written to ``benchmarks/results/scale.json``
    Dask 1 worker and 2 workers (same run; the ratio is the figure), with each worker's CPU
    seconds and busy fraction and the CPU per file (robust to other jobs on the machine).
 4. ``table``: a hashes-only scan of a ``--table-rows`` Parquet table against a ``--table-bank``
-   bank on the local engine with 2 processes, in hashes a minute and per CPU-minute.
+   bank on the local engine with 2 processes, in hashes a minute and per CPU-minute, with the
+   host's random-read cost just before and after (the scan's rate moves with it on a shared VM).
 5. ``reads`` (only when asked for): what one random read costs by the memory it is spread over
    (``benchmarks/scale/reads.py``), the reason big indexes use the batched kernel.
 
@@ -296,6 +297,7 @@ def bench_table(rows: int, bank_size: int) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from benchmarks.scale.reads import host_read_ns
     from reclaim.matching import array_to_hexes
     from reclaim.scale.bank import BankContents, write_bank
     from reclaim.scale.engines import LocalEngine
@@ -336,11 +338,13 @@ def bench_table(rows: int, bank_size: int) -> dict[str, Any]:
         assert writer is not None
         writer.close()
         output = root / "matches.jsonl"
+        read_ns_before = host_read_ns()
         before = cpu_seconds()
         summary = run_scan(
             ScanPlan([str(table)], str(root / "bank"), output), LocalEngine(2), count=False
         )
         client_cpu, workers_cpu = (a - b for a, b in zip(cpu_seconds(), before, strict=True))
+        read_ns_after = host_read_ns()
     figures = {
         "rows": rows,
         "bank": bank_size,
@@ -354,6 +358,9 @@ def bench_table(rows: int, bank_size: int) -> dict[str, Any]:
         "planted": planted,
         "matched_inputs": summary.matched_inputs,
         "load_average": load_average(),
+        # The host's random-read cost just before and after (see reads.host_read_ns): the
+        # scan is bound by the index's random reads, so its rate moves with this.
+        "host_read_ns_1gib": [read_ns_before, read_ns_after],
     }
     print(f"  table: {figures}", flush=True)
     return figures

@@ -61,3 +61,12 @@ def bench_reads(max_mib: int = 8192) -> dict[str, Any]:
         figures[f"{max_mib} MiB, {label}"] = _ns_per_read(arr, idx)
     print(f"  reads (ns each): {figures}", flush=True)
     return figures
+
+
+def host_read_ns() -> float:
+    """The host's speed at the index's kind of work, for the record beside a rate: ns per
+    prefetched random read over 1 GiB (6.3 on the quiet evening of docs/scale.md, 12.6 on a
+    busy one). Rates of the memory-bound index move with it on a shared VM."""
+    rng = np.random.default_rng(2)
+    arr = np.ones(2**30 // 8, np.uint64)
+    return _ns_per_read(arr, rng.integers(0, arr.shape[0], _READS))
